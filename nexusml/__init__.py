@@ -1,0 +1,33 @@
+"""NexusML: train multi-target equipment-classification models.
+
+Public API (imported lazily, so ``import nexusml`` is instant):
+
+- ``run_training(args, on_event=None, cancel=None)``: train, evaluate and save.
+- ``parse_args(argv)``: validated ``TrainingArguments`` from a command line.
+- ``load_model(path, trust=False)``: a saved model, checked against its sha256.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "2.0.0"
+
+_LAZY = {
+    "run_training": ("nexusml.core.pipeline.runner", "run_training"),
+    "CancelToken": ("nexusml.core.pipeline.cancel", "CancelToken"),
+    "TrainingArguments": ("nexusml.core.cli.training_args", "TrainingArguments"),
+    "parse_args": ("nexusml.core.cli.training_args", "parse_args"),
+    "load_model": ("nexusml.core.components.predictor", "load_model"),
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'nexusml' has no attribute {name!r}")

@@ -1,0 +1,124 @@
+"""Feature engineering from a :class:`FeatureConfig`: the model's inputs and targets from raw columns."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from nexusml.config import FeatureConfig
+
+log = logging.getLogger(__name__)
+
+_SPACES = re.compile(r"\s+")
+
+
+class FeatureError(Exception):
+    """The data cannot give the features or targets the config asks for."""
+
+
+@dataclass
+class FeatureSet:
+    X: pd.DataFrame  # text feature + numeric features
+    Y: pd.DataFrame  # one string column per target (empty when targets are not required)
+    dropped_rows: int = 0
+    created_columns: list[str] = field(default_factory=list)
+
+
+def _text_series(frame: pd.DataFrame, column: str) -> pd.Series:
+    series = frame[column]
+    if series.dtype.kind == "f":
+        # 12.0 -> "12"; keeps sizes readable in text
+        as_int = series.dropna()
+        if len(as_int) and (as_int == np.round(as_int)).all():
+            series = series.astype("Int64")
+    return series.astype("string").fillna("").str.strip()
+
+
+def available_columns(frame_columns, config: FeatureConfig) -> set[str]:
+    """Columns present or derivable (mappings and hierarchies) from ``frame_columns``."""
+    have = set(frame_columns)
+    for mapping in config.column_mappings:
+        if mapping.source in have:
+            have.add(mapping.target)
+    for hierarchy in config.hierarchies:
+        if all(p in have for p in hierarchy.parents):
+            have.add(hierarchy.new_col)
+    return have
+
+
+def missing_targets(frame_columns, config: FeatureConfig) -> list[str]:
+    have = available_columns(frame_columns, config)
+    return [t for t in config.targets if t not in have]
+
+
+def missing_inputs(frame_columns, config: FeatureConfig) -> list[str]:
+    have = available_columns(frame_columns, config)
+    return [c for c in config.input_columns if c not in have]
+
+
+def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_targets: bool = True) -> FeatureSet:
+    """Apply mappings, text combinations, numeric columns and hierarchies.
+
+    Input columns the file lacks are created empty (with a warning).  With
+    ``with_targets``, a missing target column is an error naming the available
+    columns, and rows whose targets are empty are dropped and counted.
+    """
+    frame = frame.copy()
+    created: list[str] = []
+
+    for mapping in config.column_mappings:
+        if mapping.source in frame.columns and mapping.target not in frame.columns:
+            frame[mapping.target] = frame[mapping.source]
+
+    for column in missing_inputs(frame.columns, config):
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+        created.append(column)
+    if created:
+        log.warning("Input columns missing from the data were created empty: %s", ", ".join(created))
+
+    for hierarchy in config.hierarchies:
+        if all(p in frame.columns for p in hierarchy.parents):
+            parts = [_text_series(frame, p) for p in hierarchy.parents]
+            joined = parts[0]
+            for part in parts[1:]:
+                joined = joined + hierarchy.separator + part
+            any_empty = np.logical_or.reduce([(p == "").to_numpy() for p in parts])
+            frame[hierarchy.new_col] = joined.where(~any_empty, "")
+
+    text_name = config.text_feature
+    combo = next(t for t in config.text_combinations if t.name == text_name)
+    pieces = [_text_series(frame, c) for c in combo.columns]
+    text = pieces[0]
+    for piece in pieces[1:]:
+        text = text + combo.separator + piece
+    text = text.str.replace(_SPACES, " ", regex=True).str.strip()
+
+    X = pd.DataFrame({text_name: text.astype(object)}, index=frame.index)
+    for numeric in config.numeric_columns:
+        values = pd.to_numeric(frame[numeric.name], errors="coerce")
+        X[numeric.new_name] = values.fillna(numeric.fill_value).astype(numeric.dtype)
+
+    if not with_targets:
+        return FeatureSet(X=X.reset_index(drop=True), Y=pd.DataFrame(index=range(len(X))), created_columns=created)
+
+    absent = [t for t in config.targets if t not in frame.columns]
+    if absent:
+        raise FeatureError(
+            f"target column '{absent[0]}' is not in the data; available columns: {', '.join(map(str, frame.columns))}"
+        )
+    Y = pd.DataFrame({t: _text_series(frame, t).astype(object) for t in config.targets}, index=frame.index)
+    keep = (Y != "").all(axis=1).to_numpy()
+    dropped = int((~keep).sum())
+    if dropped:
+        log.warning("Dropped %d row(s) with an empty target", dropped)
+    if not keep.any():
+        empty = [t for t in config.targets if (Y[t] == "").all()]
+        which = f"target '{empty[0]}' is empty in every row" if empty else "no row has every target filled"
+        raise FeatureError(f"no usable rows: {which}; fill it or choose other targets")
+    X = X.loc[keep].reset_index(drop=True)
+    Y = Y.loc[keep].reset_index(drop=True)
+    return FeatureSet(X=X, Y=Y, dropped_rows=dropped, created_columns=created)

@@ -1,0 +1,69 @@
+"""Atomic file writes and hashing: a crash or ctrl+c never leaves a half-written file."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator, IO
+
+
+def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success it replaces ``path``.
+
+    On any exception (including KeyboardInterrupt) the temporary file is removed
+    and ``path`` is left exactly as it was.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp_path, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def atomic_write(path: Path | str, write: Callable[[IO[bytes]], None]) -> Path:
+    """Write through ``write(handle)`` into a temporary file, then rename it into place."""
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as handle:
+            write(handle)
+    return Path(path)
+
+
+def atomic_write_text(path: Path | str, text: str) -> Path:
+    return atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+@contextlib.contextmanager
+def directory_lock(directory: Path, name: str) -> Iterator[None]:
+    """An exclusive advisory lock on ``directory/.name.lock`` (serialises concurrent runs)."""
+    lock_path = Path(directory) / f".{name}.lock"
+    with open(lock_path, "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - non-POSIX
+            yield
+            return
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,134 @@
+"""The saved model bundle and safe loading (sha256 check before unpickling)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nexusml.config import FeatureConfig
+from nexusml.core.components.features import engineer_features, missing_inputs
+from nexusml.core.components.io import sha256_file
+from nexusml.core.components.model import EquipmentClassifier
+
+log = logging.getLogger(__name__)
+
+
+class ModelLoadError(Exception):
+    """The model file cannot be loaded safely; the message says why."""
+
+
+class PredictionError(Exception):
+    """The input cannot be used for prediction."""
+
+
+@dataclass
+class TrainedModel:
+    """What a ``.pkl`` file holds: the fitted classifier and the feature config it reads."""
+
+    estimator: EquipmentClassifier
+    feature_config: FeatureConfig
+    versions: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def targets(self) -> list[str]:
+        return list(self.estimator.targets_)
+
+    def predict(self, frame: pd.DataFrame, confidence: bool = True) -> pd.DataFrame:
+        """One ``predicted_<target>`` (and ``confidence_<target>``) column per target; input columns kept."""
+        if isinstance(frame, str):
+            frame = pd.DataFrame({self.feature_config.text_combinations[0].columns[0]: [frame]})
+        needed = self.feature_config.input_columns
+        absent = missing_inputs(frame.columns, self.feature_config)
+        if len(absent) == len(needed):
+            raise PredictionError(
+                f"the input has none of the columns the model reads ({', '.join(needed)}); "
+                f"its columns are: {', '.join(map(str, frame.columns))}"
+            )
+        features = engineer_features(frame, self.feature_config, with_targets=False)
+        predicted, scores = self.estimator.predict_with_confidence(features.X, confidence=confidence)
+        out = frame.reset_index(drop=True).copy()
+        for target in self.targets:
+            out[f"predicted_{target}"] = predicted[target].to_numpy()
+            if confidence and target in scores:
+                out[f"confidence_{target}"] = scores[target].round(4).to_numpy()
+        return out
+
+
+def library_versions() -> dict[str, str]:
+    import joblib
+    import numpy
+    import sklearn
+
+    import nexusml
+
+    return {
+        "nexusml": nexusml.__version__,
+        "scikit-learn": sklearn.__version__,
+        "pandas": pd.__version__,
+        "numpy": numpy.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def read_metadata(model_path: Path) -> dict[str, Any]:
+    from nexusml.core.components.serializer import metadata_path_for
+
+    meta_path = metadata_path_for(model_path)
+    if not meta_path.exists():
+        raise ModelLoadError(
+            f"{model_path} has no metadata file ({meta_path.name}), so its sha256 cannot be checked; "
+            "pass --trust (trust=True) only if you know where the file comes from"
+        )
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"{meta_path} is not readable JSON ({exc})") from None
+
+
+def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
+    """Load a saved model after checking its sha256 against the metadata.
+
+    ``trust=True`` skips the check (a pickle file can run code when loaded: only
+    trust files you made).  A model saved with other library versions loads with
+    a warning naming both versions.
+    """
+    import joblib
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelLoadError(f"{path} not found; give the path of a saved .pkl model")
+    metadata: dict[str, Any] = {}
+    if not trust:
+        metadata = read_metadata(path)
+        expected = metadata.get("model_sha256")
+        actual = sha256_file(path)
+        if expected != actual:
+            raise ModelLoadError(
+                f"{path} does not match the sha256 recorded in its metadata (expected {str(expected)[:12]}..., "
+                f"found {actual[:12]}...); the file was changed or replaced. Retrain it, or pass --trust if you "
+                "know where it comes from"
+            )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = joblib.load(path)
+    except Exception as exc:
+        raise ModelLoadError(f"{path} is not a NexusML model file ({type(exc).__name__}: {exc})") from None
+    if not isinstance(model, TrainedModel):
+        raise ModelLoadError(f"{path} does not hold a NexusML model (found {type(model).__name__})")
+    current = library_versions()
+    for name in ("scikit-learn",):
+        saved = model.versions.get(name)
+        if saved and saved != current[name]:
+            msg = f"{path.name} was saved with {name} {saved}; this is {name} {current[name]}, predictions may differ"
+            log.warning(msg)
+            warnings.warn(msg, stacklevel=2)
+    model.metadata = metadata
+    return model

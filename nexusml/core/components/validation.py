@@ -1,0 +1,67 @@
+"""Checks on the loaded data before features are built."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from nexusml.config import FeatureConfig
+from nexusml.core.components.features import missing_inputs, missing_targets
+
+log = logging.getLogger(__name__)
+
+MIN_ROWS_FOR_METRICS = 50
+
+
+class DataValidationError(Exception):
+    """The data cannot be trained on; the message says why."""
+
+
+@dataclass
+class ValidationReport:
+    rows: int
+    columns: int
+    missing_inputs: list[str] = field(default_factory=list)
+    empty_text_rows: int = 0
+    duplicate_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{self.rows} rows, {self.columns} columns"
+        if self.warnings:
+            text += f", {len(self.warnings)} warning(s)"
+        return text
+
+
+def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationReport:
+    """Raise :class:`DataValidationError` on fatal problems; collect warnings for the rest."""
+    absent = missing_targets(frame.columns, config)
+    if absent:
+        raise DataValidationError(
+            f"target column '{absent[0]}' is not in the data; available columns: "
+            f"{', '.join(map(str, frame.columns))}. Pick targets with a feature config (targets: [...])"
+        )
+    report = ValidationReport(rows=len(frame), columns=frame.shape[1])
+    report.missing_inputs = missing_inputs(frame.columns, config)
+    if report.missing_inputs:
+        report.warnings.append(
+            f"input column(s) {', '.join(report.missing_inputs)} missing; they will be created empty"
+        )
+    present = [c for c in config.input_columns if c in frame.columns]
+    if present:
+        text = frame[present].astype("string").fillna("").apply(lambda s: s.str.strip())
+        report.empty_text_rows = int((text == "").all(axis=1).sum())
+        if report.empty_text_rows:
+            report.warnings.append(f"{report.empty_text_rows} row(s) have no text in any input column")
+    report.duplicate_rows = int(frame.duplicated().sum())
+    if report.duplicate_rows:
+        report.warnings.append(f"{report.duplicate_rows} duplicate row(s)")
+    if len(frame) < MIN_ROWS_FOR_METRICS:
+        report.warnings.append(
+            f"only {len(frame)} rows: the model will train, but its metrics mean little below {MIN_ROWS_FOR_METRICS} rows"
+        )
+    for message in report.warnings:
+        log.warning(message)
+    return report

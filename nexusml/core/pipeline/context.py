@@ -1,0 +1,103 @@
+"""The state one orchestrated run carries from stage to stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from nexusml.core.cli.training_args import TrainingArguments
+from nexusml.core.pipeline.cancel import CancelToken
+from nexusml.core.pipeline.result import TrainingResult
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class RunContext:
+    args: TrainingArguments
+    cancel: CancelToken
+    stamp: str
+    path: str = "orchestrator"
+    current_stage: str = "load_data"
+    log_path: Path | None = None
+    feature_config: Any = None
+    reference_config: Any = None
+    frame: Any = None
+    data_sha256: str = ""
+    rows_loaded: int = 0
+    features: Any = None
+    train_idx: Any = None
+    test_idx: Any = None
+    stratified: bool = False
+    model: Any = None
+    search: Any = None
+    fitted: Any = None
+    report: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    class_counts: dict[str, Any] = field(default_factory=dict)
+    final: Any = None
+    saved: Any = None
+    charts: list[Path] = field(default_factory=list)
+    sample: list[dict[str, Any]] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def train_frames(self):
+        return self.features.X.iloc[self.train_idx], self.features.Y.iloc[self.train_idx]
+
+    def test_frames(self):
+        return self.features.X.iloc[self.test_idx], self.features.Y.iloc[self.test_idx]
+
+    def metrics_for_charts(self) -> dict[str, Any]:
+        return self.report
+
+    def metadata(self) -> dict[str, Any]:
+        from nexusml.core.components.training import build_metadata, fingerprint
+
+        return build_metadata(
+            args=self.args,
+            config=self.feature_config,
+            path=self.path,
+            data_sha256=self.data_sha256,
+            versions=self.final.versions,
+            rows_loaded=self.rows_loaded,
+            rows_used=len(self.features.X),
+            rows_dropped=self.features.dropped_rows,
+            n_train=len(self.train_idx),
+            n_test=len(self.test_idx),
+            split_fingerprint=fingerprint(self.test_idx),
+            stratified=self.stratified,
+            class_counts=self.class_counts,
+            metrics=self.metrics,
+            stage_seconds=self.stage_seconds,
+            search=self.search.to_dict() if self.search is not None else None,
+            warnings=self.warnings,
+        )
+
+    def result(self) -> TrainingResult:
+        from nexusml.core.components.training import fingerprint
+
+        return TrainingResult(
+            path=self.path,
+            model_path=self.saved.model_path,
+            metadata_path=self.saved.metadata_path,
+            latest_model_path=self.saved.latest_model_path,
+            targets=tuple(self.feature_config.targets),
+            metrics=self.metrics,
+            report=self.report,
+            class_counts=self.class_counts,
+            stage_seconds=dict(self.stage_seconds),
+            rows_loaded=self.rows_loaded,
+            rows_used=len(self.features.X),
+            rows_dropped=self.features.dropped_rows,
+            n_train=len(self.train_idx),
+            n_test=len(self.test_idx),
+            split_fingerprint=fingerprint(self.test_idx),
+            model_sha256=self.saved.sha256,
+            search=self.search.to_dict() if self.search is not None else None,
+            warnings=tuple(self.warnings),
+            charts=tuple(self.charts),
+            sample_predictions=tuple(self.sample),
+            log_path=self.log_path,
+        )

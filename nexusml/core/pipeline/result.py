@@ -1,0 +1,51 @@
+"""What a finished training run returns (and the wizard shows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class TrainingError(Exception):
+    """A run failed in ``stage``; ``str()`` is the one-line cause."""
+
+    def __init__(self, stage: str, message: str, traceback: str = ""):
+        self.stage = stage
+        self.message = message
+        self.traceback = traceback
+        super().__init__(message)
+
+
+class TrainingCancelled(TrainingError):
+    """The run was cancelled (ctrl+c, SIGTERM or the wizard) during ``stage``."""
+
+    def __init__(self, stage: str, message: str = "cancelled", exit_code: int = 130):
+        super().__init__(stage, message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    path: str  # "orchestrator" or "legacy"
+    model_path: Path
+    metadata_path: Path
+    latest_model_path: Path
+    targets: tuple[str, ...]
+    metrics: dict[str, dict[str, float]]  # target -> accuracy, f1_macro, support
+    report: dict[str, Any]  # target -> full evaluation (confusion matrix, classes)
+    class_counts: dict[str, dict[str, int]]
+    stage_seconds: dict[str, float]
+    rows_loaded: int
+    rows_used: int
+    rows_dropped: int
+    n_train: int
+    n_test: int
+    split_fingerprint: str
+    model_sha256: str
+    search: dict[str, Any] | None = None
+    warnings: tuple[str, ...] = ()
+    charts: tuple[Path, ...] = ()
+    sample_predictions: tuple[dict[str, Any], ...] = ()
+    log_path: Path | None = None
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

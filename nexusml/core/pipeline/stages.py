@@ -1,0 +1,179 @@
+"""The named training stages.  Each takes the run context and a progress callback and returns a summary."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from nexusml.core.cli.training_args import TrainingArguments
+from nexusml.core.pipeline.context import Progress, RunContext
+
+log = logging.getLogger("nexusml.run")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    title: str
+    run: Callable[[RunContext, Progress], str]
+    enabled: Callable[[TrainingArguments], bool] = lambda args: True
+
+
+def load_data(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.config import load_feature_config, load_reference_config
+    from nexusml.core.components.io import sha256_file
+    from nexusml.core.components.loader import load_data as read
+
+    ctx.feature_config = load_feature_config(ctx.args.feature_config)
+    ctx.reference_config = load_reference_config(ctx.args.reference_config)
+    path = ctx.args.resolved_data_path
+    progress(0.1, f"reading {path.name}")
+    ctx.frame = read(path, ctx.args.sheet)
+    ctx.data_sha256 = sha256_file(path)
+    ctx.rows_loaded = len(ctx.frame)
+    return f"{ctx.rows_loaded} rows, {ctx.frame.shape[1]} columns from {path.name}"
+
+
+def load_reference(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.reference import apply_reference_data
+
+    ctx.frame, report = apply_reference_data(ctx.frame, ctx.reference_config)
+    return report.summary()
+
+
+def validate(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.validation import validate_data
+
+    report = validate_data(ctx.frame, ctx.feature_config)
+    ctx.warnings.extend(report.warnings)
+    return report.summary()
+
+
+def features(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.features import engineer_features
+    from nexusml.core.components.training import single_class_warnings
+
+    ctx.features = engineer_features(ctx.frame, ctx.feature_config)
+    if ctx.features.dropped_rows:
+        ctx.warnings.append(f"{ctx.features.dropped_rows} row(s) with an empty target were dropped")
+    ctx.warnings.extend(single_class_warnings(ctx.features.Y))
+    targets = ", ".join(ctx.feature_config.targets)
+    return f"{len(ctx.features.X)} usable rows ({ctx.features.dropped_rows} dropped); targets: {targets}"
+
+
+def split(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.training import split_indices
+
+    ctx.train_idx, ctx.test_idx, ctx.stratified = split_indices(
+        ctx.features.Y, ctx.args.test_size, ctx.args.random_state
+    )
+    kind = "stratified" if ctx.stratified else "random"
+    return f"{len(ctx.train_idx)} train / {len(ctx.test_idx)} test rows ({kind})"
+
+
+def build(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.training import new_model
+
+    ctx.model = new_model(ctx.args, ctx.feature_config)
+    return f"{ctx.args.model_type} model, {len(ctx.feature_config.targets)} target(s)"
+
+
+def optimize(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.search import search_hyperparameters
+    from nexusml.core.components.training import new_model
+    from nexusml.core.distributed import search_backend
+
+    X, Y = ctx.train_frames()
+    with search_backend(ctx.args) as (backend, where, workers):
+        result = search_hyperparameters(
+            ctx.model, X, Y,
+            cv_folds=ctx.args.cv_folds,
+            n_jobs=ctx.args.n_jobs if backend is None else -1,
+            backend=backend,
+            on_candidate=lambda done, total, target: progress(done / total, f"candidate {done}/{total} ({target})"),
+            should_stop=lambda: ctx.cancel.cancelled,
+        )
+    result.where, result.workers = where, workers
+    ctx.search = result
+    ctx.model = new_model(ctx.args, ctx.feature_config, result.best_params)
+    best = "; ".join(f"{t}: {p} (CV F1 {result.best_scores[t]:.3f})" for t, p in result.best_params.items())
+    return f"{result.candidates} candidates, {result.fits} fits on {where}; best {best or 'n/a'}"
+
+
+def train(ctx: RunContext, progress: Progress) -> str:
+    X, Y = ctx.train_frames()
+    ctx.fitted = ctx.model.__class__(**ctx.model.get_params()).fit(
+        X, Y,
+        on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
+        should_stop=lambda: ctx.cancel.cancelled,
+    )
+    return f"fitted {len(Y.columns)} target(s) on {len(X)} rows"
+
+
+def evaluate(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.evaluator import class_counts, evaluate_predictions, summary_metrics
+
+    X, Y = ctx.test_frames()
+    ctx.report = evaluate_predictions(Y, ctx.fitted.predict(X))
+    ctx.metrics = summary_metrics(ctx.report)
+    ctx.class_counts = class_counts(ctx.features.Y)
+    return "; ".join(f"{t}: acc {m['accuracy']:.3f}, F1 {m['f1_macro']:.3f}" for t, m in ctx.metrics.items())
+
+
+def refit(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.predictor import TrainedModel, library_versions
+
+    estimator = ctx.model.__class__(**ctx.model.get_params()).fit(
+        ctx.features.X, ctx.features.Y,
+        on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
+        should_stop=lambda: ctx.cancel.cancelled,
+    )
+    ctx.final = TrainedModel(estimator, ctx.feature_config, library_versions())
+    return f"refit on all {len(ctx.features.X)} usable rows"
+
+
+def save(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.serializer import save_model
+
+    ctx.saved = save_model(ctx.final, ctx.metadata(), ctx.args.output_dir, ctx.args.model_name, ctx.stamp)
+    return f"saved {ctx.saved.model_path}"
+
+
+def visualize(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.visualization import write_charts
+
+    ctx.charts = write_charts(
+        ctx.args.output_dir / "visualizations", ctx.metrics_for_charts(), ctx.class_counts,
+        ctx.stage_seconds, ctx.saved.model_path.stem,
+    )
+    return f"{len(ctx.charts)} chart files in {ctx.args.output_dir / 'visualizations'}"
+
+
+def sample_prediction(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.training import sample_predictions
+
+    ctx.sample = sample_predictions(ctx.final, ctx.frame)
+    for item in ctx.sample:
+        shown = ", ".join(f"{t}={item[t]}" for t in ctx.final.targets)
+        log.info("  %r -> %s", item["text"][:60], shown)
+    return f"predicted {len(ctx.sample)} example row(s)"
+
+
+def training_stages() -> list[Stage]:
+    """Every stage, in run order; ``optimize`` and ``visualize`` run only when asked for."""
+    return [
+        Stage("load_data", "Load data", load_data),
+        Stage("load_reference", "Load reference data", load_reference),
+        Stage("validate", "Validate data", validate),
+        Stage("features", "Engineer features", features),
+        Stage("split", "Split train/test", split),
+        Stage("build", "Build model", build),
+        Stage("optimize", "Hyperparameter search", optimize, lambda args: args.optimize),
+        Stage("train", "Train", train),
+        Stage("evaluate", "Evaluate", evaluate),
+        Stage("refit", "Refit on all rows", refit),
+        Stage("save", "Save model", save),
+        Stage("visualize", "Visualize", visualize, lambda args: args.visualize),
+        Stage("sample_prediction", "Sample prediction", sample_prediction),
+    ]

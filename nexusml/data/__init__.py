@@ -1,0 +1,1 @@
+"""Bundled data, synthetic data generators and reference tables for NexusML."""

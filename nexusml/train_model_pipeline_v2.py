@@ -1,0 +1,123 @@
+"""``nexusml-train``: the training entry point, version 2.
+
+In a terminal it opens the training wizard with the given flags pre-filled.
+With ``--headless`` (or when stdin/stdout is not a terminal) it is a plain
+argparse program: exit 0 on success, 1 when the run fails, 2 on bad arguments,
+130 on ctrl+c and 143 on SIGTERM.  ``--legacy`` runs the pre-orchestrator path.
+
+Nothing here imports textual, scikit-learn or pandas until it is needed, so
+``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from typing import Any
+
+from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments, build_parser, parse_raw, resolve_arguments
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the main thread by SIGINT/SIGTERM; carries the exit code."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum
+
+
+def setup_console_logging(level: str) -> logging.Handler:
+    root = logging.getLogger("nexusml")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S"))
+    handler.setLevel(getattr(logging, level))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    root.propagate = False
+    return handler
+
+
+def format_result(result: Any) -> str:
+    width = max([len(t) for t in result.metrics] + [6])
+    lines = [
+        f"Model saved: {result.model_path}",
+        f"Metadata:    {result.metadata_path}",
+        f"Latest:      {result.latest_model_path}",
+        f"Rows used: {result.rows_used} ({result.n_train} train / {result.n_test} held out)",
+        "",
+        f"{'target':<{width}}  accuracy  macro-F1  support",
+    ]
+    for target, m in result.metrics.items():
+        lines.append(f"{target:<{width}}  {m['accuracy']:8.4f}  {m['f1_macro']:8.4f}  {m['support']:7d}")
+    if result.search:
+        lines.append("")
+        lines.append(f"Hyperparameter search ({result.search['where']}):")
+        for target, params in result.search["best_params"].items():
+            lines.append(f"  {target}: {params} (CV macro-F1 {result.search['cv_f1_macro'][target]:.4f})")
+    if result.charts:
+        lines.append(f"Charts: {result.charts[0].parent}")
+    if result.log_path:
+        lines.append(f"Log: {result.log_path}")
+    return "\n".join(lines)
+
+
+def run_headless(args: TrainingArguments) -> int:
+    """Run with console logging and signal handling; returns the exit code."""
+    from nexusml.core.pipeline import TrainingCancelled, TrainingError, run_training
+
+    handler = setup_console_logging(args.log_level)
+    log = logging.getLogger("nexusml.run")
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        result = run_training(args)
+    except TrainingCancelled as exc:
+        print(f"{PROG}: stopped: {exc.message}; no model was saved", file=sys.stderr)
+        return exc.exit_code
+    except TrainingError as exc:
+        print(f"{PROG}: error: stage '{exc.stage}' failed: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except Interrupted as exc:
+        print(f"{PROG}: stopped ({exc}); no model was saved", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # outside any stage (e.g. the output directory)
+        from nexusml.core.pipeline.orchestrator import describe_error
+
+        log.debug("Unexpected error", exc_info=True)
+        print(f"{PROG}: error: {describe_error(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        logging.getLogger("nexusml").removeHandler(handler)
+    print(format_result(result))
+    return EXIT_OK
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    given = parse_raw(argv, parser)  # --help and unknown flags exit here
+    if not given.get("headless") and _interactive():
+        from tui.app import run_wizard
+
+        return run_wizard(given)
+    try:
+        args = resolve_arguments(given)
+    except ArgumentError as exc:
+        parser.error(str(exc))
+    return run_headless(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
