@@ -545,6 +545,14 @@ def _help_with_default(spec: ArgSpec) -> str:
     return f"{spec.help} (default: {spec.default})"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error: ``nexusml-train: error: ...`` and a hint, exit code 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        hint = "" if ";" in message else f" (see {self.prog} --help)"
+        self.exit(2, f"{self.prog}: error: {message}{hint}\n")
+
+
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     """The argparse parser, built from :data:`ARGUMENTS`.
 
@@ -552,15 +560,17 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     holds only what was typed; defaults and ``--config`` values are merged in
     :func:`parse_args`.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog,
+        usage="%(prog)s [--headless] [options]",
         description=(
             "Train a multi-target equipment-classification model. In a terminal, opens the training "
             "wizard with the given flags pre-filled; with --headless (or without a terminal) runs as a "
             "plain command-line program."
         ),
         epilog=(
-            "exit codes: 0 success, 1 run failed, 2 bad arguments, 130 interrupted (ctrl+c), "
+            "Switches that a --config file turns on can be turned off with --no-NAME (e.g. --no-visualize).  "
+            "Exit codes: 0 success, 1 run failed, 2 bad arguments, 130 interrupted (ctrl+c), "
             "143 terminated.  Example: nexusml-train --headless --data-path inventory.csv --visualize"
         ),
         argument_default=argparse.SUPPRESS,
@@ -568,12 +578,17 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     for group_name, title in GROUP_TITLES.items():
         group = parser.add_argument_group(title)
         for spec in specs_for_group(group_name):
-            kwargs: dict[str, Any] = {"dest": spec.dest, "help": _help_with_default(spec)}
             if spec.kind == "bool":
-                kwargs["action"] = argparse.BooleanOptionalAction if spec.dest not in _PLAIN_SWITCHES else "store_true"
-            else:
-                kwargs["metavar"] = spec.metavar or (f"{{{','.join(spec.choices)}}}" if spec.choices else None)
-            group.add_argument(*spec.flags, **kwargs)
+                group.add_argument(*spec.flags, dest=spec.dest, action="store_const", const=True, help=spec.help)
+                if spec.dest not in _PLAIN_SWITCHES:
+                    # --no-visualize etc. switch off a value set by a --config file (not listed in --help).
+                    group.add_argument(
+                        f"--no-{spec.flag[2:]}", dest=spec.dest, action="store_const", const=False,
+                        help=argparse.SUPPRESS,
+                    )
+                continue
+            metavar = spec.metavar or (f"{{{','.join(spec.choices)}}}" if spec.choices else None)
+            group.add_argument(*spec.flags, dest=spec.dest, metavar=metavar, help=_help_with_default(spec))
     return parser
 
 

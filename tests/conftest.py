@@ -1,0 +1,57 @@
+"""Shared fixtures: small, realistic training files written to tmp dirs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def inventory_csv(tmp_path_factory) -> Path:
+    """400 rows of the bundled inventory format."""
+    from nexusml.data.synthetic import generate_inventory
+
+    path = tmp_path_factory.mktemp("data") / "inventory.csv"
+    generate_inventory(400, seed=3).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def asset_register(tmp_path_factory) -> tuple[Path, Path]:
+    """A file with other column names (with spaces) and the feature config that describes it."""
+    from nexusml.data.synthetic import generate_asset_register
+
+    folder = tmp_path_factory.mktemp("assets")
+    data = folder / "assets.csv"
+    generate_asset_register(500, seed=5).to_csv(data, index=False)
+    config = folder / "assets_features.yml"
+    config.write_text(
+        "text_combinations:\n"
+        "  - name: combined_text\n"
+        "    columns: [Asset Label, Make, Notes]\n"
+        "numeric_columns:\n"
+        "  - {name: Capacity, new_name: capacity, fill_value: 0, dtype: float}\n"
+        "targets: [System, Trade Group]\n",
+        encoding="utf-8",
+    )
+    return data, config
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    """The real entry point in a subprocess (stdin/stdout are not a terminal, as in cron)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
+    return subprocess.run(
+        [sys.executable, "-m", "nexusml", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
