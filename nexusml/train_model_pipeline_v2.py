@@ -96,7 +96,10 @@ def run_headless(args: TrainingArguments) -> int:
         for sig, old in previous.items():
             signal.signal(sig, old)
         logging.getLogger("nexusml").removeHandler(handler)
-    print(format_result(result))
+    try:
+        print(format_result(result), flush=True)
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stdout = None
     return EXIT_OK
 
 

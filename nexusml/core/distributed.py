@@ -1,61 +1,202 @@
-"""Where the hyperparameter search runs: local joblib workers or a Dask cluster."""
+"""Where the hyperparameter search runs: local joblib workers or a Dask cluster.
+
+``search_backend(args)`` yields ``(backend, where, workers)``.  ``backend`` is
+None for local joblib; on Dask it is a :class:`DaskBackend`, whose call
+``backend(scatter=[...])`` activates joblib's Dask backend with those objects
+broadcast to every worker once, and whose ``cancel_pending()`` cancels the
+search tasks that were submitted but have not finished.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, Callable, ContextManager, Iterator
+import socket
+import time
+from typing import Any, ContextManager, Iterator, Sequence
 
 from nexusml.core.cli.training_args import TrainingArguments
 
 log = logging.getLogger("nexusml.run")
 
 CONNECT_TIMEOUT_S = 5
+DEFAULT_SCHEDULER_PORT = 8786
+MISSING_EXTRA = (
+    "--dask-scheduler needs the Dask extra (dask, distributed); "
+    "install it with: pip install -e \".[dask]\""
+)
+# joblib's Dask backend names the futures it submits "batch_of_<func>_<n>_calls-<uuid>".
+_JOBLIB_KEY_PREFIXES = ("batch_of_", "mixed_batch_of_")
 
 
 class DaskUnavailable(Exception):
     """The [dask] extra is not installed or the scheduler cannot be reached."""
 
 
+def _import_dask() -> tuple[Any, Any]:
+    try:
+        import dask  # noqa: F401
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise DaskUnavailable(MISSING_EXTRA) from None
+    return Client, LocalCluster
+
+
+def tcp_endpoint(address: str) -> tuple[str, int] | None:
+    """``(host, port)`` of a ``tcp://`` or ``HOST:PORT`` address; None for other protocols."""
+    text = address.strip().rstrip("/")
+    if "://" in text:
+        protocol, _, text = text.partition("://")
+        if protocol != "tcp":
+            return None
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.lstrip(":")
+    else:
+        host, sep, port = text.rpartition(":")
+        if not sep:
+            host, port = text, ""
+    if not host:
+        return None
+    return host, int(port) if port.isdigit() else DEFAULT_SCHEDULER_PORT
+
+
+def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Fail fast, with :class:`DaskUnavailable`, when the extra is missing or a TCP scheduler is unreachable.
+
+    Cheap enough to run before any data is loaded; ``local`` only checks the extra.
+    """
+    _import_dask()
+    if address == "local":
+        return
+    endpoint = tcp_endpoint(address)
+    if endpoint is None:
+        return
+    try:
+        with socket.create_connection(endpoint, timeout=timeout):
+            pass
+    except socket.gaierror:
+        raise DaskUnavailable(
+            f"cannot reach the Dask scheduler at {address}: unknown host {endpoint[0]!r}"
+        ) from None
+    except TimeoutError:
+        raise DaskUnavailable(
+            f"cannot reach the Dask scheduler at {address}: no answer within {timeout:g}s; "
+            "check the address, the firewall and that the scheduler is running"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DaskUnavailable(
+            f"cannot reach the Dask scheduler at {address}: {reason}; "
+            "check the address and that the scheduler is running"
+        ) from None
+
+
+class DaskBackend:
+    """joblib's Dask backend bound to one client."""
+
+    def __init__(self, client: Any):
+        self.client = client
+
+    def __call__(self, scatter: Sequence[Any] = ()) -> ContextManager:
+        import joblib
+
+        return joblib.parallel_config(
+            backend="dask",
+            client=self.client,
+            scatter=list(scatter) or None,
+            wait_for_workers_timeout=CONNECT_TIMEOUT_S,
+        )
+
+    def pending_keys(self) -> list[str]:
+        return [key for key in list(self.client.futures) if str(key).startswith(_JOBLIB_KEY_PREFIXES)]
+
+    def cancel_pending(self) -> int:
+        """Cancel the search tasks this client still holds; returns how many."""
+        from distributed import Future
+
+        keys = self.pending_keys()
+        if keys:
+            futures = [Future(key, self.client) for key in keys]
+            self.client.cancel(futures, force=True)
+        return len(keys)
+
+
+def _connect(address: str, Client: Any, LocalCluster: Any) -> tuple[Any, Any]:
+    if address == "local":
+        from joblib import cpu_count
+
+        cluster = LocalCluster(
+            n_workers=cpu_count(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        try:
+            return Client(cluster, timeout=CONNECT_TIMEOUT_S, set_as_default=False), cluster
+        except BaseException:
+            cluster.close()
+            raise
+    check_scheduler(address)
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise DaskUnavailable(
+            f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
+            "check the address and that the scheduler is running"
+        ) from None
+    return client, None
+
+
+def _check_workers(client: Any, address: str) -> int:
+    workers = len(client.scheduler_info().get("workers", {}))
+    if workers == 0:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+        except (TimeoutError, OSError):
+            raise DaskUnavailable(
+                f"the Dask scheduler at {address} has no workers; start some with: dask worker {address}"
+            ) from None
+        workers = len(client.scheduler_info().get("workers", {}))
+    # A lambda travels by value, so the probe itself does not need nexusml on the worker.
+    probe = lambda: __import__("importlib.util").util.find_spec("nexusml") is not None  # noqa: E731
+    missing = [w for w, ok in client.run(probe).items() if not ok]
+    if missing:
+        raise DaskUnavailable(
+            f"{len(missing)} Dask worker(s) cannot import nexusml (e.g. {missing[0]}); "
+            "install NexusML in the workers' environment"
+        )
+    return workers
+
+
 @contextlib.contextmanager
 def search_backend(
     args: TrainingArguments,
-) -> Iterator[tuple[Callable[[], ContextManager] | None, str, int]]:
-    """Yields ``(backend, where, workers)``: ``backend()`` activates joblib's Dask backend, or is None."""
+) -> Iterator[tuple[DaskBackend | None, str, int]]:
+    """Yields ``(backend, where, workers)``; ``backend`` is None for local joblib."""
     if not args.dask_scheduler:
         from joblib import cpu_count
 
         workers = cpu_count() if args.n_jobs == -1 else args.n_jobs
         yield None, "local joblib", workers
         return
-    try:
-        import joblib
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise DaskUnavailable(
-            "--dask-scheduler needs the Dask extra; install it with: pip install -e \".[dask]\""
-        ) from None
 
-    cluster: Any = None
+    Client, LocalCluster = _import_dask()
+    started = time.perf_counter()
+    client, cluster = _connect(args.dask_scheduler, Client, LocalCluster)
     try:
-        if args.dask_scheduler == "local":
-            cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
-            client = Client(cluster, timeout=CONNECT_TIMEOUT_S)
-        else:
-            client = Client(args.dask_scheduler, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise DaskUnavailable(
-            f"cannot reach the Dask scheduler at {args.dask_scheduler} ({type(exc).__name__}); "
-            "check the address and that the scheduler is running"
-        ) from None
-    try:
-        workers = len(client.scheduler_info().get("workers", {}))
         address = client.scheduler.address
-        log.info("Search runs on Dask scheduler %s with %d worker(s)", address, workers)
-        yield (lambda: joblib.parallel_config(backend="dask")), f"dask {address}", workers
+        workers = _check_workers(client, address)
+        kind = "LocalCluster" if cluster is not None else "scheduler"
+        log.info(
+            "Search runs on Dask %s %s with %d worker(s) (connected in %.1fs)",
+            kind, address, workers, time.perf_counter() - started,
+        )
+        yield DaskBackend(client), f"dask {address}", workers
     finally:
-        client.close()
+        with contextlib.suppress(Exception):
+            client.close()
         if cluster is not None:
-            cluster.close()
+            with contextlib.suppress(Exception):
+                cluster.close()

@@ -10,6 +10,15 @@ from pathlib import Path
 from typing import Callable, Iterator, IO
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -29,6 +38,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; finished files get the usual mode
     try:
         yield tmp_path
         with open(tmp_path, "rb") as handle:
@@ -50,6 +60,37 @@ def atomic_write(path: Path | str, write: Callable[[IO[bytes]], None]) -> Path:
 
 def atomic_write_text(path: Path | str, text: str) -> Path:
     return atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def claim_unique_path(directory: Path, stem: str, suffix: str) -> Path:
+    """A path ``directory/stem{suffix}`` no other run will use (``stem_2``, ``stem_3``... if taken).
+
+    The claim is a hidden marker file, so the real file only ever appears complete
+    (renamed into place); call :func:`release_claim` once it is written or abandoned.
+    """
+    n = 1
+    while True:
+        path = Path(directory) / (f"{stem}{suffix}" if n == 1 else f"{stem}_{n}{suffix}")
+        if not path.exists():
+            try:
+                fd = os.open(_claim_marker(path), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                pass
+            else:
+                os.close(fd)
+                if not path.exists():
+                    return path
+                release_claim(path)
+        n += 1
+
+
+def _claim_marker(path: Path) -> Path:
+    return path.with_name(f".{path.name}.claim")
+
+
+def release_claim(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _claim_marker(path).unlink()
 
 
 @contextlib.contextmanager

@@ -49,10 +49,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
             last_error = exc
             continue
         delimiter = _sniff_delimiter(sample, path.suffix.lower())
+        options = dict(sep=delimiter, encoding=encoding, skip_blank_lines=True, low_memory=False)
         try:
-            frame = pd.read_csv(
-                path, sep=delimiter, encoding=encoding, skip_blank_lines=True, low_memory=False
-            )
+            try:
+                frame = pd.read_csv(path, **options)
+            except pd.errors.ParserError:
+                # Ragged exports: rows with more (usually empty) fields than the header.
+                width = len(pd.read_csv(path, nrows=0, **options).columns)
+                frame = pd.read_csv(path, usecols=range(width), **options)
+                log.warning("%s: some rows have more fields than the header; the extra fields were ignored", path.name)
         except UnicodeDecodeError as exc:
             last_error = exc
             continue

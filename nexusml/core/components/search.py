@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, ContextManager
 
@@ -33,6 +35,7 @@ class SearchResult:
     fits: int = 0
     where: str = "local joblib"
     workers: int = 1
+    seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class SearchResult:
             "fits": self.fits,
             "where": self.where,
             "workers": self.workers,
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -69,9 +73,15 @@ def search_hyperparameters(
     grid: dict[str, list[Any]] | None = None,
     on_candidate: Callable[[int, int, str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    backend: Callable[[], ContextManager] | None = None,
+    backend: Callable[..., ContextManager] | None = None,
 ) -> SearchResult:
-    """Search a grid per target; returns the best parameters and CV macro-F1 of each."""
+    """Search a grid per target; returns the best parameters and CV macro-F1 of each.
+
+    ``backend(scatter=[...])``, when given, activates a joblib backend (Dask)
+    and receives the arrays every task shares, so they travel to the workers
+    once.  The outcome does not depend on the order in which fits finish.
+    """
+    started = time.perf_counter()
     grid = grid if grid is not None else SEARCH_GRIDS[model.model_type]
     candidates = list(ParameterGrid(grid))
     transformer = model.make_transformer(len(X))
@@ -80,8 +90,10 @@ def search_hyperparameters(
         features = features.tocsr()
     result = SearchResult()
 
-    tasks = []
-    per_candidate: dict[tuple[str, int], int] = {}
+    # One set of fold indices per target, shared by every candidate: the same
+    # array objects appear in every task, so a Dask backend ships them once.
+    shared: list[Any] = [features]
+    plans: list[tuple[str, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]] = []
     for target in Y.columns:
         y = Y[target].to_numpy()
         folds = folds_for(y, cv_folds)
@@ -93,50 +105,82 @@ def search_hyperparameters(
         if folds < cv_folds:
             log.warning("Search for %s uses %d folds instead of %d (smallest class is too small)", target, folds, cv_folds)
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=model.random_state)
-        for c, params in enumerate(candidates):
-            per_candidate[(target, c)] = folds
-            for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
-                tasks.append((target, c, params, y, train_idx, test_idx))
+        splits = list(splitter.split(np.zeros(len(y)), y))
+        plans.append((target, y, splits))
+        shared.append(y)
+        for train_idx, test_idx in splits:
+            shared.extend((train_idx, test_idx))
 
-    result.candidates = len(per_candidate)
-    result.fits = len(tasks)
-    if not tasks:
+    result.candidates = len(plans) * len(candidates)
+    result.fits = sum(len(splits) for _, _, splits in plans) * len(candidates)
+    if not result.fits:
+        result.seconds = time.perf_counter() - started
         return result
 
-    scores: dict[tuple[str, int], list[float]] = {key: [] for key in per_candidate}
+    scores = {
+        (target, c): np.full(len(splits), np.nan) for target, _, splits in plans for c in range(len(candidates))
+    }
+    remaining = {key: len(value) for key, value in scores.items()}
+    stopped = (lambda: False) if should_stop is None else should_stop
+
+    def jobs():
+        # Candidate-major order, so early candidates finish (and report) early.
+        for target, y, splits in plans:
+            for c, params in enumerate(candidates):
+                for fold, (train_idx, test_idx) in enumerate(splits):
+                    if stopped():
+                        return
+                    yield delayed(_tagged)(
+                        target, c, fold, model.model_type, model.random_state, params, features, y, train_idx, test_idx
+                    )
+
     finished = 0
-    context = backend() if backend is not None else contextlib.nullcontext()
+    cancelled = False
+    context = backend(scatter=shared) if backend is not None else contextlib.nullcontext()
     with context:
-        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-        jobs = (
-            delayed(_tagged)(target, c, model.model_type, model.random_state, params, features, y, tr, te)
-            for target, c, params, y, tr, te in tasks
-        )
-        outputs = parallel(jobs)
+        outputs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs())
         try:
-            for target, c, score in outputs:
-                scores[(target, c)].append(score)
-                if len(scores[(target, c)]) == per_candidate[(target, c)]:
+            for target, c, fold, score in outputs:
+                scores[(target, c)][fold] = score
+                remaining[(target, c)] -= 1
+                if remaining[(target, c)] == 0:
                     finished += 1
                     if on_candidate is not None:
                         on_candidate(finished, result.candidates, target)
-                if should_stop is not None and should_stop():
-                    raise Cancelled("search")
+                if stopped():
+                    cancelled = True
+                    break
+            else:
+                cancelled = stopped() and finished < result.candidates
         finally:
-            close = getattr(outputs, "close", None)
-            if close is not None:
-                close()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                close = getattr(outputs, "close", None)
+                if close is not None:
+                    close()
+            if cancelled or finished < result.candidates:
+                cancel_pending = getattr(backend, "cancel_pending", None)
+                if cancel_pending is not None:
+                    dropped = cancel_pending()
+                    if dropped:
+                        log.info("Cancelled %d pending search task(s)", dropped)
+    result.seconds = time.perf_counter() - started
+    if cancelled:
+        raise Cancelled("search")
 
-    for target in Y.columns:
-        keyed = [(float(np.mean(sorted(scores[(target, c)]))), -c) for c in range(len(candidates)) if (target, c) in scores]
-        if not keyed:
-            continue
-        best_score, neg_index = max(keyed)
-        result.best_params[target] = dict(candidates[-neg_index])
-        result.best_scores[target] = float(best_score)
-        log.info("Best for %s: %s (CV macro-F1 %.4f)", target, result.best_params[target], best_score)
+    for target, _, _ in plans:
+        # Fold scores sit at their fold's position, so the mean is the same
+        # whatever order the fits finished in; ties go to the earlier candidate.
+        means = [float(np.mean(scores[(target, c)])) for c in range(len(candidates))]
+        best = int(np.argmax(means))
+        result.best_params[target] = dict(candidates[best])
+        result.best_scores[target] = means[best]
+        log.info("Best for %s: %s (CV macro-F1 %.4f)", target, result.best_params[target], means[best])
+    log.info(
+        "Searched %d candidate(s), %d fit(s) in %.1fs", result.candidates, result.fits, result.seconds
+    )
     return result
 
 
-def _tagged(target, c, model_type, random_state, params, features, y, train_idx, test_idx):
-    return target, c, _fit_and_score(model_type, random_state, params, features, y, train_idx, test_idx)
+def _tagged(target, c, fold, model_type, random_state, params, features, y, train_idx, test_idx):
+    return target, c, fold, _fit_and_score(model_type, random_state, params, features, y, train_idx, test_idx)

@@ -49,8 +49,11 @@ def run_log_file(args: TrainingArguments, stamp: str) -> Iterator[Path | None]:
     try:
         directory = args.output_dir / "logs"
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{args.model_name}_{stamp}.log"
+        from nexusml.core.components.io import claim_unique_path, release_claim
+
+        path = claim_unique_path(directory, f"{args.model_name}_{stamp}", ".log")
         handler: logging.Handler | None = logging.FileHandler(path, encoding="utf-8")
+        release_claim(path)
     except OSError as exc:
         log.warning("No log file for this run (%s)", exc.strerror or exc)
         handler, path = None, None

@@ -1,0 +1,281 @@
+"""The v2 entry point end to end: outputs, events, legacy equivalence, failures, prediction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nexusml.core.cli.training_args import arguments_from_values
+from nexusml.core.pipeline import (
+    CancelToken,
+    RunFinished,
+    RunStarted,
+    StageFailed,
+    StageFinished,
+    StageProgress,
+    StageStarted,
+    TrainingCancelled,
+    TrainingError,
+    run_training,
+)
+from nexusml.train_model_pipeline_v2 import main
+
+
+def pkl_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pkl")) if folder.exists() else []
+
+
+@pytest.fixture(scope="module")
+def trained(inventory_csv, tmp_path_factory):
+    """One headless run through the real entry point (a subprocess), shared by several checks."""
+    from tests.conftest import run_cli
+
+    out = tmp_path_factory.mktemp("out")
+    done = run_cli("--headless", "--data-path", str(inventory_csv), "--output-dir", str(out), "--visualize")
+    return done, out
+
+
+def test_headless_run_writes_model_metadata_latest_log_and_charts(trained):
+    done, out = trained
+    assert done.returncode == 0, done.stderr
+    models = [p for p in pkl_files(out) if not p.name.endswith("_latest.pkl")]
+    assert len(models) == 1
+    model = models[0]
+    assert model.name.startswith("equipment_classifier_") and len(model.stem.split("_")[-1]) == 6
+    assert (out / "equipment_classifier_latest.pkl").read_bytes() == model.read_bytes()
+    meta = json.loads(model.with_name(model.stem + "_metadata.json").read_text())
+    latest = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
+    assert latest["model_sha256"] == meta["model_sha256"]
+    for key in ("arguments", "feature_config", "versions", "class_counts", "metrics", "stage_seconds", "refit"):
+        assert key in meta
+    assert len(meta["data"]["sha256"]) == 64
+    assert set(meta["metrics"]) == {
+        "category_name", "uniformat_code", "mcaa_system_category", "Equipment_Type", "System_Subtype"
+    }
+    for scores in meta["metrics"].values():
+        assert 0.3 < scores["f1_macro"] <= 1.0 and 0.3 < scores["accuracy"] <= 1.0
+    assert "refit on all" in meta["refit"]
+    assert list(meta["stage_seconds"])[:3] == ["load_data", "load_reference", "validate"]
+    assert len(list((out / "logs").glob("*.log"))) == 1
+    charts = {p.name.split("_", 3)[-1] for p in (out / "visualizations").iterdir()}
+    assert len(list((out / "visualizations").glob("*.html"))) == 4
+    assert len(list((out / "visualizations").glob("*.txt"))) == 4
+    assert "macro-F1" in done.stdout and str(model) in done.stdout
+
+
+def test_log_file_holds_the_stage_events(trained):
+    _, out = trained
+    text = next((out / "logs").glob("*.log")).read_text()
+    assert "[1/" in text and "Evaluate" in text and "Sample prediction" in text
+
+
+def test_events_in_order_and_typed(inventory_csv, tmp_path):
+    events = []
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "optimize": True})
+    result = run_training(args, on_event=events.append)
+    assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
+    assert events[-1].result == result
+    planned = [name for name, _ in events[0].stages]
+    assert planned == [
+        "load_data", "load_reference", "validate", "features", "split", "build", "optimize",
+        "train", "evaluate", "refit", "save", "sample_prediction",
+    ]
+    started = [e.stage for e in events if isinstance(e, StageStarted)]
+    finished = [e.stage for e in events if isinstance(e, StageFinished)]
+    assert started == finished == planned
+    # each stage's events sit between its start and finish
+    for name in planned:
+        i = next(k for k, e in enumerate(events) if isinstance(e, StageStarted) and e.stage == name)
+        j = next(k for k, e in enumerate(events) if isinstance(e, StageFinished) and e.stage == name)
+        assert all(e.stage == name for e in events[i:j + 1] if isinstance(e, StageProgress))
+    assert any(isinstance(e, StageProgress) and e.stage == "optimize" for e in events)
+    assert set(result.stage_seconds) == set(planned)
+    with pytest.raises(Exception):
+        events[1].stage = "changed"  # events are immutable
+    assert result.search and result.search["best_params"]
+
+
+def test_orchestrator_and_legacy_give_identical_results(inventory_csv, asset_register, tmp_path):
+    assets, assets_config = asset_register
+    for data, config in ((inventory_csv, None), (assets, assets_config)):
+        results = {}
+        for legacy in (False, True):
+            out = tmp_path / f"{data.stem}_{legacy}"
+            code = main(["--headless", "--data-path", str(data), "--output-dir", str(out), "--log-level", "WARNING"]
+                        + (["--feature-config", str(config)] if config else []) + (["--legacy"] if legacy else []))
+            assert code == 0
+            meta = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
+            from nexusml import load_model
+
+            predictions = load_model(out / "equipment_classifier_latest.pkl").predict(pd.read_csv(data))
+            results[legacy] = (meta, predictions)
+        (meta_new, pred_new), (meta_old, pred_old) = results[False], results[True]
+        assert meta_new["training_path"] == "orchestrator" and meta_old["training_path"] == "legacy"
+        assert meta_new["split"] == meta_old["split"]
+        assert meta_new["metrics"] == meta_old["metrics"]
+        pd.testing.assert_frame_equal(pred_new, pred_old)
+
+
+def test_custom_file_with_spaces_in_column_names(asset_register, tmp_path):
+    data, config = asset_register
+    args = arguments_from_values({"data_path": data, "feature_config": config, "output_dir": tmp_path})
+    result = run_training(args)
+    assert result.targets == ("System", "Trade Group")
+    assert set(result.metrics) == {"System", "Trade Group"}
+
+
+def test_corrupt_file_fails_in_load_stage_with_one_line_and_exit_1(tmp_path, cli):
+    bad = tmp_path / "garbage.csv"
+    bad.write_bytes(bytes(range(256)) * 40)
+    out = tmp_path / "out"
+    done = cli("--headless", "--data-path", str(bad), "--output-dir", str(out))
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("nexusml-train: error: stage 'load_data' failed:") and "binary" in last
+    assert "Traceback" not in done.stderr
+    assert pkl_files(out) == []
+
+
+def test_failure_event_names_the_stage(tmp_path):
+    bad = tmp_path / "nothing.csv"
+    bad.write_text("description,category_name\n", encoding="utf-8")
+    events = []
+    with pytest.raises(TrainingError) as info:
+        run_training(arguments_from_values({"data_path": bad, "output_dir": tmp_path}), on_event=events.append)
+    assert info.value.stage == "load_data"
+    failed = [e for e in events if isinstance(e, StageFailed)]
+    assert failed and failed[0].stage == "load_data" and "no data rows" in failed[0].error
+    assert pkl_files(tmp_path) == []
+
+
+def test_missing_target_is_an_error_naming_available_columns(tmp_path):
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"description": ["pump 5 hp"] * 6, "category_name": ["Pump"] * 6}).to_csv(data, index=False)
+    with pytest.raises(TrainingError) as info:
+        run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path}))
+    assert info.value.stage == "validate"
+    assert "uniformat_code" in info.value.message and "available columns: description, category_name" in info.value.message
+
+
+def test_traceback_only_at_debug(tmp_path, cli):
+    bad = tmp_path / "empty.csv"
+    bad.write_text("", encoding="utf-8")
+    quiet = cli("--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"))
+    loud = cli("--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"), "--log-level", "DEBUG")
+    assert quiet.returncode == loud.returncode == 1
+    assert "Traceback" not in quiet.stderr and "Traceback" in loud.stderr
+
+
+def test_tiny_file_trains_with_a_warning(tmp_path):
+    rows = [
+        ("CH-1", "Trane", "CVHF", "Chiller", "D3030", "HVAC", "centrifugal chiller 500 ton"),
+        ("CH-2", "Carrier", "19XR", "Chiller", "D3030", "HVAC", "chiller 300 tons water cooled"),
+        ("P-1", "Bell", "e-1510", "Pump", "D2010", "Plumbing", "base mounted pump 20 hp"),
+        ("P-2", "Armstrong", "4300", "Pump", "D2010", "Plumbing", "inline pump 5hp"),
+        ("PNL-1", "Square D", "NQ", "Panel", "D5010", "Electrical", "panelboard 225A"),
+        ("PNL-2", "Eaton", "PRL1", "Panel", "D5010", "Electrical", "lighting panel 100 A"),
+    ]
+    data = tmp_path / "tiny.csv"
+    pd.DataFrame(rows, columns=["equipment_tag", "manufacturer", "model", "category_name", "uniformat_code",
+                                "mcaa_system_category", "description"]).to_csv(data, index=False)
+    result = run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path, "test_size": 0.5}))
+    assert any("metrics mean little" in w for w in result.warnings)
+    assert any("service_life" in w for w in result.warnings)  # created empty: the file has no such column
+    assert result.model_path.exists()
+
+
+def test_rows_with_empty_targets_are_dropped_and_counted(inventory_csv, tmp_path):
+    frame = pd.read_csv(inventory_csv)
+    frame.loc[:9, "uniformat_code"] = None
+    data = tmp_path / "holes.csv"
+    frame.to_csv(data, index=False)
+    result = run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path}))
+    assert result.rows_dropped == 10 and result.rows_used == len(frame) - 10
+
+
+def test_cancel_leaves_no_model(inventory_csv, tmp_path):
+    token = CancelToken()
+    events = []
+
+    def sink(event):
+        events.append(event)
+        if isinstance(event, StageStarted) and event.stage == "train":
+            token.cancel()
+
+    with pytest.raises(TrainingCancelled) as info:
+        run_training(arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path}), sink, token)
+    assert info.value.stage in {"train", "evaluate"}
+    assert pkl_files(tmp_path) == [] and not list(tmp_path.glob("*.json"))
+    assert any(isinstance(e, StageFailed) and e.cancelled for e in events)
+
+
+def test_nexusml_format_config_with_unused_keys_loads(tmp_path):
+    from nexusml.config import load_feature_config
+
+    path = tmp_path / "feature_config.yml"
+    path.write_text(
+        """
+text_combinations:
+  - name: combined_features
+    columns: [equipment_tag, manufacturer, model, description]
+    separator: " "
+numeric_columns:
+  - name: initial_cost
+    new_name: initial_cost
+    fill_value: 0
+    dtype: float
+hierarchies:
+  - new_col: Equipment_Type
+    parents: [mcaa_system_category, category_name]
+    separator: "-"
+  - new_col: System_Subtype
+    parents: [mcaa_system_category, category_name]
+    separator: "-"
+column_mappings:
+  - source: category_name
+    target: Equipment_Category
+classification_systems:
+  - name: OmniClass
+    source_column: omniclass_code
+    target_column: OmniClass_ID
+    mapping_type: direct
+direct_mappings:
+  - source: Asset Category
+    target: Equipment_Category
+eav_integration:
+  enabled: false
+""",
+        encoding="utf-8",
+    )
+    config = load_feature_config(path)
+    assert config.text_feature == "combined_features"
+    assert config.numeric_features == ("initial_cost",)
+    assert "Equipment_Type" in config.targets
+    assert set(config.ignored_keys) == {"classification_systems", "direct_mappings", "eav_integration"}
+
+
+def test_nexusml_predict_cli_and_sha256_check(trained, tmp_path, capsys):
+    from nexusml.predict import main as predict_main
+
+    _, out = trained
+    model = out / "equipment_classifier_latest.pkl"
+    source = tmp_path / "new.csv"
+    pd.DataFrame({"description": ["centrifugal chiller 400 ton", "panelboard 225A 208Y/120V"],
+                  "manufacturer": ["Trane", "Square D"], "extra": [1, 2]}).to_csv(source, index=False)
+    target = tmp_path / "predicted.csv"
+    assert predict_main(["--model", str(model), "--input", str(source), "--output", str(target)]) == 0
+    predicted = pd.read_csv(target)
+    assert len(predicted) == 2 and "extra" in predicted
+    assert {"predicted_category_name", "confidence_category_name"} <= set(predicted.columns)
+    assert predicted["confidence_category_name"].between(0, 1).all()
+
+    tampered = tmp_path / "equipment_classifier_latest.pkl"
+    tampered.write_bytes(model.read_bytes() + b"x")
+    (tmp_path / "equipment_classifier_latest_metadata.json").write_text(
+        (out / "equipment_classifier_latest_metadata.json").read_text()
+    )
+    assert predict_main(["--model", str(tampered), "--input", str(source), "--output", str(target)]) == 1
+    assert "sha256" in capsys.readouterr().err
