@@ -1,0 +1,158 @@
+"""The NexusML training wizard: app factory and entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from nexusml.core.cli.training_args import ArgumentError
+from tui.form import FormState, label_for
+from tui.settings import DEFAULT_THEME, Settings, default_settings_path, load_settings, save_settings
+
+
+class NexusTrainApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "NexusML"
+    SUB_TITLE = "training wizard"
+    BINDINGS = [
+        Binding("ctrl+r", "run", "Train", priority=True),
+        Binding("ctrl+s", "settings", "Settings"),
+        Binding("f2", "settings", "Settings", show=False),
+        Binding("ctrl+o", "past_runs", "Past runs"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, given: dict[str, Any] | None = None, settings_path: Path | None = None):
+        super().__init__()
+        self.given = dict(given or {})
+        self.settings_path = Path(settings_path) if settings_path else default_settings_path()
+        self.settings = load_settings(self.settings_path)
+        level = self.given.get("log_level") or self.settings.log_level
+        self.form = FormState.from_given(self.given, legacy_default=self.settings.legacy, log_level=level)
+        self.active_run: Any = None
+        self.last_run_failed = False
+        self.last_result: Any = None
+
+    @property
+    def generated_dir(self) -> Path:
+        return self.settings_path.parent / "feature_configs"
+
+    def on_mount(self) -> None:
+        self._apply_theme(self.settings.theme)
+        from tui.screens.wizard import WizardScreen
+
+        self.push_screen(WizardScreen(self.form, self.generated_dir))
+        self._subtitle()
+        if "config" in self.form.extra_errors:
+            self.notify(self.form.extra_errors["config"], title="--config not loaded", severity="error")
+
+    def _apply_theme(self, name: str) -> None:
+        self.theme = name if name in self.available_themes else DEFAULT_THEME
+
+    def _subtitle(self) -> None:
+        self.sub_title = f"training wizard · {'legacy' if self.form.legacy else 'orchestrator'} path"
+
+    # -- settings ---------------------------------------------------------------------------------
+
+    def update_settings(self, **changes: Any) -> None:
+        self.settings = self.settings.replace(**changes)
+        try:
+            save_settings(self.settings, self.settings_path)
+        except OSError as exc:
+            self.notify(f"Settings not saved: {exc}", severity="error")
+        if "legacy" in changes:
+            self.form.legacy = bool(changes["legacy"])
+            self._subtitle()
+        if "theme" in changes:
+            self._apply_theme(changes["theme"])
+
+    def action_settings(self) -> None:
+        from tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.settings, str(self.settings_path)))
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_past_runs(self) -> None:
+        from tui.screens.past_runs import PastRunsScreen
+
+        if isinstance(self.screen, PastRunsScreen):
+            return
+        raw = self.form.values.get("output_dir")
+        directory = Path(str(raw or "outputs/models")).expanduser()
+        self.push_screen(PastRunsScreen(directory))
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        from tui.screens.wizard import WizardScreen
+
+        if self.active_run is not None and self.active_run.running:
+            self.notify("A run is already going; escape cancels it.", severity="warning")
+            return
+        try:
+            args = self.form.arguments()
+        except ArgumentError as exc:
+            self.notify(f"{label_for(exc.field)}: {exc.message}", title="Cannot start training", severity="error")
+            wizard = None
+            for screen in self.screen_stack:
+                if isinstance(screen, WizardScreen):
+                    wizard = screen
+            if wizard is not None:
+                while self.screen is not wizard and len(self.screen_stack) > 1:
+                    self.pop_screen()
+                wizard.focus_field(exc.field)
+            return
+        from tui.screens.run import RunScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, WizardScreen):
+            self.pop_screen()
+        self.push_screen(RunScreen(args))
+
+    def run_started(self, screen: Any) -> None:
+        self.active_run = screen
+
+    def run_finished(self, screen: Any, ok: bool, cancelled: bool = False) -> None:
+        self.last_run_failed = not ok and not cancelled
+        if ok:
+            self.last_result = screen.result
+
+    async def action_quit(self) -> None:
+        if self.active_run is not None and self.active_run.running:
+            from tui.screens.confirm import ConfirmScreen
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    if self.active_run is not None:
+                        self.active_run.token.cancel("the wizard was closed")
+                    self.exit(self.exit_code_now())
+
+            self.push_screen(ConfirmScreen("A run is going. Cancel it and quit?", "Quit", "Keep training"), answer)
+            return
+        self.exit(self.exit_code_now())
+
+    def exit_code_now(self) -> int:
+        return 1 if self.last_run_failed else 0
+
+
+def create_app(given: dict[str, Any] | None = None, settings_path: Path | None = None) -> NexusTrainApp:
+    """Build the wizard without running it (tests drive it with ``run_test``)."""
+    return NexusTrainApp(given, settings_path)
+
+
+def run_wizard(given: dict[str, Any] | None = None) -> int:
+    """Open the wizard with the given raw flag values; returns the process exit code."""
+    app = create_app(given)
+    code = app.run()
+    if isinstance(code, int):
+        return code
+    return app.exit_code_now()

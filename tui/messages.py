@@ -1,0 +1,75 @@
+"""Messages posted by the training thread and the loaders to the UI (posting is thread-safe)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class RunEvent(Message):
+    """One pipeline event (RunStarted, StageStarted, ...) from the training thread."""
+
+    event: Any
+
+
+@dataclass
+class RunLog(Message):
+    """A log record emitted on the ``nexusml`` logger during a run."""
+
+    level: int
+    name: str
+    text: str
+
+
+@dataclass
+class RunSucceeded(Message):
+    result: Any
+
+
+@dataclass
+class RunFailed(Message):
+    stage: str
+    message: str
+    traceback: str
+    cancelled: bool = False
+
+
+@dataclass
+class PreviewLoaded(Message):
+    """The data file was read: its size, header and first rows (or why it could not be read)."""
+
+    path: Path
+    rows: int = 0
+    columns: tuple[str, ...] = ()
+    head: tuple[tuple[str, ...], ...] = ()
+    error: str = ""
+
+
+@dataclass
+class FieldChanged(Message):
+    """A form field was edited: its raw value and the validator's message ('' when valid)."""
+
+    dest: str
+    raw: Any
+    error: str
+
+
+class LogForwarder(logging.Handler):
+    """A logging handler that posts each record as a :class:`RunLog` message to a widget."""
+
+    def __init__(self, target: Any, level: int = logging.INFO):
+        super().__init__(level)
+        self.target = target
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+        except Exception:  # a bad format string in someone's log call
+            text = str(record.msg)
+        self.target.post_message(RunLog(record.levelno, record.name, text))

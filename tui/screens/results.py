@@ -1,0 +1,237 @@
+"""Results of a run: metrics per target, charts, the saved model and a "try it" box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
+
+from tui.runs import RunView
+from tui.widgets.charts import ChartPlot, confusion_painter, distribution_painter, durations_painter, score_painter
+
+
+class ResultsScreen(Screen):
+    @dataclass
+    class ModelLoaded(Message):
+        model: Any
+        error: str
+
+    @dataclass
+    class Predicted(Message):
+        text: str
+        rows: list[tuple[str, str, float | None]] | None
+        error: str
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+t", "focus_try", "Try it"),
+        Binding("ctrl+g", "next_chart", "Next chart"),
+    ]
+
+    def __init__(self, view: RunView):
+        super().__init__(id="results")
+        self.view = view
+        self._model: Any = None
+        self._model_error = ""
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        yield Header()
+        yield Static(self._heading(), id="results-heading")
+        with Horizontal(id="results-body"):
+            with Vertical(id="results-side"):
+                yield DataTable(id="metrics", cursor_type="row", zebra_stripes=True)
+                yield Label("Target", classes="section-title")
+                yield Select(
+                    [(t, t) for t in view.targets],
+                    value=view.targets[0] if view.targets else Select.NULL,
+                    allow_blank=not view.targets,
+                    id="target",
+                    compact=True,
+                )
+                yield Label("Try it: type a description", classes="section-title")
+                yield Input(placeholder="e.g. rooftop unit 10 ton gas heat", id="try-input", compact=True)
+                yield Static("", id="try-output")
+            with TabbedContent(id="charts"):
+                with TabPane("F1 scores", id="tab-scores"):
+                    yield ChartPlot(id="chart-scores")
+                with TabPane("Classes", id="tab-classes"):
+                    yield ChartPlot(id="chart-classes")
+                with TabPane("Confusion", id="tab-confusion"):
+                    yield ChartPlot(id="chart-confusion")
+                with TabPane("Durations", id="tab-durations"):
+                    yield ChartPlot(id="chart-durations")
+        yield Footer()
+
+    def _heading(self) -> Text:
+        view = self.view
+        text = Text()
+        text.append(f"{view.title}", "bold")
+        text.append(f"  {view.path} path", "dim")
+        if view.created:
+            text.append(f"  {view.created}", "dim")
+        if view.rows:
+            text.append(f"  {view.rows}", "dim")
+        text.append("\nModel: ", "dim")
+        if view.model_path is not None:
+            exists = view.model_path.exists()
+            text.append(str(view.model_path), "bold green" if exists else "red")
+            if not exists:
+                text.append("  (file no longer exists)", "red")
+        else:
+            text.append("unknown", "red")
+        if view.warnings:
+            text.append(f"\n⚠ {len(view.warnings)} warning(s): {view.warnings[0]}", "yellow")
+        return text
+
+    def on_mount(self) -> None:
+        table = self.query_one("#metrics", DataTable)
+        table.add_columns("target", "accuracy", "macro-F1", "support")
+        for target in self.view.targets:
+            m = self.view.metrics.get(target, {})
+            table.add_row(
+                target,
+                _fmt(m.get("accuracy")),
+                _fmt(m.get("f1_macro")),
+                str(m.get("support", "")),
+                key=target,
+            )
+        self.query_one("#chart-scores", ChartPlot).draw(score_painter(self.view.metrics), "no metrics")
+        self.query_one("#chart-durations", ChartPlot).draw(durations_painter(self.view.stage_seconds), "no stage timings")
+        self.draw_target(self.selected_target)
+        table.focus()
+        if self.view.model_path is not None and self.view.model_path.exists():
+            self.load_saved_model(self.view.model_path)
+        else:
+            self._model_error = "the model file is not available"
+
+    @property
+    def selected_target(self) -> str | None:
+        value = self.query_one("#target", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def draw_target(self, target: str | None) -> None:
+        classes = self.query_one("#chart-classes", ChartPlot)
+        confusion = self.query_one("#chart-confusion", ChartPlot)
+        if target is None:
+            classes.draw(None, "no target")
+            confusion.draw(None, "no target")
+            return
+        classes.draw(distribution_painter(self.view.class_counts, target), f"no class counts for {target}")
+        note = (
+            f"{target}: the saved metadata has no confusion matrix; it is shown right after a run"
+            if self.view.report is None
+            else f"no confusion matrix for {target}"
+        )
+        confusion.draw(confusion_painter(self.view.report, target), note)
+
+    @on(Select.Changed, "#target")
+    def _target_changed(self, event: Select.Changed) -> None:
+        self.draw_target(self.selected_target)
+
+    @on(DataTable.RowHighlighted, "#metrics")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value if event.row_key is not None else None
+        select = self.query_one("#target", Select)
+        if key and key in self.view.targets and select.value != key:
+            select.value = key
+
+    # -- try it -----------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="model")
+    def load_saved_model(self, path: Path) -> None:
+        from nexusml.core.components.predictor import ModelLoadError, load_model
+
+        try:
+            model = load_model(path)
+        except ModelLoadError as exc:
+            self.post_message(self.ModelLoaded(None, str(exc)))
+        except Exception as exc:
+            self.post_message(self.ModelLoaded(None, f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(self.ModelLoaded(model, ""))
+
+    @on(ModelLoaded)
+    def _model_loaded(self, message: ModelLoaded) -> None:
+        model, error = message.model, message.error
+        self._model, self._model_error = model, error
+        output = self.query_one("#try-output", Static)
+        if error:
+            output.update(Text(f"✗ cannot load the model: {error}", style="red"))
+        else:
+            columns = model.feature_config.input_columns
+            output.update(Text(f"the text goes into '{columns[0]}'", style="dim"))
+            text = self.query_one("#try-input", Input).value
+            if text.strip():
+                self.predict(text)
+
+    @on(Input.Submitted, "#try-input")
+    @on(Input.Changed, "#try-input")
+    def _try_changed(self, event: Input.Changed) -> None:
+        if self._model is not None and event.value.strip():
+            self.predict(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="predict")
+    def predict(self, text: str) -> None:
+        import pandas as pd
+
+        model = self._model
+        column = model.feature_config.input_columns[0]
+        try:
+            frame = model.predict(pd.DataFrame({column: [text]}))
+        except Exception as exc:
+            self.post_message(self.Predicted(text, None, f"{exc}"))
+            return
+        row = frame.iloc[0]
+        out = []
+        for target in model.targets:
+            confidence = row.get(f"confidence_{target}")
+            out.append((target, str(row.get(f"predicted_{target}")), None if confidence is None else float(confidence)))
+        self.post_message(self.Predicted(text, out, ""))
+
+    @on(Predicted)
+    def _show_prediction(self, message: Predicted) -> None:
+        text, rows, error = message.text, message.rows, message.error
+        if text != self.query_one("#try-input", Input).value:
+            return
+        output = self.query_one("#try-output", Static)
+        if error or rows is None:
+            output.update(Text(f"✗ {error}", style="red"))
+            return
+        out = Text()
+        width = max(len(t) for t, _, _ in rows)
+        for i, (target, code, confidence) in enumerate(rows):
+            if i:
+                out.append("\n")
+            out.append(f"{target:<{width}} ", "dim")
+            out.append(code, "bold")
+            if confidence is not None:
+                out.append(f"  {confidence:.0%}", "green" if confidence >= 0.6 else "yellow")
+        output.update(out)
+
+    # -- keys -------------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_try(self) -> None:
+        self.query_one("#try-input", Input).focus()
+
+    def action_next_chart(self) -> None:
+        tabs = self.query_one("#charts", TabbedContent)
+        ids = ["tab-scores", "tab-classes", "tab-confusion", "tab-durations"]
+        current = tabs.active if tabs.active in ids else ids[0]
+        tabs.active = ids[(ids.index(current) + 1) % len(ids)]
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, (int, float)) else "–"

@@ -1,0 +1,198 @@
+"""The wizard: five steps of forms built from the argument spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Header, Static
+
+from tui.form import STEPS, FormState, label_for
+from tui.messages import FieldChanged, PreviewLoaded
+from tui.steps.base import Step
+from tui.steps.data import DataStep
+from tui.steps.features import FeaturesStep
+from tui.steps.options import OutputStep, TrainingStep
+from tui.steps.review import ReviewStep
+from tui.widgets.field import ArgField
+
+
+class WizardScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+n,alt+right", "next_step", "Next"),
+        Binding("ctrl+b,alt+left", "previous_step", "Back"),
+        Binding("ctrl+f", "browse", "Browse", show=False),
+        Binding("ctrl+e", "save_config", "Save config", show=False),
+    ]
+
+    def __init__(self, state: FormState, generated_dir: Path):
+        super().__init__(id="wizard")
+        self.state = state
+        self.generated_dir = generated_dir
+        self.step_index = 0
+
+    def compose(self) -> ComposeResult:
+        values = self.state.values
+        yield Header()
+        yield Static("", id="step-bar")
+        with ContentSwitcher(initial="step-data", id="steps"):
+            yield DataStep(values)
+            yield FeaturesStep(values, self.generated_dir)
+            yield TrainingStep(values)
+            yield OutputStep(values)
+            yield ReviewStep(self.state)
+        with Horizontal(id="nav"):
+            yield Static("", id="nav-status")
+            yield Button("◀ Back", id="back", compact=True)
+            yield Button("Next ▶", id="next", variant="primary", compact=True)
+            yield Button("Train (ctrl+r)", id="train", variant="success", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_step(0, focus=False)
+        self.query_one("#input-data_path").focus()
+
+    # -- steps ------------------------------------------------------------------------------------
+
+    @property
+    def step_name(self) -> str:
+        return STEPS[self.step_index][0]
+
+    def step(self, name: str) -> Step:
+        return self.query_one(f"#step-{name}", Step)
+
+    def show_step(self, index: int, focus: bool = True) -> None:
+        self.step_index = max(0, min(index, len(STEPS) - 1))
+        name = self.step_name
+        self.query_one("#steps", ContentSwitcher).current = f"step-{name}"
+        step = self.step(name)
+        step.shown()
+        self.query_one("#back", Button).disabled = self.step_index == 0
+        self.query_one("#next", Button).display = self.step_index < len(STEPS) - 1
+        self._render_bar()
+        if focus:
+            controls = [f.control for f in step.fields()]
+            target = controls[0] if controls else None
+            if name == "features":
+                target = self.query_one("#targets")
+            elif name == "review":
+                target = self.query_one("#config-path")
+            if target is not None:
+                self.call_after_refresh(target.focus)
+
+    def _render_bar(self) -> None:
+        text = Text()
+        for i, (name, title) in enumerate(STEPS):
+            if i:
+                text.append("  ›  ", "dim")
+            bad = self.state.step_error(name) is not None
+            style = "bold reverse" if i == self.step_index else ("red" if bad else "")
+            text.append(f" {i + 1} {title}{' ✗' if bad else ''} ", style)
+        self.query_one("#step-bar", Static).update(text)
+        problem = self.state.first_error()
+        status = self.query_one("#nav-status", Static)
+        if problem:
+            status.update(Text(f"✗ {label_for(problem[0])}: {problem[1]}", style="red"))
+        else:
+            status.update(Text("✓ ready to train", style="green"))
+
+    def action_next_step(self) -> None:
+        problem = self.state.step_error(self.step_name)
+        if problem is not None:
+            self.notify(f"{label_for(problem[0])}: {problem[1]}", title="Fix this field first", severity="error")
+            self.focus_field(problem[0])
+            return
+        if self.step_index < len(STEPS) - 1:
+            self.show_step(self.step_index + 1)
+
+    def action_previous_step(self) -> None:
+        if self.step_index > 0:
+            self.show_step(self.step_index - 1)
+
+    def focus_field(self, dest: str) -> None:
+        """Show the step holding ``dest`` and focus its control."""
+        for i, (name, _) in enumerate(STEPS):
+            fields = self.step(name).query(f"#field-{dest}")
+            if fields:
+                if i != self.step_index:
+                    self.show_step(i, focus=False)
+                field = fields.first(ArgField)
+                self.call_after_refresh(field.control.focus)
+                self.call_after_refresh(field.scroll_visible)
+                return
+
+    # -- buttons ----------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#next")
+    def _next(self) -> None:
+        self.action_next_step()
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_previous_step()
+
+    @on(Button.Pressed, "#train")
+    def _train(self) -> None:
+        self.app.action_run()
+
+    @on(Button.Pressed, "#browse")
+    def _browse_pressed(self) -> None:
+        self.action_browse()
+
+    @on(Button.Pressed, "#save-config")
+    def _save_pressed(self) -> None:
+        self.action_save_config()
+
+    def action_browse(self) -> None:
+        from tui.screens.browse import BrowseScreen
+
+        current = self.step("data").field("data_path").raw_value
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.step("data").field("data_path").set_raw(str(path))
+
+        self.app.push_screen(BrowseScreen(current), chosen)
+
+    def action_save_config(self) -> None:
+        if self.step_name != "review":
+            self.show_step(len(STEPS) - 1)
+        path = self.step("review").save_config()
+        if path is not None:
+            self.notify(f"Saved {path}", title="Run config")
+
+    # -- form changes -----------------------------------------------------------------------------
+
+    @on(FieldChanged)
+    def _field_changed(self, message: FieldChanged) -> None:
+        if message.dest == "columns":
+            self.state.set_extra_error("feature_config", message.error)
+        else:
+            self.state.set(message.dest, message.raw)
+        if message.dest in {"data_path", "sheet"}:
+            self.state.set_extra_error("data_path", "")
+            self.step("data").reload()
+        if message.dest == "feature_config":
+            features = self.step("features")
+            features.problem = ""
+            self.state.set_extra_error("feature_config", "")
+            features.refresh_summary()
+        self._render_bar()
+        if self.step_name == "review":
+            self.step("review").refresh_review()
+
+    @on(PreviewLoaded)
+    def _preview_loaded(self, message: PreviewLoaded) -> None:
+        data_field = self.step("data").field("data_path")
+        if message.error:
+            self.state.set_extra_error("data_path", f"cannot read the file: {message.error}")
+            data_field.show_error(f"cannot read the file: {message.error}")
+        else:
+            self.state.set_extra_error("data_path", "")
+            self.step("features").set_columns(message.columns, message.path.stem)
+        self._render_bar()

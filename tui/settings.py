@@ -1,0 +1,98 @@
+"""User settings of the wizard, persisted as YAML in the user's config directory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_VAR = "NEXUSML_CONFIG_DIR"
+FILE_NAME = "settings.yml"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_THEME = "textual-dark"
+
+
+def config_dir() -> Path:
+    """``$NEXUSML_CONFIG_DIR`` if set, else the platform's per-user config directory."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("nexusml"))
+
+
+def default_settings_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+@dataclass(frozen=True)
+class Settings:
+    legacy: bool = False
+    log_level: str = "INFO"
+    theme: str = DEFAULT_THEME
+
+    @property
+    def training_path(self) -> str:
+        return "legacy" if self.legacy else "orchestrator"
+
+    def replace(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["training_path"] = self.training_path
+        del out["legacy"]
+        return out
+
+
+def _coerce(data: Any) -> Settings:
+    """Settings from parsed YAML; unknown keys and bad values fall back to the defaults."""
+    if not isinstance(data, dict):
+        return Settings()
+    base = Settings()
+    legacy = base.legacy
+    path = str(data.get("training_path", "")).strip().lower()
+    if path in {"legacy", "orchestrator"}:
+        legacy = path == "legacy"
+    elif isinstance(data.get("legacy"), bool):
+        legacy = data["legacy"]
+    level = str(data.get("log_level", base.log_level)).strip().upper()
+    if level not in LOG_LEVELS:
+        level = base.log_level
+    theme = data.get("theme", base.theme)
+    theme = theme.strip() if isinstance(theme, str) and theme.strip() else base.theme
+    return Settings(legacy=legacy, log_level=level, theme=theme)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings file; a missing or unreadable file gives the defaults."""
+    import yaml
+
+    path = path or default_settings_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return Settings()
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return Settings()
+    return _coerce(data)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings atomically (a temporary file renamed over the old one)."""
+    import yaml
+
+    path = path or default_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "# nexusml training wizard settings\n" + yaml.safe_dump(settings.to_dict(), sort_keys=False)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+SETTING_FIELDS = tuple(f.name for f in fields(Settings))

@@ -1,0 +1,112 @@
+"""Step 1: the data file, with a preview of its size, columns and first rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Static
+
+from nexusml.core.cli.training_args import SPECS, bundled_data_path
+from tui.form import check_field, is_blank
+from tui.messages import PreviewLoaded
+from tui.steps.base import Step
+from tui.widgets.field import ArgField
+
+PREVIEW_ROWS = 8
+CELL_WIDTH = 28
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    if text in {"nan", "None", "<NA>"}:
+        return ""
+    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+
+
+class DataStep(Step):
+    step_name = "data"
+
+    def __init__(self, values: dict[str, Any], *, id: str | None = None):
+        super().__init__(id=id or "step-data")
+        self._values = values
+        self.columns: tuple[str, ...] = ()
+        self.loaded_path: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Pick the inventory file to train on (CSV, Excel or Parquet).", classes="step-intro")
+        with Horizontal(id="data-path-row"):
+            yield ArgField(SPECS["data_path"], self._values.get("data_path"))
+            yield Button("Browse…", id="browse", compact=True)
+        yield ArgField(SPECS["sheet"], self._values.get("sheet"))
+        yield Static("", id="preview-summary")
+        yield DataTable(id="preview-table", zebra_stripes=True, cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def current_path(self) -> tuple[Path | None, Any]:
+        raw = self.field("data_path").raw_value
+        sheet = self.field("sheet").raw_value
+        if check_field("data_path", raw):
+            return None, sheet
+        path = bundled_data_path() if is_blank(raw) else Path(str(raw).strip()).expanduser()
+        return path, sheet
+
+    def reload(self) -> None:
+        path, sheet = self.current_path()
+        summary = self.query_one("#preview-summary", Static)
+        if path is None:
+            self.columns = ()
+            self.loaded_path = None
+            self.query_one("#preview-table", DataTable).clear(columns=True)
+            summary.update(Text("No preview: fix the data file above.", style="dim"))
+            return
+        summary.update(Text(f"Reading {path.name} …", style="dim"))
+        self.load_preview(path, None if is_blank(sheet) else str(sheet).strip())
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def load_preview(self, path: Path, sheet: Any) -> None:
+        from nexusml.core.components.loader import DataLoadError, load_data
+
+        sheet_value = int(sheet) if isinstance(sheet, str) and sheet.isdigit() else sheet
+        try:
+            frame = load_data(path, sheet_value)
+        except DataLoadError as exc:
+            self.post_message(PreviewLoaded(path, error=str(exc)))
+            return
+        except Exception as exc:  # anything else the reader raises is still shown inline
+            self.post_message(PreviewLoaded(path, error=f"{type(exc).__name__}: {exc}"))
+            return
+        head = tuple(tuple(_cell(v) for v in row) for row in frame.head(PREVIEW_ROWS).itertuples(index=False))
+        self.post_message(PreviewLoaded(path, len(frame), tuple(map(str, frame.columns)), head))
+
+    @on(PreviewLoaded)
+    def show_preview(self, message: PreviewLoaded) -> None:
+        current, _ = self.current_path()
+        if current is not None and current != message.path:
+            message.stop()
+            return
+        summary = self.query_one("#preview-summary", Static)
+        table = self.query_one("#preview-table", DataTable)
+        table.clear(columns=True)
+        if message.error:
+            self.columns = ()
+            self.loaded_path = None
+            summary.update(Text(f"✗ Cannot read {message.path.name}: {message.error}", style="bold red"))
+            return
+        self.columns = message.columns
+        self.loaded_path = message.path
+        text = Text()
+        text.append(f"{message.path.name}", "bold")
+        text.append(f"  {message.rows:,} rows × {len(message.columns)} columns\n")
+        text.append("Columns: ", "dim")
+        text.append(", ".join(message.columns))
+        summary.update(text)
+        table.add_columns(*message.columns)
+        for row in message.head:
+            table.add_row(*row)

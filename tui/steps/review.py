@@ -1,0 +1,82 @@
+"""Step 5: every value, the equivalent headless command, and saving the values as a --config YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Static
+
+from nexusml.core.cli.training_args import ArgumentError, save_run_config
+from tui.form import WIZARD_SPECS, FormState, display_value, label_for
+from tui.steps.base import Step
+
+DEFAULT_CONFIG_NAME = "nexusml_run.yml"
+
+
+class ReviewStep(Step):
+    step_name = "review"
+
+    def __init__(self, state: FormState, *, id: str | None = None):
+        super().__init__(id=id or "step-review")
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        yield Static("Check the values, then press ctrl+r to train.", classes="step-intro")
+        yield Label("Equivalent command", classes="section-title")
+        yield Static("", id="review-command")
+        yield Label("Values", classes="section-title")
+        yield Static("", id="review-values")
+        yield Label("Save these values as a run config (nexusml-train --config FILE)", classes="section-title")
+        with Horizontal(id="save-row"):
+            yield Input(DEFAULT_CONFIG_NAME, id="config-path", compact=True)
+            yield Button("Save config", id="save-config", compact=True)
+        yield Static("", id="save-status")
+
+    def shown(self) -> None:
+        self.refresh_review()
+
+    def on_mount(self) -> None:
+        self.refresh_review()
+
+    def refresh_review(self) -> None:
+        command = self.query_one("#review-command", Static)
+        try:
+            args = self.state.arguments()
+        except ArgumentError as exc:
+            command.update(Text(f"✗ {label_for(exc.field)}: {exc.message}", style="bold red"))
+        else:
+            command.update(Text(args.to_command_line(), style="bold"))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim")
+        table.add_column()
+        for spec in WIZARD_SPECS:
+            raw = self.state.values.get(spec.dest)
+            shown = display_value(raw) or "(default)"
+            error = self.state.errors.get(spec.dest)
+            table.add_row(spec.label, Text(f"{shown}  ✗ {error}", style="red") if error else shown)
+        table.add_row("Training path", "legacy" if self.state.legacy else "orchestrator")
+        self.query_one("#review-values", Static).update(table)
+
+    def save_config(self) -> Path | None:
+        status = self.query_one("#save-status", Static)
+        target = self.query_one("#config-path", Input).value.strip()
+        if not target:
+            status.update(Text("✗ give a file name for the run config", style="red"))
+            return None
+        try:
+            args = self.state.arguments()
+        except ArgumentError as exc:
+            status.update(Text(f"✗ cannot save: {label_for(exc.field)}: {exc.message}", style="red"))
+            return None
+        path = Path(target).expanduser()
+        try:
+            written = save_run_config(args, path)
+        except OSError as exc:
+            status.update(Text(f"✗ cannot write {path}: {exc.strerror or exc}", style="red"))
+            return None
+        status.update(Text(f"✓ saved {written}", style="green"))
+        return Path(written)
