@@ -11,10 +11,11 @@ Nothing here imports textual, scikit-learn or pandas until it is needed, so
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
-from typing import Any
+from typing import Any, Iterator
 
 from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments, build_parser, parse_raw, resolve_arguments
 
@@ -29,15 +30,26 @@ class Interrupted(KeyboardInterrupt):
         self.exit_code = 128 + signum
 
 
-def setup_console_logging(level: str) -> logging.Handler:
+@contextlib.contextmanager
+def console_logging(level: str) -> Iterator[None]:
+    """Show ``nexusml`` log records at ``level`` on stderr for the duration of a run."""
+    from nexusml.core.pipeline.runner import FINAL_LINE
+
     root = logging.getLogger("nexusml")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S"))
     handler.setLevel(getattr(logging, level))
+    handler.addFilter(lambda record: not getattr(record, FINAL_LINE, False))
+    saved = root.level, root.propagate
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     root.propagate = False
-    return handler
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved[0])
+        root.propagate = saved[1]
 
 
 def format_result(result: Any) -> str:
@@ -68,7 +80,6 @@ def run_headless(args: TrainingArguments) -> int:
     """Run with console logging and signal handling; returns the exit code."""
     from nexusml.core.pipeline import TrainingCancelled, TrainingError, run_training
 
-    handler = setup_console_logging(args.log_level)
     log = logging.getLogger("nexusml.run")
 
     def interrupt(signum: int, frame: Any) -> None:
@@ -76,7 +87,13 @@ def run_headless(args: TrainingArguments) -> int:
 
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        result = run_training(args)
+        with console_logging(args.log_level):
+            try:
+                result = run_training(args)
+            except Exception as exc:
+                if not isinstance(exc, TrainingError):  # outside any stage (e.g. the output directory)
+                    log.debug("Unexpected error", exc_info=True)
+                raise
     except TrainingCancelled as exc:
         print(f"{PROG}: stopped: {exc.message}; no model was saved", file=sys.stderr)
         return exc.exit_code
@@ -86,16 +103,14 @@ def run_headless(args: TrainingArguments) -> int:
     except Interrupted as exc:
         print(f"{PROG}: stopped ({exc}); no model was saved", file=sys.stderr)
         return exc.exit_code
-    except Exception as exc:  # outside any stage (e.g. the output directory)
+    except Exception as exc:
         from nexusml.core.pipeline.orchestrator import describe_error
 
-        log.debug("Unexpected error", exc_info=True)
         print(f"{PROG}: error: {describe_error(exc)}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
-        logging.getLogger("nexusml").removeHandler(handler)
     try:
         print(format_result(result), flush=True)
     except BrokenPipeError:  # e.g. piped into `head`

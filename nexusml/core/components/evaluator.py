@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -14,21 +15,31 @@ CONFUSION_TOP = 10
 def evaluate_predictions(Y_true: pd.DataFrame, Y_pred: pd.DataFrame, top: int = CONFUSION_TOP) -> dict[str, Any]:
     """Metrics per target.  The confusion matrix covers the ``top`` most frequent test classes."""
     report: dict[str, Any] = {}
-    for target in Y_true.columns:
-        truth = Y_true[target].astype(str).to_numpy()
-        predicted = Y_pred[target].astype(str).to_numpy()
-        labels, counts = np.unique(truth, return_counts=True)
-        order = np.argsort(-counts, kind="stable")
-        top_labels = [str(labels[i]) for i in order[:top]]
-        matrix = confusion_matrix(truth, predicted, labels=top_labels) if len(truth) else np.zeros((0, 0))
-        report[target] = {
-            "accuracy": float(accuracy_score(truth, predicted)) if len(truth) else 0.0,
-            "f1_macro": float(f1_score(truth, predicted, average="macro", zero_division=0)) if len(truth) else 0.0,
-            "support": int(len(truth)),
-            "n_classes": int(len(labels)),
-            "confusion": {"labels": top_labels, "matrix": matrix.astype(int).tolist()},
-        }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # single-class targets are reported at training time
+        for target in Y_true.columns:
+            report[target] = _evaluate_target(Y_true[target], Y_pred[target], top)
     return report
+
+
+def _evaluate_target(truth_column: pd.Series, predicted_column: pd.Series, top: int) -> dict[str, Any]:
+    truth = truth_column.astype(str).to_numpy()
+    predicted = predicted_column.astype(str).to_numpy()
+    if not len(truth):
+        return {"accuracy": 0.0, "f1_macro": 0.0, "support": 0, "n_classes": 0,
+                "confusion": {"labels": [], "matrix": []}}
+    labels, counts = np.unique(truth, return_counts=True)
+    top_labels = [str(labels[i]) for i in np.argsort(-counts, kind="stable")[:top]]
+    return {
+        "accuracy": float(accuracy_score(truth, predicted)),
+        "f1_macro": float(f1_score(truth, predicted, average="macro", zero_division=0)),
+        "support": int(len(truth)),
+        "n_classes": int(len(labels)),
+        "confusion": {
+            "labels": top_labels,
+            "matrix": confusion_matrix(truth, predicted, labels=top_labels).astype(int).tolist(),
+        },
+    }
 
 
 def class_counts(Y: pd.DataFrame) -> dict[str, dict[str, int]]:

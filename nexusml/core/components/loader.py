@@ -89,7 +89,7 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
     if isinstance(sheet, str) and sheet not in names:
         raise DataLoadError(f"{path} has no sheet '{sheet}'; its sheets are {', '.join(names)}")
     with workbook:
-        return workbook.parse(sheet)
+        return pd.read_excel(workbook, sheet_name=sheet)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -24,6 +24,9 @@ from nexusml.core.pipeline.result import TrainingCancelled, TrainingError, Train
 
 log = logging.getLogger("nexusml.run")
 
+# Records marked with this attribute repeat what the command line prints as its final error line.
+FINAL_LINE = "nexusml_final_line"
+
 
 def log_event(event: Event) -> None:
     """Write an event to the ``nexusml.run`` logger (the console and the run's log file)."""
@@ -35,7 +38,10 @@ def log_event(event: Event) -> None:
         log.info("      %s done in %.2fs: %s", event.stage, event.seconds, event.summary)
     elif isinstance(event, StageFailed):
         level = logging.WARNING if event.cancelled else logging.ERROR
-        log.log(level, "Stage '%s' %s: %s", event.stage, "stopped" if event.cancelled else "failed", event.error)
+        log.log(
+            level, "Stage '%s' %s: %s", event.stage, "stopped" if event.cancelled else "failed", event.error,
+            extra={FINAL_LINE: True},
+        )
         if event.traceback:
             log.debug("%s", event.traceback.rstrip())
     elif isinstance(event, RunFinished):

@@ -1,0 +1,389 @@
+"""Messy files that must train, bad inputs that must fail cleanly, interruption, concurrency, safe loading."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nexusml.train_model_pipeline_v2 import main
+from tests.conftest import REPO
+
+CATEGORIES = [
+    ("B-{}", "chaudière gaz {} kW", "Boiler", "D3020", "HVAC Equipment"),
+    ("P-{}", "pompe centrifuge {} hp", "Pump", "D2010", "Plumbing Equipment"),
+    ("PNL-{}", "panelboard {}A 208Y/120V", "Panelboard", "D5010", "Electrical Equipment"),
+    ("FP-{}", "fire pump {} gpm diesel", "Fire Pump", "D4010", "Fire Protection Equipment"),
+]
+
+
+def small_frame(rows: int = 40) -> pd.DataFrame:
+    records = []
+    for i in range(rows):
+        tag, text, category, uniformat, mcaa = CATEGORIES[i % len(CATEGORIES)]
+        records.append({
+            "equipment_tag": tag.format(i), "manufacturer": ["Trane", "Bell", "Eaton", "Aurora"][i % 4],
+            "description": text.format(10 + 7 * i), "category_name": category, "uniformat_code": uniformat,
+            "mcaa_system_category": mcaa, "service_life": 20 + i % 5,
+        })
+    return pd.DataFrame(records)
+
+
+def outputs(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.exists() else []
+
+
+def run(argv: list[str], capsys) -> tuple[int, str]:
+    try:
+        code = main(["--headless", "--log-level", "ERROR", *argv])
+    except SystemExit as exc:  # argparse errors
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ files that must train
+
+
+def _write_variants(folder: Path) -> dict[str, Path]:
+    frame = small_frame()
+    files = {}
+    files["utf8_bom"] = folder / "bom.csv"
+    frame.to_csv(files["utf8_bom"], index=False, encoding="utf-8-sig")
+    files["cp1252_semicolon"] = folder / "latin.csv"
+    frame.to_csv(files["cp1252_semicolon"], index=False, encoding="cp1252", sep=";")
+    files["latin1_tab"] = folder / "tab.tsv"
+    frame.to_csv(files["latin1_tab"], index=False, encoding="latin-1", sep="\t")
+    lines = frame.to_csv(index=False, lineterminator="\n").splitlines()
+    ragged = [line + ",," for line in lines]
+    ragged.insert(4, "")
+    ragged.insert(7, ",,,,,,,,,")
+    ragged[0] = ragged[0].rstrip(",") + ",Unnamed: 8,"
+    files["blank_rows_trailing_columns"] = folder / "messy.csv"
+    files["blank_rows_trailing_columns"].write_text("\n".join(ragged) + "\n\n\n", encoding="utf-8")
+    files["excel"] = folder / "book.xlsx"
+    with pd.ExcelWriter(files["excel"]) as writer:
+        frame.to_excel(writer, index=False, sheet_name="Equipment")
+    files["parquet"] = folder / "data.parquet"
+    frame.to_parquet(files["parquet"])
+    return files
+
+
+@pytest.mark.parametrize(
+    "variant", ["utf8_bom", "cp1252_semicolon", "latin1_tab", "blank_rows_trailing_columns", "excel", "parquet"]
+)
+def test_messy_but_valid_files_train(variant, tmp_path, capsys):
+    path = _write_variants(tmp_path)[variant]
+    out = tmp_path / "out"
+    code, err = run(["--data-path", str(path), "--output-dir", str(out), "--test-size", "0.25"], capsys)
+    assert code == 0, err
+    meta = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
+    assert meta["data"]["rows_used"] == 40
+    assert meta["class_counts"]["category_name"] == {"Boiler": 10, "Pump": 10, "Panelboard": 10, "Fire Pump": 10}
+    from nexusml import load_model
+
+    model = load_model(out / "equipment_classifier_latest.pkl")
+    assert "chaudière" in model.predict(pd.DataFrame({"description": ["chaudière gaz 90 kW"]}))["description"][0]
+
+
+def test_excel_sheet_is_picked_by_name(tmp_path, capsys):
+    book = tmp_path / "two.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"note": ["cover sheet"]}).to_excel(writer, index=False, sheet_name="Cover")
+        small_frame().to_excel(writer, index=False, sheet_name="Equipment")
+    code, err = run(["--data-path", str(book), "--sheet", "Equipment", "--output-dir", str(tmp_path / "o")], capsys)
+    assert code == 0, err
+    code, err = run(["--data-path", str(book), "--sheet", "Nope", "--output-dir", str(tmp_path / "o")], capsys)
+    assert code == 1 and "no sheet 'Nope'; its sheets are Cover, Equipment" in err
+
+
+def test_single_class_target_and_one_row_classes_warn_not_crash(tmp_path, capsys):
+    frame = small_frame()
+    frame["mcaa_system_category"] = "HVAC Equipment"  # one class
+    frame.loc[0, "category_name"] = "Cooling Tower"  # a class with one row
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    from nexusml.core.cli.training_args import arguments_from_values
+    from nexusml.core.pipeline import run_training
+
+    result = run_training(arguments_from_values({"data_path": path, "output_dir": tmp_path / "o", "optimize": True}))
+    assert any("single class" in w for w in result.warnings)
+    assert any("class(es) with one row" in w for w in result.warnings)
+    assert result.search["skipped"]["mcaa_system_category"]
+
+
+def test_too_small_for_the_split_says_the_minimum(tmp_path, capsys):
+    path = tmp_path / "one.csv"
+    small_frame(1).to_csv(path, index=False)
+    code, err = run(["--data-path", str(path), "--output-dir", str(tmp_path / "o")], capsys)
+    assert code == 1 and "stage 'split'" in err and "at least" in err
+
+
+# ------------------------------------------------------------------ inputs that must fail cleanly
+
+
+def _case(tmp_path: Path, name: str) -> list[str]:
+    good = tmp_path / "good.csv"
+    small_frame().to_csv(good, index=False)
+    out = tmp_path / "out"
+    data = lambda p: ["--data-path", str(p), "--output-dir", str(out)]  # noqa: E731
+    if name == "missing_file":
+        return data(tmp_path / "missing.csv")
+    if name == "directory":
+        (tmp_path / "dir.csv").mkdir()
+        return data(tmp_path / "dir.csv")
+    if name == "empty_file":
+        (tmp_path / "empty.csv").write_bytes(b"")
+        return data(tmp_path / "empty.csv")
+    if name == "binary_garbage":
+        (tmp_path / "bin.csv").write_bytes(os.urandom(4096) + b"\x00" * 64)
+        return data(tmp_path / "bin.csv")
+    if name == "header_only":
+        (tmp_path / "header.csv").write_text("description,category_name,uniformat_code\n")
+        return data(tmp_path / "header.csv")
+    if name == "xlsx_not_a_workbook":
+        (tmp_path / "fake.xlsx").write_text("this is not a workbook")
+        return data(tmp_path / "fake.xlsx")
+    if name == "missing_target":
+        small_frame().drop(columns=["uniformat_code"]).to_csv(tmp_path / "t.csv", index=False)
+        return data(tmp_path / "t.csv")
+    if name == "target_empty_everywhere":
+        frame = small_frame()
+        frame["uniformat_code"] = ""
+        frame.to_csv(tmp_path / "e.csv", index=False)
+        return data(tmp_path / "e.csv")
+    if name == "invalid_yaml":
+        (tmp_path / "f.yml").write_text("text_combinations: [\n")
+        return data(good) + ["--feature-config", str(tmp_path / "f.yml")]
+    if name == "config_wrong_types":
+        (tmp_path / "f.yml").write_text("text_combinations:\n  - name: combined_text\n    columns: 12\n")
+        return data(good) + ["--feature-config", str(tmp_path / "f.yml")]
+    if name == "yaml_python_tag":
+        (tmp_path / "f.yml").write_text(
+            f"text_combinations: !!python/object/apply:os.system ['touch {tmp_path}/PWNED']\n"
+        )
+        return data(good) + ["--feature-config", str(tmp_path / "f.yml")]
+    if name == "run_config_python_tag":
+        (tmp_path / "run.yml").write_text(f"model_name: !!python/object/apply:os.system ['touch {tmp_path}/PWNED']\n")
+        return data(good) + ["--config", str(tmp_path / "run.yml")]
+    if name == "output_dir_is_a_file":
+        (tmp_path / "afile").write_text("x")
+        return ["--data-path", str(good), "--output-dir", str(tmp_path / "afile")]
+    if name == "model_name_is_a_path":
+        return data(good) + ["--model-name", "../../etc/model"]
+    if name == "test_size_out_of_range":
+        return data(good) + ["--test-size", "1.5"]
+    if name == "unknown_choice":
+        return data(good) + ["--model-type", "deep_net"]
+    raise AssertionError(name)
+
+
+FAILURES = [
+    ("missing_file", 2, "file not found"),
+    ("directory", 2, "is a directory"),
+    ("empty_file", 1, "is empty"),
+    ("binary_garbage", 1, "binary data"),
+    ("header_only", 1, "no data rows"),
+    ("xlsx_not_a_workbook", 1, "not a valid Excel workbook"),
+    ("missing_target", 1, "target column 'uniformat_code' is not in the data; available columns:"),
+    ("target_empty_everywhere", 1, "target 'uniformat_code' is empty in every row"),
+    ("invalid_yaml", 2, "invalid YAML at line"),
+    ("config_wrong_types", 2, "'text_combinations[0].columns' must be a non-empty list"),
+    ("yaml_python_tag", 2, "unsupported YAML tag"),
+    ("run_config_python_tag", 2, "unsupported YAML tag"),
+    ("output_dir_is_a_file", 2, "is a file, not a directory"),
+    ("model_name_is_a_path", 2, "looks like a path"),
+    ("test_size_out_of_range", 2, "between 0 and 1"),
+    ("unknown_choice", 2, "invalid choice 'deep_net'"),
+]
+
+
+@pytest.mark.parametrize("name, exit_code, fragment", FAILURES, ids=[f[0] for f in FAILURES])
+def test_bad_inputs_fail_with_one_line(name, exit_code, fragment, tmp_path, capsys):
+    argv = _case(tmp_path, name)
+    code, err = run(argv, capsys)
+    lines = [line for line in err.strip().splitlines() if line]
+    assert code == exit_code, err
+    assert len(lines) == 1, err
+    assert lines[0].startswith("nexusml-train: error:") and fragment in lines[0]
+    assert "Traceback" not in err
+    assert not (tmp_path / "PWNED").exists()
+    assert not list((tmp_path / "out").glob("*.pkl")) if (tmp_path / "out").exists() else True
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_output_dir_not_writable(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    good = tmp_path / "good.csv"
+    small_frame().to_csv(good, index=False)
+    code, err = run(["--data-path", str(good), "--output-dir", str(locked / "models")], capsys)
+    assert code == 2 and "not writable" in err
+
+
+def test_write_error_while_saving_keeps_previous_files(tmp_path, capsys, monkeypatch):
+    good = tmp_path / "good.csv"
+    small_frame().to_csv(good, index=False)
+    out = tmp_path / "out"
+    assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
+    before = {name: (out / name).read_bytes() for name in outputs(out)}
+
+    import errno
+
+    import joblib
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(args[1]))
+
+    monkeypatch.setattr(joblib, "dump", disk_full)
+    time.sleep(1.1)  # a new timestamp
+    code, err = run(["--data-path", str(good), "--output-dir", str(out)], capsys)
+    assert code == 1 and "stage 'save' failed" in err and "No space left on device" in err
+    assert {name: (out / name).read_bytes() for name in outputs(out)} == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp") or ".tmp." in p.name]
+
+
+# ------------------------------------------------------------------ interruption and concurrency
+
+
+def _start(argv: list[str], cwd: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen(
+        [sys.executable, "-m", "nexusml", "--headless", *argv], cwd=cwd, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def slow_data(tmp_path_factory) -> Path:
+    from nexusml.data.synthetic import generate_inventory
+
+    path = tmp_path_factory.mktemp("slow") / "big.csv"
+    generate_inventory(6000, seed=11).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, tmp_path):
+    out = tmp_path / "out"
+    quick = _start(["--data-path", str(slow_data), "--output-dir", str(out), "--model-type", "sgd"], tmp_path)
+    assert quick.wait(timeout=240) == 0, quick.stderr.read()
+    before = {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name}
+    models_before = set(out.glob("*.pkl"))
+
+    proc = _start(
+        ["--data-path", str(slow_data), "--output-dir", str(out), "--model-type", "random_forest",
+         "--log-level", "INFO"], tmp_path,
+    )
+    seen = ""
+    deadline = time.monotonic() + 120
+    while "Train ..." not in seen and time.monotonic() < deadline:
+        seen += proc.stderr.readline()
+    assert "Train ..." in seen
+    time.sleep(0.5)
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    rest = proc.communicate(timeout=60)[1]
+    elapsed = time.monotonic() - sent
+    assert proc.returncode == code
+    assert elapsed < 10
+    assert "stopped" in rest and "'train'" in rest and "Traceback" not in rest
+    assert set(out.glob("*.pkl")) == models_before
+    assert {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name} == before
+    assert not [p for p in out.iterdir() if ".tmp" in p.name]
+
+
+def test_two_runs_same_name_same_directory(tmp_path):
+    good = tmp_path / "good.csv"
+    small_frame(120).to_csv(good, index=False)
+    out = tmp_path / "out"
+    procs = [
+        _start(["--data-path", str(good), "--output-dir", str(out), "--random-state", str(seed)], tmp_path)
+        for seed in (1, 2)
+    ]
+    for proc in procs:
+        assert proc.wait(timeout=180) == 0, proc.stderr.read()
+    from nexusml.core.components.io import sha256_file
+
+    models = sorted(p for p in out.glob("equipment_classifier_2*.pkl"))
+    assert len(models) == 2
+    for model in models:
+        meta = json.loads(model.with_name(model.stem + "_metadata.json").read_text())
+        assert meta["model_sha256"] == sha256_file(model)
+    latest = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
+    assert latest["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
+    assert latest["model_sha256"] in {sha256_file(m) for m in models}
+
+
+# ------------------------------------------------------------------ loading models
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("model")
+    good = folder / "good.csv"
+    small_frame(60).to_csv(good, index=False)
+    assert main(["--headless", "--data-path", str(good), "--output-dir", str(folder), "--log-level", "ERROR"]) == 0
+    return folder / "equipment_classifier_latest.pkl"
+
+
+def _predict(argv: list[str], capsys) -> tuple[int, str]:
+    from nexusml.predict import main as predict_main
+
+    try:
+        code = predict_main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+def test_model_without_metadata_is_refused_unless_trusted(saved_model, tmp_path, capsys):
+    import shutil
+
+    lone = tmp_path / "lone.pkl"
+    shutil.copyfile(saved_model, lone)
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"description": ["fire pump 750 gpm"]}).to_csv(source, index=False)
+    code, err = _predict(["--model", str(lone), "--input", str(source), "--output", str(tmp_path / "o.csv")], capsys)
+    assert code == 1 and "no metadata file" in err and "--trust" in err
+    code, err = _predict(
+        ["--model", str(lone), "--input", str(source), "--output", str(tmp_path / "o.csv"), "--trust"], capsys
+    )
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "o.csv")["predicted_category_name"][0] == "Fire Pump"
+
+
+def test_model_from_another_sklearn_version_warns(saved_model, tmp_path):
+    import joblib
+
+    from nexusml.core.components.io import sha256_file
+    from nexusml.core.components.predictor import load_model
+
+    model = joblib.load(saved_model)
+    model.versions["scikit-learn"] = "0.24.2"
+    path = tmp_path / "old.pkl"
+    joblib.dump(model, path)
+    (tmp_path / "old_metadata.json").write_text(json.dumps({"model_sha256": sha256_file(path)}))
+    with pytest.warns(UserWarning, match=r"scikit-learn 0\.24\.2.*this is scikit-learn \d"):
+        load_model(path)
+
+
+def test_prediction_input_missing_some_or_all_columns(saved_model, tmp_path, capsys, caplog):
+    from nexusml.core.components.predictor import PredictionError, load_model
+
+    model = load_model(saved_model)
+    partial = model.predict(pd.DataFrame({"description": ["panelboard 400A"]}))
+    assert partial["predicted_category_name"][0] == "Panelboard"
+    assert "created empty" in caplog.text
+    with pytest.raises(PredictionError, match="none of the columns the model reads"):
+        model.predict(pd.DataFrame({"unrelated": ["x"]}))
+    source = tmp_path / "bad.csv"
+    pd.DataFrame({"unrelated": ["x"]}).to_csv(source, index=False)
+    code, err = _predict(["--model", str(saved_model), "--input", str(source), "--output", str(tmp_path / "o.csv")], capsys)
+    assert code == 1 and "none of the columns" in err and not (tmp_path / "o.csv").exists()
