@@ -22,7 +22,8 @@ class NexusTrainApp(App[int]):
         Binding("ctrl+s", "settings", "Settings"),
         Binding("f2", "settings", "Settings", show=False),
         Binding("ctrl+o", "past_runs", "Past runs"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", priority=True),
+        Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -42,6 +43,11 @@ class NexusTrainApp(App[int]):
         return self.settings_path.parent / "feature_configs"
 
     def on_mount(self) -> None:
+        import logging
+
+        # Records of the nexusml logger outside a run must not reach Python's last-resort stderr handler.
+        self._quiet = logging.NullHandler()
+        logging.getLogger("nexusml").addHandler(self._quiet)
         self._apply_theme(self.settings.theme)
         from tui.screens.wizard import WizardScreen
 
@@ -49,6 +55,11 @@ class NexusTrainApp(App[int]):
         self._subtitle()
         if "config" in self.form.extra_errors:
             self.notify(self.form.extra_errors["config"], title="--config not loaded", severity="error")
+
+    def on_unmount(self) -> None:
+        import logging
+
+        logging.getLogger("nexusml").removeHandler(self._quiet)
 
     def _apply_theme(self, name: str) -> None:
         self.theme = name if name in self.available_themes else DEFAULT_THEME

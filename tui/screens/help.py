@@ -21,13 +21,13 @@ checked as you type; a step with an invalid field cannot be left forward.
 | `ctrl+n` / `ctrl+b` (or `alt+→` / `alt+←`) | next / previous step |
 | `ctrl+r` | start training (from any step, when every field is valid) |
 | `ctrl+f` | browse for the data file |
-| `ctrl+e` | save the values as a run config (`--config FILE`) |
+| `enter` in the Review step's file name | save the values as a run config (`--config FILE`) |
 | `ctrl+o` | past runs in the output directory |
 | `ctrl+s` / `f2` | settings: legacy training path, log level, theme |
 | `escape` / `ctrl+c` | while training: ask to cancel; otherwise go back |
 | `t` | after a failed run: the full traceback |
 | `ctrl+t` / `ctrl+g` | results: the "try it" box / the next chart |
-| `?` | this help |
+| `?` (outside a text field) / `f1` | this help |
 | `ctrl+q` | quit (asks first while a run is going) |
 
 On the **Features** step pick targets and text columns from the file's header
@@ -40,10 +40,10 @@ command, for scripts and CI.
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q,f1", "close", "Close")]
 
     def __init__(self):
-        super().__init__(classes="modal", id="help")
+        super().__init__(classes="modal help")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):

@@ -17,12 +17,11 @@ from tui.runs import PastRun, RunView, list_past_runs
 class PastRunsScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("enter", "open", "Open", show=True),
         Binding("f5", "reload", "Reload"),
     ]
 
     def __init__(self, output_dir: Path):
-        super().__init__(id="past-runs")
+        super().__init__(classes="past-runs")
         self.output_dir = Path(output_dir)
         self.runs: list[PastRun] = []
 

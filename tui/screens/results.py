@@ -38,10 +38,11 @@ class ResultsScreen(Screen):
     ]
 
     def __init__(self, view: RunView):
-        super().__init__(id="results")
+        super().__init__(classes="results")
         self.view = view
         self._model: Any = None
         self._model_error = ""
+        self._debounce = None
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -174,11 +175,22 @@ class ResultsScreen(Screen):
             if text.strip():
                 self.predict(text)
 
-    @on(Input.Submitted, "#try-input")
     @on(Input.Changed, "#try-input")
     def _try_changed(self, event: Input.Changed) -> None:
-        if self._model is not None and event.value.strip():
-            self.predict(event.value)
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.35, self._predict_now)
+
+    @on(Input.Submitted, "#try-input")
+    def _try_submitted(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._predict_now()
+
+    def _predict_now(self) -> None:
+        text = self.query_one("#try-input", Input).value
+        if self._model is not None and text.strip():
+            self.predict(text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="predict")
     def predict(self, text: str) -> None:
@@ -208,12 +220,11 @@ class ResultsScreen(Screen):
             output.update(Text(f"✗ {error}", style="red"))
             return
         out = Text()
-        width = max(len(t) for t, _, _ in rows)
         for i, (target, code, confidence) in enumerate(rows):
             if i:
                 out.append("\n")
-            out.append(f"{target:<{width}} ", "dim")
-            out.append(code, "bold")
+            out.append(f"{target}\n", "dim")
+            out.append(f"  {code}", "bold")
             if confidence is not None:
                 out.append(f"  {confidence:.0%}", "green" if confidence >= 0.6 else "yellow")
         output.update(out)

@@ -17,7 +17,7 @@ class SettingsScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(self, settings: Settings, where: str = ""):
-        super().__init__(classes="modal", id="settings")
+        super().__init__(classes="modal settings")
         self.settings = settings
         self.where = where
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
 
 from tui.form import STEPS, FormState, label_for
 from tui.messages import FieldChanged, PreviewLoaded
@@ -27,7 +27,6 @@ class WizardScreen(Screen):
         Binding("ctrl+n,alt+right", "next_step", "Next"),
         Binding("ctrl+b,alt+left", "previous_step", "Back"),
         Binding("ctrl+f", "browse", "Browse", show=False),
-        Binding("ctrl+e", "save_config", "Save config", show=False),
     ]
 
     def __init__(self, state: FormState, generated_dir: Path):
@@ -145,6 +144,7 @@ class WizardScreen(Screen):
         self.action_browse()
 
     @on(Button.Pressed, "#save-config")
+    @on(Input.Submitted, "#config-path")
     def _save_pressed(self) -> None:
         self.action_save_config()
 

@@ -98,6 +98,12 @@ class ArgField(Vertical):
         label.display = bool(error)
         self.set_class(bool(error), "-invalid")
 
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focused")
+
     def _changed(self) -> None:
         self._show_switch_state()
         raw = self.raw_value

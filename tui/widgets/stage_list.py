@@ -38,7 +38,7 @@ class StageList(Static):
     def set_stages(self, stages: tuple[tuple[str, str], ...], path: str) -> None:
         self.rows = [StageRow(name, title) for name, title in stages]
         self.path = path
-        self._render()
+        self._redraw()
 
     def _row(self, stage: str, title: str = "") -> StageRow:
         for row in self.rows:
@@ -55,7 +55,7 @@ class StageList(Static):
             row.seconds = seconds
         if note:
             row.note = note
-        self._render()
+        self._redraw()
 
     def state_of(self, stage: str) -> str:
         return self._row(stage).state
@@ -66,7 +66,7 @@ class StageList(Static):
             out[row.state] = out.get(row.state, 0) + 1
         return out
 
-    def _render(self) -> None:
+    def _redraw(self) -> None:
         text = Text()
         if not self.rows:
             if self.path == "legacy":

@@ -1,0 +1,64 @@
+"""Fixtures for the wizard's pilot tests: an isolated settings directory and small training data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA_DIR = Path(__file__).parent / "data"
+TINY_CSV = DATA_DIR / "tiny.csv"
+COLUMNS = [
+    "equipment_tag",
+    "manufacturer",
+    "model",
+    "category_name",
+    "uniformat_code",
+    "mcaa_system_category",
+    "service_life",
+    "description",
+]
+FEATURES_YAML = """\
+text_combinations:
+  - name: combined_text
+    columns: [description, manufacturer, model, equipment_tag]
+targets: [category_name, mcaa_system_category]
+"""
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "config"
+    monkeypatch.setenv("NEXUSML_CONFIG_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def inventory_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 150 synthetic inventory rows with the usual columns."""
+    path = tmp_path_factory.mktemp("data") / "inventory.csv"
+    try:
+        from nexusml.data.synthetic import generate_inventory
+    except ImportError:
+        shutil.copy(TINY_CSV, path)
+        return path
+    generate_inventory(150, seed=3)[COLUMNS].to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def features_yaml(tmp_path: Path) -> Path:
+    path = tmp_path / "features.yml"
+    path.write_text(FEATURES_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def run_given(inventory_csv: Path, features_yaml: Path, tmp_path: Path) -> dict:
+    """Raw values for a quick, valid run (two targets) into a fresh output directory."""
+    return {
+        "data_path": str(inventory_csv),
+        "feature_config": str(features_yaml),
+        "output_dir": str(tmp_path / "models"),
+    }

@@ -1,0 +1,181 @@
+"""Pilot tests of real training runs: results, legacy path, cancel, failure, past runs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from textual.widgets import DataTable, Input, RichLog, Static
+
+from tui.app import create_app
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.past_runs import PastRunsScreen
+from tui.screens.results import ResultsScreen
+from tui.screens.run import RunScreen
+from tui.screens.traceback import TracebackScreen
+from tui.screens.wizard import WizardScreen
+from tui_helpers import settle, text_of
+
+SIZE = (120, 40)
+
+
+def log_text(screen) -> str:
+    return "\n".join(line.text for line in screen.query_one("#run-log", RichLog).lines)
+
+
+async def test_run_to_results_then_try_it_and_reopen_it(run_given: dict, tmp_path: Path) -> None:
+    app = create_app(run_given)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        run = app.active_run
+        assert isinstance(run, RunScreen)
+        await settle(pilot, rounds=4)
+        assert isinstance(app.screen, ResultsScreen), log_text(run)
+        result = run.result
+        assert result.path == "orchestrator"
+        assert Path(result.model_path).exists()
+        assert all(row.state == "done" for row in run.query_one("#stages").rows)
+        assert "[1/" in log_text(run) and "done in" in log_text(run)
+
+        results = app.screen
+        table = results.query_one("#metrics", DataTable)
+        assert table.row_count == 2
+        first = table.get_row_at(0)
+        assert first[0] == "category_name"
+        assert first[1] == f"{result.metrics['category_name']['accuracy']:.3f}"
+        assert str(result.model_path) in text_of(results.query_one("#results-heading", Static))
+
+        results.query_one("#target").value = "mcaa_system_category"
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.press(*"rooftop unit gas heat", "enter")
+        await settle(pilot)
+        prediction = text_of(results.query_one("#try-output", Static))
+        assert "category_name" in prediction and "%" in prediction
+
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        past = app.screen
+        assert isinstance(past, PastRunsScreen)
+        assert len(past.runs) == 1 and past.runs[0].model_file == Path(result.model_path).name
+        await pilot.press("enter")
+        await settle(pilot)
+        reopened = app.screen
+        assert isinstance(reopened, ResultsScreen)
+        assert reopened.view.metrics["category_name"]["f1_macro"] == result.metrics["category_name"]["f1_macro"]
+        assert reopened.query_one("#metrics", DataTable).row_count == 2
+        await pilot.press("escape", "escape", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+    assert app.return_value == 0 or app.return_value is None
+
+
+async def test_legacy_switch_runs_the_legacy_path(run_given: dict) -> None:
+    app = create_app(run_given)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert app.form.legacy is True
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        run = app.active_run
+        await settle(pilot, rounds=4)
+        assert run.result is not None, log_text(run)
+        assert run.result.path == "legacy"
+        text = log_text(run)
+        assert "legacy path" in text
+        assert "legacy:" in text or "run:" in text  # records from the nexusml.legacy / nexusml.run loggers
+        assert Path(run.result.model_path).exists()
+
+
+@pytest.fixture
+def gated_training(monkeypatch: pytest.MonkeyPatch):
+    """Hold each run before its first stage until its token is cancelled (or 10 s pass)."""
+    import nexusml.core.pipeline as pipeline
+
+    real = pipeline.run_training
+
+    def gated(args, on_event=None, cancel=None):
+        deadline = time.monotonic() + 10
+        while not cancel.cancelled and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return real(args, on_event, cancel)
+
+    monkeypatch.setattr(pipeline, "run_training", gated)
+
+
+async def test_cancel_leaves_no_model(run_given: dict, tmp_path: Path, gated_training) -> None:
+    app = create_app(run_given)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        run = app.active_run
+        assert isinstance(run, RunScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert run.token.cancelled
+        await settle(pilot, rounds=4)
+        assert app.screen is run
+        assert run.failure is not None and run.failure.cancelled
+        assert "cancelled" in text_of(run.query_one("#run-status", Static))
+        assert not list((tmp_path / "models").glob("*.pkl"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        await pilot.press("ctrl+q")
+    assert app.return_value == 0
+
+
+async def test_failed_run_names_the_stage_and_shows_the_traceback(run_given: dict, tmp_path: Path) -> None:
+    bad = tmp_path / "wrong_targets.yml"
+    bad.write_text("text_combinations:\n  - name: combined_text\n    columns: [description]\ntargets: [no_such_column]\n")
+    app = create_app({**run_given, "feature_config": str(bad)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        run = app.active_run
+        await settle(pilot, rounds=4)
+        assert run.failure is not None and not run.failure.cancelled
+        status = text_of(run.query_one("#run-status", Static))
+        assert f"stage '{run.failure.stage}' failed" in status
+        assert "no_such_column" in status
+        assert any(row.state == "failed" for row in run.query_one("#stages").rows)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TracebackScreen)
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert app.return_value == 1
+    assert not list((tmp_path / "models").glob("*.pkl"))
+
+
+async def test_quit_during_a_run_asks_first(run_given: dict, tmp_path: Path, gated_training) -> None:
+    app = create_app(run_given)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        run = app.active_run
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is run and not run.token.cancelled
+        run.token.cancel()
+        await settle(pilot, rounds=4)
+    assert not list((tmp_path / "models").glob("*.pkl"))

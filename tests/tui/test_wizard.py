@@ -1,0 +1,196 @@
+"""Pilot tests of the wizard's forms: pre-fill, inline validation, navigation, features, review, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from textual.widgets import DataTable, Input, SelectionList, Static
+
+from tui.app import create_app
+from tui.screens.help import HelpScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.wizard import WizardScreen
+from tui.settings import load_settings
+from tui_helpers import settle, text_of
+
+SIZE = (120, 40)
+
+
+async def test_given_invalid_value_is_shown_marked_invalid(inventory_csv: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv), "test_size": "1.5"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        field = app.screen.query_one("#field-test_size")
+        assert app.screen.query_one("#input-test_size", Input).value == "1.5"
+        assert field.has_class("-invalid")
+        assert "between 0 and 1" in text_of(app.screen.query_one("#error-test_size", Static))
+        assert "3 Training ✗" in text_of(app.screen.query_one("#step-bar", Static))
+
+
+async def test_data_step_previews_the_file(inventory_csv: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = text_of(app.screen.query_one("#preview-summary", Static))
+        assert "150 rows × 8 columns" in summary
+        table = app.screen.query_one("#preview-table", DataTable)
+        assert table.row_count == 8
+        assert [str(c.label) for c in table.columns.values()][0] == "equipment_tag"
+
+
+async def test_unreadable_file_says_why_inline(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"this is not a spreadsheet")
+    app = create_app({"data_path": str(bad)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = text_of(app.screen.query_one("#preview-summary", Static))
+        assert "Cannot read broken.xlsx" in summary
+        assert "cannot read the file" in text_of(app.screen.query_one("#error-data_path", Static))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.step_name == "data"
+
+
+async def test_typing_an_invalid_value_shows_the_message_and_blocks_next(inventory_csv: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert app.screen.step_name == "training"
+        test_size = app.screen.query_one("#input-test_size", Input)
+        assert app.focused is test_size
+        test_size.value = ""
+        await pilot.press(*"abc")
+        await pilot.pause()
+        assert "'abc' is not a number" in text_of(app.screen.query_one("#error-test_size", Static))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.step_name == "training"
+        test_size.value = ""
+        await pilot.press(*"0.25")
+        await pilot.pause()
+        assert not app.screen.query_one("#field-test_size").has_class("-invalid")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.step_name == "output"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.screen.step_name == "training"
+
+
+async def test_ctrl_r_refuses_and_names_the_field(inventory_csv: Path, tmp_path: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv), "model_name": "bad/name", "output_dir": str(tmp_path / "o")})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        assert app.screen.step_name == "output"
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Model name" in m and "looks like a path" in m for m in messages)
+        assert not list((tmp_path / "o").glob("*.pkl"))
+
+
+async def test_features_chosen_from_the_header_write_a_feature_config(inventory_csv: Path, config_dir: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        targets = app.screen.query_one("#targets", SelectionList)
+        assert app.focused is targets
+        assert set(targets.selected) == {"category_name", "uniformat_code", "mcaa_system_category"}
+        # Toggle the first column (equipment_tag) as a target: it is also read, so that is refused.
+        await pilot.press("space")
+        await pilot.pause()
+        assert "both a target and a text column" in text_of(app.screen.query_one("#features-summary", Static))
+        assert app.form.first_error()[0] == "feature_config"
+        await pilot.press("space")  # undo
+        # Drop uniformat_code (row 5) from the targets.
+        targets.highlighted = [i for i in range(targets.option_count) if targets.get_option_at_index(i).value == "uniformat_code"][0]
+        await pilot.press("space")
+        await pilot.pause()
+        written = Path(app.form.values["feature_config"])
+        assert written.parent == config_dir / "feature_configs"
+        data = yaml.safe_load(written.read_text())
+        assert data["targets"] == ["category_name", "mcaa_system_category"]
+        assert data["text_combinations"][0]["columns"] == ["equipment_tag", "manufacturer", "model", "description"]
+        summary = text_of(app.screen.query_one("#features-summary", Static))
+        assert "predicts     category_name, mcaa_system_category" in summary
+        assert app.form.first_error() is None
+
+
+async def test_review_shows_the_command_and_saves_a_run_config(inventory_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run.yml"
+    app = create_app({"data_path": str(inventory_csv), "test_size": "0.2", "legacy": True})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(4):
+            await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.step_name == "review"
+        command = text_of(app.screen.query_one("#review-command", Static))
+        assert command == app.form.arguments().to_command_line()
+        assert "--test-size 0.2" in command and "--legacy" in command
+        app.screen.query_one("#config-path", Input).value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+    from nexusml.core.cli.training_args import load_run_config, resolve_arguments
+
+    assert load_run_config(out)["test_size"] == 0.2
+    assert resolve_arguments({"config": str(out)}).legacy is True
+
+
+async def test_settings_screen_persists_and_applies_next_start(inventory_csv: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.form.legacy is False
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("enter")  # the focused legacy switch
+        await pilot.pause()
+        assert app.form.legacy is True
+        app.screen.query_one("#setting-log-level").value = "WARNING"
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+    saved = load_settings()
+    assert saved.legacy is True and saved.log_level == "WARNING"
+    again = create_app({"data_path": str(inventory_csv)})
+    assert again.form.legacy is True and again.form.values["log_level"] == "WARNING"
+    flagged = create_app({"data_path": str(inventory_csv), "use_orchestrator": True, "log_level": "ERROR"})
+    assert flagged.form.legacy is False and flagged.form.values["log_level"] == "ERROR"
+
+
+async def test_help_opens_with_question_mark_outside_inputs_and_f1(inventory_csv: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.query_one("#browse").focus()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+
+
+async def test_quit_returns_zero(inventory_csv: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_value == 0

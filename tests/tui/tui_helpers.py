@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+
+async def settle(pilot: Pilot, rounds: int = 3) -> None:
+    """Let workers finish and the messages they posted be handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(widget) -> str:
+    """Plain text of a Static-like widget."""
+    rendered = widget.render()
+    return str(getattr(rendered, "plain", rendered))
