@@ -100,7 +100,7 @@ def run_training(
     from nexusml.core.components.serializer import timestamp
     from nexusml.core.pipeline.context import RunContext
 
-    cancel = cancel or CancelToken()
+    cancel = CancelToken() if cancel is None else cancel
     emit = fan_out(log_event, on_event)
     stamp = timestamp()
     with run_log_file(args, stamp) as log_path:
