@@ -635,8 +635,9 @@ def help_table() -> str:
             flags += f" / `--no-{spec.flag[2:]}`"
         if spec.choices:
             flags += " " + "{" + ",".join(spec.choices) + "}"
-        default = "" if spec.default is None or spec.kind == "bool" and not spec.default else f"`{spec.default}`"
-        if spec.kind == "bool" and spec.default:
-            default = "on"
+        if spec.kind == "bool":
+            default = "on" if spec.default else "off"
+        else:
+            default = "" if spec.default is None else f"`{spec.default}`"
         lines.append(f"| {flags} | {default} | {spec.help} |")
     return "\n".join(lines)
