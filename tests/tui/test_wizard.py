@@ -27,6 +27,14 @@ async def test_given_invalid_value_is_shown_marked_invalid(inventory_csv: Path) 
         assert field.has_class("-invalid")
         assert "between 0 and 1" in text_of(app.screen.query_one("#error-test_size", Static))
         assert "3 Training ✗" in text_of(app.screen.query_one("#step-bar", Static))
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
+        assert app.screen.step_name == "training"
+        assert app.focused is app.screen.query_one("#input-test_size", Input)
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Test size:") and "between 0 and 1" in m for m in messages)
+        assert app.active_run is None
 
 
 async def test_data_step_previews_the_file(inventory_csv: Path) -> None:
@@ -80,19 +88,6 @@ async def test_typing_an_invalid_value_shows_the_message_and_blocks_next(invento
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert app.screen.step_name == "training"
-
-
-async def test_ctrl_r_refuses_and_names_the_field(inventory_csv: Path, tmp_path: Path) -> None:
-    app = create_app({"data_path": str(inventory_csv), "model_name": "bad/name", "output_dir": str(tmp_path / "o")})
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        assert isinstance(app.screen, WizardScreen)
-        assert app.screen.step_name == "output"
-        messages = [str(n.message) for n in app._notifications]
-        assert any("Model name" in m and "looks like a path" in m for m in messages)
-        assert not list((tmp_path / "o").glob("*.pkl"))
 
 
 async def test_features_chosen_from_the_header_write_a_feature_config(inventory_csv: Path, config_dir: Path) -> None:
@@ -185,12 +180,6 @@ async def test_help_opens_with_question_mark_outside_inputs_and_f1(inventory_csv
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WizardScreen)
-
-
-async def test_quit_returns_zero(inventory_csv: Path) -> None:
-    app = create_app({"data_path": str(inventory_csv)})
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_value == 0

@@ -96,7 +96,7 @@ class ResultsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#metrics", DataTable)
-        table.add_columns("target", "accuracy", "macro-F1", "support")
+        table.add_columns("target", "acc", "macro-F1", "n")
         for target in self.view.targets:
             m = self.view.metrics.get(target, {})
             table.add_row(

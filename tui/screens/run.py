@@ -76,7 +76,7 @@ class RunScreen(Screen):
             with Vertical(id="run-main"):
                 yield ProgressBar(total=None, id="run-progress", show_eta=False)
                 yield Static("", id="run-status")
-                yield RichLog(id="run-log", wrap=True, markup=False, highlight=False, max_lines=5000)
+                yield RichLog(id="run-log", wrap=True, markup=False, highlight=False, max_lines=5000, min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:

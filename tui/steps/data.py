@@ -107,6 +107,8 @@ class DataStep(Step):
         text.append("Columns: ", "dim")
         text.append(", ".join(message.columns))
         summary.update(text)
-        table.add_columns(*message.columns)
+        for i, name in enumerate(message.columns):
+            widest = max([len(name)] + [len(row[i]) for row in message.head if i < len(row)])
+            table.add_column(name, width=min(widest, CELL_WIDTH), key=f"c{i}")
         for row in message.head:
             table.add_row(*row)

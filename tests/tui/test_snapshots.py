@@ -1,0 +1,59 @@
+"""SVG snapshots of the wizard at fixed sizes, on content that does not vary between machines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from conftest import TINY_CSV
+from tui.app import create_app
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Relative paths only, so the screens show the same text everywhere."""
+    shutil.copy(TINY_CSV, tmp_path / "tiny.csv")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEXUSML_CONFIG_DIR", "cfg")
+    return tmp_path
+
+
+def steady(*keys: str):
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_data_step_small_terminal(snap_compare, workdir: Path) -> None:
+    app = create_app({"data_path": "tiny.csv", "output_dir": "models"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady())
+
+
+def test_training_step_with_invalid_value(snap_compare, workdir: Path) -> None:
+    app = create_app({"data_path": "tiny.csv", "output_dir": "models", "test_size": "1.5"})
+    assert snap_compare(app, terminal_size=(120, 40), run_before=steady("ctrl+n", "ctrl+n"))
+
+
+def test_review_step(snap_compare, workdir: Path) -> None:
+    app = create_app({"data_path": "tiny.csv", "output_dir": "models", "model_type": "logreg"})
+    keys = ("ctrl+n",) * 4
+    assert snap_compare(app, terminal_size=(100, 30), run_before=steady(*keys))
+
+
+def test_settings_modal(snap_compare, workdir: Path) -> None:
+    app = create_app({"data_path": "tiny.csv", "output_dir": "models"})
+    assert snap_compare(app, terminal_size=(100, 30), run_before=steady("f2"))
