@@ -34,13 +34,6 @@ LEVEL_STYLES = {
 }
 
 
-class RunToken(CancelToken):
-    """A CancelToken that is truthy, so ``cancel or CancelToken()`` in ``run_training`` keeps it."""
-
-    def __bool__(self) -> bool:
-        return True
-
-
 class EventEchoFilter(logging.Filter):
     """Drop the records the core writes to echo each event; the screen shows the events themselves."""
 
@@ -59,7 +52,7 @@ class RunScreen(Screen):
     def __init__(self, args: Any):
         super().__init__(classes="run")
         self.args = args
-        self.token = RunToken()
+        self.token = CancelToken()
         self.running = False
         self.result: Any = None
         self.failure: RunFailed | None = None
