@@ -1,0 +1,428 @@
+#!/usr/bin/env python
+"""NexusML benchmarks: model quality, start-up time, end-to-end overhead and scaling.
+
+    python benchmarks/run_benchmarks.py                  # (a) models, (b) --help, (c) end-to-end
+    python benchmarks/run_benchmarks.py --quick          # smaller data, fewer repeats (about a minute)
+    python benchmarks/run_benchmarks.py --scaling        # also (d): 10k and 100k rows
+    python benchmarks/run_benchmarks.py --scaling --rows 10000,100000,1000000
+    python benchmarks/run_benchmarks.py --only scaling --rows 1000000 --json out.json
+
+See benchmarks/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SECTIONS = ("models", "help", "e2e", "scaling")
+DEFAULT_MODELS = ("linear", "linear_svc", "random_forest")
+
+ASSET_REGISTER_CONFIG = {
+    "text_combinations": [
+        {"name": "combined_text", "columns": ["Asset Label", "Make", "Notes", "Location"], "separator": " "}
+    ],
+    "numeric_columns": [
+        {"name": "Install Year", "new_name": "install_year", "fill_value": 0, "dtype": "float"},
+        {"name": "Capacity", "new_name": "capacity", "fill_value": 0, "dtype": "float"},
+    ],
+    "targets": ["System", "Trade Group", "Asset Type"],
+}
+
+
+def env() -> dict[str, str]:
+    out = dict(os.environ)
+    out["PYTHONPATH"] = str(ROOT) + (os.pathsep + out["PYTHONPATH"] if out.get("PYTHONPATH") else "")
+    return out
+
+
+def table(headers: list[str], rows: list[list[Any]]) -> str:
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cells[0], widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells[1:]:
+        lines.append("  ".join(c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(row, widths)))
+    return "\n".join(lines)
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text.rstrip("x%"))
+        return True
+    except ValueError:
+        return False
+
+
+# ------------------------------------------------------------------------------------------------
+# (a) model comparison
+# ------------------------------------------------------------------------------------------------
+
+
+def datasets(quick: bool) -> list[tuple[str, Any, Any]]:
+    """(name, frame, feature config) for each dataset measured."""
+    from nexusml.config import load_feature_config
+    from nexusml.config.feature_config import feature_config_from_dict
+    from nexusml.core.cli.training_args import bundled_data_path
+    from nexusml.data import synthetic
+
+    inventory_config = load_feature_config(None)
+    bundled = bundled_data_path()
+    if bundled.exists():
+        from nexusml.core.components.loader import load_data
+
+        frame = load_data(bundled)
+        name = f"bundled ({bundled.name})"
+    else:
+        frame = synthetic.generate_inventory(2400, 42)
+        name = "bundled (generated, 2400 rows)"
+    out = [(name, frame, inventory_config)]
+    if hasattr(synthetic, "generate_asset_register"):
+        rows = 2000 if quick else 6000
+        out.append((f"asset register ({rows} rows)", synthetic.generate_asset_register(rows, 11),
+                    feature_config_from_dict(ASSET_REGISTER_CONFIG)))
+    else:
+        print("note: nexusml.data.synthetic.generate_asset_register is missing; asset register skipped")
+    if not quick:
+        out.append(("inventory x10 (24000 rows)", synthetic.generate_inventory(24000, 7), inventory_config))
+    return out
+
+
+def compare_models(quick: bool, models: list[str], repeat: int) -> dict[str, Any]:
+    import numpy as np
+
+    from nexusml.core.components.evaluator import evaluate_predictions
+    from nexusml.core.components.features import engineer_features
+    from nexusml.core.components.model import EquipmentClassifier
+    from nexusml.core.components.training import split_indices
+
+    results: dict[str, Any] = {}
+    summary_rows = []
+    detail_rows = []
+    for name, frame, config in datasets(quick):
+        feats = engineer_features(frame, config)
+        train, test, _ = split_indices(feats.Y, 0.3, 42)
+        X_train, Y_train = feats.X.iloc[train].reset_index(drop=True), feats.Y.iloc[train].reset_index(drop=True)
+        X_test, Y_test = feats.X.iloc[test].reset_index(drop=True), feats.Y.iloc[test].reset_index(drop=True)
+        classes = {t: int(feats.Y[t].nunique()) for t in feats.Y.columns}
+        results[name] = {"rows": len(feats.X), "classes": classes, "models": {}}
+        print(f"  {name}: {len(feats.X)} rows, classes per target {classes}", flush=True)
+        for model_type in models:
+            walls, cpus = [], []
+            for _ in range(repeat if model_type != "random_forest" else 1):
+                model = EquipmentClassifier(model_type=model_type, text_column=config.text_feature,
+                                            numeric_columns=config.numeric_features, random_state=42)
+                wall, cpu = time.perf_counter(), time.process_time()
+                model.fit(X_train, Y_train)
+                walls.append(time.perf_counter() - wall)
+                cpus.append(time.process_time() - cpu)
+            report = evaluate_predictions(Y_test, model.predict(X_test))
+            per_target = {t: round(m["f1_macro"], 4) for t, m in report.items()}
+            avg = float(np.mean(list(per_target.values())))
+            results[name]["models"][model_type] = {
+                "f1_macro_avg": round(avg, 4), "f1_macro": per_target,
+                "fit_seconds": round(min(walls), 3), "fit_cpu_seconds": round(min(cpus), 3),
+            }
+            print(f"    {model_type:14s} F1 {avg:.4f}  fit {min(walls):7.2f}s", flush=True)
+    for name, res in results.items():
+        base = res["models"].get("linear_svc")
+        for model_type, m in res["models"].items():
+            ratio = f"{m['fit_seconds'] / base['fit_seconds']:.2f}x" if base else "-"
+            summary_rows.append([name, model_type, f"{m['f1_macro_avg']:.4f}", f"{m['fit_seconds']:.2f}",
+                                 f"{m['fit_cpu_seconds']:.2f}", ratio])
+            detail_rows.append([name, model_type] + [f"{t}={v:.3f}" for t, v in m["f1_macro"].items()])
+    print("\n(a) Model comparison: macro-F1 averaged over targets (held-out 30 %, split_indices seed 42)")
+    print(table(["dataset", "model", "macro-F1", "fit s", "fit cpu s", "fit vs linear_svc"], summary_rows))
+    print("\n    per-target macro-F1")
+    width = max(len(r) for r in detail_rows)
+    print(table(["dataset", "model"] + [f"target {i + 1}" for i in range(width - 2)],
+                [r + [""] * (width - len(r)) for r in detail_rows]))
+    verdicts = []
+    for name, res in results.items():
+        m = res["models"]
+        if {"linear", "linear_svc", "random_forest"} <= set(m):
+            ok = (m["linear"]["f1_macro_avg"] > m["linear_svc"]["f1_macro_avg"]
+                  and m["linear"]["f1_macro_avg"] > m["random_forest"]["f1_macro_avg"]
+                  and m["linear"]["fit_seconds"] <= 1.5 * m["linear_svc"]["fit_seconds"])
+            verdicts.append(f"    {name}: default {'meets' if ok else 'MISSES'} the bar "
+                            f"(F1 > linear_svc and > random_forest, fit <= 1.5x linear_svc)")
+    if verdicts:
+        print("\n".join(verdicts))
+    return results
+
+
+# ------------------------------------------------------------------------------------------------
+# (b) --help start-up time
+# ------------------------------------------------------------------------------------------------
+
+
+def best_of(command: list[str], n: int) -> float:
+    best = math.inf
+    for _ in range(n):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env())
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def help_time(n: int) -> dict[str, Any]:
+    import shutil
+
+    script = shutil.which("nexusml-train")
+    command = [script, "--help"] if script else [sys.executable, "-m", "nexusml", "--help"]
+    base = best_of([sys.executable, "-c", "import argparse"], n)
+    ours = best_of(command, n)
+    ratio = ours / base
+    print(f"\n(b) Start-up: best of {n} runs")
+    print(table(["command", "seconds"], [
+        ["python -c 'import argparse'", f"{base:.3f}"],
+        [" ".join(Path(c).name if i == 0 else c for i, c in enumerate(command)), f"{ours:.3f}"],
+        ["ratio (target <= 4x)", f"{ratio:.2f}x"],
+    ]))
+    return {"argparse_seconds": base, "help_seconds": ours, "ratio": ratio, "command": command}
+
+
+# ------------------------------------------------------------------------------------------------
+# (c) end-to-end headless training vs a bare scikit-learn script
+# ------------------------------------------------------------------------------------------------
+
+BARE_SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    started = time.perf_counter()
+    import numpy as np
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    from nexusml.core.components.model import (
+        BIN_WEIGHT, BINNED_MODEL_TYPES, NumericBins, build_classifier, build_text_vectorizer,
+    )
+
+    path, model_type, refit = sys.argv[1], sys.argv[2], sys.argv[3] == "refit"
+    frame = pd.read_csv(path)
+    frame["Equipment_Type"] = frame["mcaa_system_category"] + "-" + frame["category_name"]
+    frame["System_Subtype"] = frame["mcaa_system_category"] + " / " + frame["category_name"]
+    targets = ["category_name", "uniformat_code", "mcaa_system_category", "Equipment_Type", "System_Subtype"]
+    frame = frame.dropna(subset=targets).reset_index(drop=True)
+    text = frame[["description", "manufacturer", "model", "equipment_tag"]].fillna("").astype(str)
+    X = pd.DataFrame({"combined_text": text.agg(" ".join, axis=1).str.split().str.join(" "),
+                      "service_life": pd.to_numeric(frame["service_life"], errors="coerce").fillna(0.0)})
+    # Targets that group the rows identically are fitted once, as the product does.
+    distinct = {}
+    for t in targets:
+        distinct.setdefault(pd.factorize(frame[t])[0].tobytes(), t)
+    fit_targets = list(distinct.values())
+
+    def transformer(n):
+        parts = [("text", build_text_vectorizer(model_type, n), "combined_text"),
+                 ("numeric", StandardScaler(), ["service_life"])]
+        if model_type in BINNED_MODEL_TYPES:
+            parts.append(("numeric_bins", NumericBins(weight=BIN_WEIGHT), ["service_life"]))
+        return ColumnTransformer(parts, sparse_threshold=1.0)
+
+    def fit(Xf, Yf):
+        tr = transformer(len(Xf))
+        F = tr.fit_transform(Xf).tocsr()
+        return tr, {t: build_classifier(model_type, 42, 1, None, F.shape[0]).fit(F, Yf[t].to_numpy())
+                    for t in fit_targets}
+
+    tr_idx, te_idx = train_test_split(np.arange(len(X)), test_size=0.3, random_state=42,
+                                      stratify=frame["category_name"])
+    fit_started = time.perf_counter()
+    tr, models = fit(X.iloc[tr_idx], frame.iloc[tr_idx])
+    fit_seconds = time.perf_counter() - fit_started
+    F_test = tr.transform(X.iloc[te_idx])
+    scores = [f1_score(frame[t].iloc[te_idx], m.predict(F_test), average="macro") for t, m in models.items()]
+    refit_seconds = 0.0
+    if refit:
+        refit_started = time.perf_counter()
+        fit(X, frame)
+        refit_seconds = time.perf_counter() - refit_started
+    print(f"{time.perf_counter() - started} {fit_seconds} {refit_seconds} {np.mean(scores)}")
+    """
+)
+
+
+def e2e(rows: int, model_type: str, repeat: int, workdir: Path) -> dict[str, Any]:
+    from nexusml.data.synthetic import generate_inventory
+
+    data = workdir / f"inventory_{rows}.csv"
+    generate_inventory(rows, 5).to_csv(data, index=False)
+    bare = workdir / "bare_fit_predict.py"
+    bare.write_text(BARE_SCRIPT)
+
+    def run_product():
+        out = workdir / "e2e_out"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nexusml", "--headless", "--data-path", str(data),
+                        "--model-type", model_type, "--output-dir", str(out)],
+                       check=True, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.perf_counter() - started
+        meta = max(out.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        return wall, json.loads(meta.read_text())["stage_seconds"]
+
+    def run_bare(mode):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, str(bare), str(data), model_type, mode], check=True, env=env(),
+                              capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        inner, fit, refit, f1 = (float(v) for v in done.stdout.split())
+        return wall, fit, refit, f1
+
+    product = min((run_product() for _ in range(repeat)), key=lambda r: r[0])
+    bare_one = min((run_bare("once") for _ in range(repeat)), key=lambda r: r[0])
+    bare_refit = min((run_bare("refit") for _ in range(repeat)), key=lambda r: r[0])
+    total, stages = product
+    fit_seconds = stages.get("train", 0.0) + stages.get("refit", 0.0)
+    overhead = total - fit_seconds
+    in_stages = sum(stages.values())
+    outside = total - in_stages
+    result = {
+        "rows": rows, "model_type": model_type, "product_seconds": total, "stage_seconds": stages,
+        "bare_fit_predict_seconds": bare_one[0], "bare_fit_predict_refit_seconds": bare_refit[0],
+        "ratio_vs_bare_fit_predict": total / bare_one[0], "ratio_vs_bare_same_work": total / bare_refit[0],
+        "fit_seconds": fit_seconds, "overhead_seconds": overhead, "overhead_share": overhead / total,
+        "outside_stages_seconds": outside, "bare_f1": bare_one[3],
+    }
+    print(f"\n(c) End-to-end headless training, {rows} generated inventory rows, --model-type {model_type}, "
+          f"best of {repeat} (wall seconds, each a fresh process)")
+    print(table(["measure", "seconds", "note"], [
+        ["nexusml -m --headless (total)", f"{total:.2f}", "process start to exit: load .. save"],
+        ["bare sklearn fit + predict", f"{bare_one[0]:.2f}", "read CSV, fit on 70 %, predict 30 %"],
+        ["bare sklearn fit + predict + refit", f"{bare_refit[0]:.2f}", "the same work the product does"],
+        ["ratio total / bare fit+predict", f"{result['ratio_vs_bare_fit_predict']:.2f}x", "target <= 2x"],
+        ["ratio total / bare same work", f"{result['ratio_vs_bare_same_work']:.2f}x", ""],
+        ["fit stages (train + refit)", f"{fit_seconds:.2f}", "from the run's metadata stage_seconds"],
+        ["everything but the fit", f"{overhead:.2f}", f"{100 * overhead / total:.1f} % of total (target < 10 %)"],
+        ["outside any stage", f"{outside:.2f}", f"{100 * outside / total:.1f} %: interpreter, imports, events"],
+    ]))
+    print("    stage seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
+    return result
+
+
+# ------------------------------------------------------------------------------------------------
+# (d) scaling
+# ------------------------------------------------------------------------------------------------
+
+MEASURE_SCRIPT = textwrap.dedent(
+    """
+    import resource, subprocess, sys, time
+    started = time.perf_counter()
+    code = subprocess.run(sys.argv[1:]).returncode
+    wall = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"{code} {wall} {peak_kib}")
+    """
+)
+
+
+def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -> dict[str, Any]:
+    import numpy as np
+
+    from nexusml.data.synthetic import generate_inventory
+
+    out_rows = []
+    results = []
+    for rows in rows_list:
+        data = workdir / f"scaling_{rows}.csv"
+        started = time.perf_counter()
+        generate_inventory(rows, 3).to_csv(data, index=False)
+        generated = time.perf_counter() - started
+        out = workdir / f"scaling_out_{rows}"
+        command = [sys.executable, "-m", "nexusml", "--headless", "--data-path", str(data), "--model-type",
+                   model_type, "--output-dir", str(out), "--n-jobs", str(n_jobs)]
+        print(f"  {rows} rows: data written in {generated:.1f}s, training ...", flush=True)
+        done = subprocess.run([sys.executable, "-c", MEASURE_SCRIPT, *command], capture_output=True, text=True,
+                              env=env())
+        code, wall, peak_kib = done.stdout.split()[-3:]
+        if int(code) != 0:
+            print(f"  {rows} rows: training failed with exit code {code}")
+            results.append({"rows": rows, "exit_code": int(code)})
+            continue
+        meta = json.loads(max(out.glob("*.json"), key=lambda p: p.stat().st_mtime).read_text())
+        stages = meta["stage_seconds"]
+        f1 = float(np.mean([m["f1_macro"] for m in meta["metrics"].values()]))
+        peak = int(peak_kib) / 1024 / 1024
+        item = {"rows": rows, "seconds": float(wall), "peak_rss_gib": peak, "stage_seconds": stages, "f1": f1,
+                "targets": len(meta["targets"]), "data_mib": data.stat().st_size / 2**20}
+        results.append(item)
+        out_rows.append([rows, len(meta["targets"]), f"{float(wall):.1f}", f"{stages.get('load_data', 0):.1f}",
+                         f"{stages.get('features', 0):.1f}", f"{stages.get('train', 0):.1f}",
+                         f"{stages.get('evaluate', 0):.1f}", f"{stages.get('refit', 0):.1f}",
+                         f"{stages.get('save', 0):.1f}", f"{peak:.2f}", f"{f1:.4f}"])
+        print(f"  {rows} rows: {float(wall):.1f}s, peak RSS {peak:.2f} GiB, macro-F1 {f1:.4f}", flush=True)
+        data.unlink()
+    print(f"\n(d) Scaling: headless training on generated inventory rows, --model-type {model_type}, "
+          f"--n-jobs {n_jobs} (peak RSS of the training process)")
+    print(table(["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit", "save",
+                 "peak GiB", "macro-F1"], out_rows))
+    good = [r for r in results if "seconds" in r]
+    slopes = {}
+    if len(good) >= 2:
+        x = np.log([r["rows"] for r in good])
+        for label, values in (("total time", [r["seconds"] for r in good]),
+                              ("train stage", [max(r["stage_seconds"].get("train", 0), 1e-3) for r in good]),
+                              ("peak memory", [r["peak_rss_gib"] for r in good])):
+            slopes[label] = float(np.polyfit(x, np.log(values), 1)[0])
+        print("    growth exponent (slope of log cost vs log rows; 1.0 = linear): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()))
+    return {"runs": results, "slopes": slopes}
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller datasets and fewer repeats")
+    parser.add_argument("--scaling", action="store_true", help="also run the scaling benchmark (slow)")
+    parser.add_argument("--rows", default="10000,100000",
+                        help="comma-separated row counts for --scaling (default 10000,100000; add 1000000)")
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
+    parser.add_argument("--models", default=",".join(DEFAULT_MODELS), help="model types to compare")
+    parser.add_argument("--model-type", default="linear", help="model for the end-to-end and scaling runs")
+    parser.add_argument("--e2e-rows", type=int, default=5000)
+    parser.add_argument("--n-jobs", type=int, default=1, help="--n-jobs passed to the scaling runs")
+    parser.add_argument("--repeat", type=int, default=None, help="repeats (best of) for timings")
+    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    args = parser.parse_args(argv)
+
+    sections = list(args.only or [s for s in SECTIONS if s != "scaling" or args.scaling])
+    repeat = args.repeat or (1 if args.quick else 3)
+    results: dict[str, Any] = {}
+    print(f"NexusML benchmarks ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})", flush=True)
+    with tempfile.TemporaryDirectory(prefix="nexusml-bench-") as tmp:
+        workdir = Path(tmp)
+        if "models" in sections:
+            print("\nfitting models ...", flush=True)
+            results["models"] = compare_models(args.quick, args.models.split(","), repeat)
+        if "help" in sections:
+            results["help"] = help_time(5 if args.quick else 10)
+        if "e2e" in sections:
+            results["e2e"] = e2e(2000 if args.quick else args.e2e_rows, args.model_type, repeat, workdir)
+        if "scaling" in sections:
+            rows = [int(r) for r in args.rows.split(",") if r.strip()]
+            print("\nscaling ...", flush=True)
+            results["scaling"] = scaling(rows, args.model_type, workdir, args.n_jobs)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
