@@ -66,7 +66,7 @@ def validate_training_data(ctx: RunContext) -> None:
 def train_model(ctx: RunContext) -> None:
     from nexusml.core.components.evaluator import class_counts, evaluate_predictions, summary_metrics
     from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.predictor import TrainedModel, library_versions
+    from nexusml.core.components.predictor import TrainedModel
     from nexusml.core.components.search import search_hyperparameters
     from nexusml.core.components.training import new_model, single_class_warnings, split_indices
 
@@ -107,7 +107,7 @@ def train_model(ctx: RunContext) -> None:
 
     logger.info("Refitting on all %d rows", len(ctx.features.X))
     estimator = ctx.model.__class__(**ctx.model.get_params()).fit(ctx.features.X, ctx.features.Y, should_stop=stop)
-    ctx.final = TrainedModel(estimator, ctx.feature_config, library_versions())
+    ctx.final = TrainedModel.from_training(estimator, ctx.feature_config, ctx.features.X)
 
 
 def save_model(ctx: RunContext) -> None:

@@ -122,14 +122,14 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
 
 
 def refit(ctx: RunContext, progress: Progress) -> str:
-    from nexusml.core.components.predictor import TrainedModel, library_versions
+    from nexusml.core.components.predictor import TrainedModel
 
     estimator = ctx.model.__class__(**ctx.model.get_params()).fit(
         ctx.features.X, ctx.features.Y,
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
     )
-    ctx.final = TrainedModel(estimator, ctx.feature_config, library_versions())
+    ctx.final = TrainedModel.from_training(estimator, ctx.feature_config, ctx.features.X)
     return f"refit on all {len(ctx.features.X)} usable rows"
 
 
