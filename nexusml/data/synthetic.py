@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 _STR = StringDType()
-_STR_NA = StringDType(na_object=None)
 
 INVENTORY_COLUMNS: tuple[str, ...] = (
     "equipment_tag",
@@ -215,7 +214,8 @@ CATEGORIES: tuple[EquipmentCategory, ...] = (
         "23 52 16", _HVAC, 25, 3.0, "boiler", "B BLR HWB",
         ["Hot Water Boiler", "Boiler, HW", "HW BLR", "condensing boiler",
          "Boiler - Hot Water", "gas fired HW boiler", "Boiler (hot water)", "HHW boiler"],
-        ["Lochinvar: FBN|KBN|CREST|KNIGHT", "Aerco: BMK|Benchmark", "Cleaver-Brooks: CFC|ClearFire|CFW",
+        ["Lochinvar: FBN|KBN|CREST|KNIGHT", "Aerco: BMK|Benchmark",
+         "Cleaver-Brooks: CFC|ClearFire|CFW",
          "Viessmann: Vitocrossal|CT3", "Fulton: EDR|VTG|PHW", "Patterson-Kelley: SC|NHX"],
         ["mbh: 500 750 1000 1500 2000 3000 4000 6000",
          "hp: 30 50 100 150"],
@@ -387,7 +387,8 @@ CATEGORIES: tuple[EquipmentCategory, ...] = (
         "23 33 13", _AIR, 20, 4.0, "damper", "SD FSD FSD",
         ["Smoke Damper", "Combination Fire/Smoke Damper", "FSD", "Fire Smoke Damper", "SD",
          "combo fire smoke damper", "Motorized Smoke Damper", "damper, smoke"],
-        ["Ruskin: SD60|FSD60|FSD36|SD50", "Greenheck: SMD|FSD-211|SSFD", "Pottorff: FSD-142|FSD-352",
+        ["Ruskin: SD60|FSD60|FSD36|SD50", "Greenheck: SMD|FSD-211|SSFD",
+         "Pottorff: FSD-142|FSD-352",
          "Nailor: 1220|0720", "Prefco: 5600|5800"],
         ["dim: 12x12 18x12 24x24 24x18 36x24 48x24 30x30"],
         ["120V actuator", "24V actuator", "UL 555S", "Class I leakage", "fusible link",
@@ -518,7 +519,8 @@ CATEGORIES: tuple[EquipmentCategory, ...] = (
         "26 24 19", _ELE, 25, 1.5, "panel", "MCC",
         ["Motor Control Center", "MCC", "Motor Ctrl Center", "MCC lineup",
          "intelligent MCC", "motor control centre"],
-        ["Eaton: Freedom 2100|F2100|IT", "Square D: Model 6|M6", "Allen-Bradley: CENTERLINE 2100|2500",
+        ["Eaton: Freedom 2100|F2100|IT", "Square D: Model 6|M6",
+         "Allen-Bradley: CENTERLINE 2100|2500",
          "Siemens: tiastar|TIA", "ABB: MNS|MNS-iS"],
         ["amps: 400 600 800 1200 1600 2000"],
         ["480V", "NEMA 1", "NEMA 12", "combination starters", "VFD buckets", "main breaker",
@@ -770,6 +772,9 @@ _CONTEXT_PHRASES: tuple[str, ...] = (
     "Bldg A", "new", "existing", "replaced 2015", "N. side", "Zone 4", "Level 1 mech rm",
     "mezzanine", "per M-601", "see schedule", "tenant fit-out", "Phase 2", "B1",
     "Elec Room 105", "Roof - North", "Plant room", "Area C", "retrofit 2019",
+    "serving AHU-2", "for CH-1", "assoc. w/ P-3", "fed from MSB", "on generator power",
+    "boiler room", "next to FCU-12", "chiller plant", "pump room", "fire pump room",
+    "serving RTU-4", "elec rm", "IT closet", "kitchen", "garage level",
 )
 
 _FAMILY_GENERIC: dict[str, tuple[str, ...]] = {
@@ -789,9 +794,31 @@ _FAMILY_GENERIC: dict[str, tuple[str, ...]] = {
     "plumbing": ("plumbing equipment", "see plumbing schedule", "water treatment equipment"),
     "panel": ("panel, see drawings", "electrical panel", "panel per schedule",
               "elec. distribution equipment", "PNL"),
-    "power": ("electrical equipment", "power equipment, see E-drawings", "emergency power equipment"),
+    "power": ("electrical equipment", "power equipment, see E-drawings",
+              "emergency power equipment"),
     "drive": ("drive", "motor controller", "starter / drive per schedule"),
     "controls": ("control panel", "controls, see drawings", "panel", "control enclosure"),
+}
+
+# Loose names shared by every category of a family (an export that only says
+# "Pump" or "AC unit" is ambiguous between sibling categories).
+_FAMILY_NAMES: dict[str, tuple[str, ...]] = {
+    "pump": ("Pump", "PUMP", "circ pump", "pump w/ motor", "pump unit", "Pump, water"),
+    "chiller": ("Chiller", "CHLR", "chiller unit", "water chiller", "CH"),
+    "tower": ("Tower", "heat rejection unit"),
+    "boiler": ("Boiler", "BLR", "boiler unit", "gas boiler"),
+    "airunit": ("AC unit", "HVAC unit", "air unit", "packaged unit", "unit", "A/C"),
+    "terminal": ("terminal unit", "TU", "zone terminal", "terminal"),
+    "fan": ("Fan", "fan unit", "FAN"),
+    "heater": ("Heater", "HTR", "gas heater", "heater unit"),
+    "hx": ("exchanger", "HX unit"),
+    "damper": ("damper", "DMPR"),
+    "valve": ("valve assembly", "valve", "VLV assy"),
+    "plumbing": ("treatment unit", "water treatment"),
+    "panel": ("Panel", "PNL", "distribution equipment", "elec panel", "DIST"),
+    "power": ("power equipment", "emergency power", "EM power unit", "elec. equipment"),
+    "drive": ("drive", "motor drive", "controller", "drive unit"),
+    "controls": ("control panel", "Panel", "controller", "CP", "ctrl panel"),
 }
 
 _GLOBAL_GENERIC: tuple[str, ...] = (
@@ -809,12 +836,12 @@ _GLOBAL_GENERIC: tuple[str, ...] = (
 class _Pool:
     """Ragged groups of strings, sampled per row with array operations."""
 
-    def __init__(self, groups: Sequence[Sequence[str]]):
+    def __init__(self, groups: Sequence[Sequence], dtype=_STR):
         counts = np.array([len(g) for g in groups], dtype=np.int64)
         self.counts = counts
         self.offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
         flat = [s for g in groups for s in g]
-        self.values = np.array(flat if flat else [""], dtype=_STR)
+        self.values = np.array(flat, dtype=dtype)
 
     def index(self, rng: np.random.Generator, group: np.ndarray, skew: float = 1.0) -> np.ndarray:
         u = rng.random(group.shape[0])
@@ -837,17 +864,35 @@ def _choice(rng: np.random.Generator, options: Sequence[str], n: int,
     return arr[rng.integers(0, len(arr), size=n)]
 
 
-def _blank_unless(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-    return np.where(mask, values, "").astype(_STR)
+def _where(mask: np.ndarray, a, b) -> np.ndarray:
+    """``np.where`` for string arrays, done with masked copies (much faster)."""
+    out = b.copy() if isinstance(b, np.ndarray) else np.full(mask.shape[0], b, dtype=_STR)
+    out[mask] = a[mask] if isinstance(a, np.ndarray) else a
+    return out
+
+
+def _sparse(mask: np.ndarray, make) -> np.ndarray:
+    """Empty strings except where ``mask``; ``make(rows)`` builds those values."""
+    out = np.full(mask.shape[0], "", dtype=_STR)
+    rows = np.flatnonzero(mask)
+    if rows.size:
+        out[rows] = make(rows)
+    return out
 
 
 def _join_nonempty(columns: Sequence[np.ndarray], sep: np.ndarray | str) -> np.ndarray:
     """Join string columns row-wise with ``sep``, skipping empty pieces."""
-    out = columns[0]
+    out = columns[0].copy()
     for col in columns[1:]:
-        both = (out != "") & (col != "")
-        out = np.where(both, np.strings.add(np.strings.add(out, sep), col),
-                       np.strings.add(out, col))
+        has = col != ""
+        filled = out != ""
+        both = np.flatnonzero(has & filled)
+        only = np.flatnonzero(has & ~filled)
+        if both.size:
+            row_sep = sep[both] if isinstance(sep, np.ndarray) else sep
+            out[both] = np.strings.add(np.strings.add(out[both], row_sep), col[both])
+        if only.size:
+            out[only] = col[only]
     return out
 
 
@@ -875,8 +920,8 @@ def _apply_typos(rng: np.random.Generator, text: np.ndarray, rate: float,
         tail = np.strings.slice(sub, pos + 2, None)
         swapped = np.strings.add(np.strings.add(np.strings.add(head, b), a), tail)
         dropped = np.strings.add(head, np.strings.slice(sub, pos + 1, None))
-        typo = np.where(swap, swapped, dropped)
-        text[rows] = np.where(ok, typo, sub)
+        typo = _where(swap, swapped, dropped)
+        text[rows] = _where(ok, typo, sub)
     return text
 
 
@@ -909,26 +954,49 @@ def _truncate(rng: np.random.Generator, text: np.ndarray, rate: float) -> np.nda
 
 
 def _to_series(values: np.ndarray, missing: np.ndarray | None = None) -> pd.Series:
-    arr = values.astype(_STR_NA)
-    if missing is not None and missing.any():
+    arr = values.astype(object)
+    if missing is not None:
         arr[missing] = None
     return pd.Series(arr, dtype="str")
+
+
+def _lookup_series(labels: Sequence[str], index: np.ndarray) -> pd.Series:
+    """String column holding ``labels[index]`` (built by a cheap array take)."""
+    return pd.Series(pd.array(list(labels), dtype="str").take(index))
 
 
 def _tag(rng: np.random.Generator, prefix: np.ndarray) -> np.ndarray:
     n = prefix.shape[0]
     number = _int_str(rng.integers(1, 40, size=n))
     style = rng.random(n)
-    number = np.where(style < 0.5, np.strings.zfill(number, 2), number)
+    padded = np.strings.zfill(number, 2)
+    number = _where(style < 0.5, padded, number)
     floor = _int_str(rng.integers(1, 9, size=n))
-    number = np.where(style > 0.9, np.strings.add(np.strings.add(floor, "-"), np.strings.zfill(number, 2)), number)
+    number = _where(style > 0.9, np.strings.add(np.strings.add(floor, "-"), padded), number)
     suffix = _choice(rng, ["", "A", "B", "C", "D"], n, p=[0.85, 0.05, 0.05, 0.03, 0.02])
     sep = _choice(rng, ["-", "", " "], n, p=[0.88, 0.08, 0.04])
     return np.strings.add(np.strings.add(np.strings.add(prefix, sep), number), suffix)
 
 
-def _model_numbers(rng: np.random.Generator, prefix: np.ndarray) -> np.ndarray:
+_LETTERS = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ"), dtype=_STR)
+
+
+def _random_code(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Catalogue-style codes with no link to any category, e.g. ``"KT-4417"``."""
+    first = _LETTERS[rng.integers(0, len(_LETTERS), size=n)]
+    second = _LETTERS[rng.integers(0, len(_LETTERS), size=n)]
+    two = rng.random(n) < 0.6
+    letters = _where(two, np.strings.add(first, second), first)
+    sep = _choice(rng, ["-", "", " "], n, p=[0.5, 0.35, 0.15])
+    return np.strings.add(np.strings.add(letters, sep), _int_str(rng.integers(10, 99999, size=n)))
+
+
+def _model_numbers(rng: np.random.Generator, prefix: np.ndarray,
+                   arbitrary: float | np.ndarray = 0.0) -> np.ndarray:
     n = prefix.shape[0]
+    arbitrary_rows = np.flatnonzero(rng.random(n) < arbitrary)
+    prefix = prefix.copy()
+    prefix[arbitrary_rows] = _random_code(rng, arbitrary_rows.size)
     digits = rng.integers(2, 5, size=n)
     number = _int_str(rng.integers(10 ** (digits - 1), 10**digits))
     sep = _choice(rng, ["", "-", " ", ""], n)
@@ -998,12 +1066,17 @@ class _InventoryTables:
         family_id = {f: i for i, f in enumerate(families)}
         self.family_of = np.array([family_id[c.family] for c in categories], dtype=np.int64)
         self.family_generic = _Pool([_FAMILY_GENERIC[f] for f in families])
+        self.family_names = _Pool([_FAMILY_NAMES[f] for f in families])
+        self.family_members = _Pool(
+            [[i for i, c in enumerate(categories) if c.family == f] for f in families],
+            dtype=np.int64,
+        )
 
-        self.category_names = np.array([c.name for c in categories], dtype=_STR)
-        self.omniclass = np.array([c.omniclass_code for c in categories], dtype=_STR)
-        self.uniformat = np.array([c.uniformat_code for c in categories], dtype=_STR)
-        self.masterformat = np.array([c.masterformat_code for c in categories], dtype=_STR)
-        self.mcaa = np.array([c.mcaa_system_category for c in categories], dtype=_STR)
+        self.category_names = [c.name for c in categories]
+        self.omniclass = [c.omniclass_code for c in categories]
+        self.uniformat = [c.uniformat_code for c in categories]
+        self.masterformat = [c.masterformat_code for c in categories]
+        self.mcaa = [c.mcaa_system_category for c in categories]
         self.service_life = np.array([c.service_life for c in categories], dtype=float)
 
 
@@ -1068,50 +1141,75 @@ def generate_inventory(n_rows: int, seed: int = 42) -> pd.DataFrame:
     )
     maker = t.pair_maker[pair]
     manufacturer = t.maker_aliases.pick(rng, maker, skew=2.2)
-    model = _model_numbers(rng, t.prefixes.pick(rng, pair))
+    # Rows that only carry a loose family name ("Pump", "AC unit") also tend
+    # to carry less specific vocabulary and catalogue numbers.
+    loose = rng.random(n) < 0.30
+    model = _model_numbers(rng, t.prefixes.pick(rng, pair),
+                           arbitrary=np.where(loose, 0.6, 0.35))
 
     tag = _tag(rng, t.tags.pick(rng, cat, skew=1.4))
 
     # Description pieces.
     name = t.names.pick(rng, cat)
+    loose_rows = np.flatnonzero(loose)
+    name[loose_rows] = t.family_names.pick(rng, t.family_of[cat[loose_rows]])
+    # Sizes and attributes are sometimes borrowed from a sibling category of
+    # the same family, as real schedules share most of that vocabulary.
+    sibling = t.family_members.pick(rng, t.family_of[cat])
+    borrow = np.where(loose, 0.7, 0.3)
+    size_cat = np.where(rng.random(n) < borrow, sibling, cat)
+    attr_cat = np.where(rng.random(n) < borrow, sibling, cat)
     sizes = []
     for slot, p_in in ((0, 0.72), (1, 0.33)):
-        value = t.size_values[slot].pick(rng, cat)
-        unit = t.units.pick(rng, t.size_units[slot][cat])
-        keep = t.has_size[slot][cat] & (rng.random(n) < p_in)
-        sizes.append(_blank_unless(keep, np.strings.add(value, unit)))
-    attr_idx1 = t.attributes.index(rng, cat)
-    counts = t.attributes.counts[cat]
-    offsets = t.attributes.offsets[cat]
+        keep = t.has_size[slot][size_cat] & (rng.random(n) < p_in)
+
+        def make_size(rows, slot=slot):
+            group = size_cat[rows]
+            value = t.size_values[slot].pick(rng, group)
+            return np.strings.add(value, t.units.pick(rng, t.size_units[slot][group]))
+
+        sizes.append(_sparse(keep, make_size))
+    attr_idx1 = t.attributes.index(rng, attr_cat)
+    counts = t.attributes.counts[attr_cat]
+    offsets = t.attributes.offsets[attr_cat]
     step = 1 + (rng.random(n) * np.maximum(counts - 1, 1)).astype(np.int64)
     attr_idx2 = offsets + (attr_idx1 - offsets + step) % counts
-    attr1 = _blank_unless(rng.random(n) < 0.62, t.attributes.values[attr_idx1])
-    attr2 = _blank_unless(rng.random(n) < 0.30, t.attributes.values[attr_idx2])
-    context = _blank_unless(rng.random(n) < 0.28, _choice(rng, _CONTEXT_PHRASES, n))
-    tag_text = _blank_unless(rng.random(n) < 0.12, tag)
-    maker_text = _blank_unless(rng.random(n) < 0.10, t.maker_aliases.pick(rng, maker))
+    attr1 = _sparse(rng.random(n) < 0.62, lambda rows: t.attributes.values[attr_idx1[rows]])
+    attr2 = _sparse(rng.random(n) < 0.30, lambda rows: t.attributes.values[attr_idx2[rows]])
+    context = _sparse(rng.random(n) < 0.32,
+                      lambda rows: _choice(rng, _CONTEXT_PHRASES, rows.size))
+    tag_text = _sparse(rng.random(n) < 0.12, lambda rows: tag[rows])
+    maker_text = _sparse(rng.random(n) < 0.10,
+                         lambda rows: t.maker_aliases.pick(rng, maker[rows]))
 
-    parts = np.stack([tag_text, name, sizes[0], sizes[1], attr1, attr2, context, maker_text], axis=1)
-    order = _ORDERS[rng.choice(len(_ORDERS), size=n, p=_ORDER_P)]
-    parts = np.take_along_axis(parts, order, axis=1)
+    parts = (tag_text, name, sizes[0], sizes[1], attr1, attr2, context, maker_text)
+    order = rng.choice(len(_ORDERS), size=n, p=_ORDER_P)
     sep = _choice(rng, _SEPARATORS, n, p=_SEPARATOR_P)
-    description = _join_nonempty([parts[:, i] for i in range(parts.shape[1])], sep)
+    description = np.empty(n, dtype=_STR)
+    for g, slots in enumerate(_ORDERS):
+        rows = np.flatnonzero(order == g)
+        if rows.size:
+            description[rows] = _join_nonempty([parts[k][rows] for k in slots], sep[rows])
 
     # Generic, hard-to-classify descriptions.
     generic = rng.random(n) < 0.10
-    family_phrase = t.family_generic.pick(rng, t.family_of[cat])
-    global_phrase = _choice(rng, _GLOBAL_GENERIC, n)
-    phrase = np.where(rng.random(n) < 0.6, family_phrase, global_phrase)
-    phrase = np.where(rng.random(n) < 0.3, np.strings.add(np.strings.add(tag, " "), phrase), phrase)
-    description = np.where(generic, phrase, description)
+    rows = np.flatnonzero(generic)
+    if rows.size:
+        phrase = _where(rng.random(rows.size) < 0.6,
+                        t.family_generic.pick(rng, t.family_of[cat[rows]]),
+                        _choice(rng, _GLOBAL_GENERIC, rows.size))
+        with_tag = np.flatnonzero(rng.random(rows.size) < 0.3)
+        tag_prefix = np.strings.add(tag[rows[with_tag]], " ")
+        phrase[with_tag] = np.strings.add(tag_prefix, phrase[with_tag])
+        description[rows] = phrase
 
     description = _truncate(rng, description, 0.03)
     description = _apply_case(rng, description, upper=0.08, lower=0.05)
     description = _apply_typos(rng, description, 0.08)
     manufacturer = _apply_case(rng, manufacturer, upper=0.06, lower=0.02)
 
-    missing_manufacturer = rng.random(n) < 0.05
-    missing_model = rng.random(n) < 0.06
+    missing_manufacturer = rng.random(n) < np.where(generic, 0.5, 0.05)
+    missing_model = rng.random(n) < np.where(generic, 0.6, 0.06)
     missing_description = rng.random(n) < 0.004
     service_life = t.service_life[cat].copy()
     service_life[rng.random(n) < 0.03] = np.nan
@@ -1121,11 +1219,11 @@ def generate_inventory(n_rows: int, seed: int = 42) -> pd.DataFrame:
             "equipment_tag": _to_series(tag),
             "manufacturer": _to_series(manufacturer, missing_manufacturer),
             "model": _to_series(model, missing_model),
-            "category_name": _to_series(t.category_names[cat]),
-            "omniclass_code": _to_series(t.omniclass[cat]),
-            "uniformat_code": _to_series(t.uniformat[cat]),
-            "masterformat_code": _to_series(t.masterformat[cat]),
-            "mcaa_system_category": _to_series(t.mcaa[cat]),
+            "category_name": _lookup_series(t.category_names, cat),
+            "omniclass_code": _lookup_series(t.omniclass, cat),
+            "uniformat_code": _lookup_series(t.uniformat, cat),
+            "masterformat_code": _lookup_series(t.masterformat, cat),
+            "mcaa_system_category": _lookup_series(t.mcaa, cat),
             "service_life": pd.Series(service_life, dtype="float64"),
             "description": _to_series(description, missing_description),
         },
@@ -1180,3 +1278,590 @@ def write_reference_files(directory: str | Path) -> list[Path]:
         table.to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     return written
+
+
+# ---------------------------------------------------------------------------
+# Asset register (a second, messier dataset with a different schema)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssetType:
+    """One fine-grained asset type of the asset register."""
+
+    name: str
+    system: str
+    trade_group: str
+    labels: tuple[str, ...]
+    names: tuple[str, ...]
+    makes: tuple[str, ...]
+    capacity_unit: str | None
+    capacity_values: tuple[str, ...]
+
+
+def _asset(name: str, system: str, trade: str, labels: str, names: Sequence[str],
+           makes: str, capacity: str = "") -> AssetType:
+    """Build an asset type; ``makes`` is ``|``-separated, ``capacity`` is
+    ``"unit: v1 v2 ..."`` (empty when the type has no meaningful capacity)."""
+    unit, values = None, ()
+    if capacity:
+        unit_part, value_part = capacity.split(":", 1)
+        unit, values = unit_part.strip(), tuple(value_part.split())
+    return AssetType(
+        name=name,
+        system=system,
+        trade_group=trade,
+        labels=tuple(labels.split()),
+        names=tuple(names),
+        makes=tuple(m.strip() for m in makes.split("|")),
+        capacity_unit=unit,
+        capacity_values=values,
+    )
+
+
+_MECH = "Mechanical"
+_PLUMB = "Plumbing"
+_ELEC = "Electrical"
+_FLS = "Fire & Life Safety"
+_CTRLS = "Controls"
+
+_HEAT = "Heating"
+_COOL = "Cooling"
+_AIRD = "Air Distribution"
+_DW = "Domestic Water"
+_SAN = "Sanitary & Storm"
+_NPWR = "Normal Power"
+_SPWR = "Standby Power"
+_LIGHT = "Lighting"
+_SUPP = "Fire Suppression"
+_ALARM = "Fire Alarm"
+_BAS = "Building Automation"
+
+_HVAC_PUMP_MAKES = "Bell & Gossett|Armstrong|Taco|Grundfos"
+
+ASSET_TYPES: tuple[AssetType, ...] = (
+    # Heating
+    _asset("Condensing Boiler", _HEAT, _MECH, "BLR B",
+           ["cond. boiler", "condensing blr", "chaudière à condensation",
+            "HW boiler - condensing",
+            "boiler cond gas"], "Lochinvar|Aerco|Viessmann|Weil-McLain",
+           "mbh: 500 750 1000 1500 2000 3000 4000 6000"),
+    _asset("Non-Condensing Boiler", _HEAT, _MECH, "BLR B",
+           ["boiler (non-cond)", "atmospheric boiler", "chaudière gaz", "cast iron boiler",
+            "HW blr"],
+           "Weil-McLain|Burnham|Raypak|Cleaver-Brooks", "mbh: 300 500 750 1000 2000 4000"),
+    _asset("Steam Boiler", _HEAT, _MECH, "BLR SB",
+           ["steam blr", "LP steam boiler", "chaudière vapeur", "firetube stm boiler"],
+           "Cleaver-Brooks|Fulton|Burnham|Miura", "hp: 50 100 150 200 300 500"),
+    _asset("Electric Boiler", _HEAT, _MECH, "EB BLR",
+           ["elec boiler", "electric HW boiler", "chaudière électrique", "boiler elec."],
+           "Precision|Thermolec|Electro Industries", "kw: 24 48 96 150 300 480 720"),
+    _asset("Furnace", _HEAT, _MECH, "F FURN",
+           ["gas furnace", "furnace", "fournaise", "GF w/ AC coil", "fournaise au gaz"],
+           "Lennox|Carrier|Trane|Goodman", "mbh: 40 60 80 100 120 140"),
+    _asset("Unit Heater", _HEAT, _MECH, "UH",
+           ["unit htr", "UH gas", "aérotherme", "prop. unit heater", "UH HW"],
+           "Modine|Reznor|Sterling", "mbh: 30 45 60 75 100 150 250"),
+    _asset("Cabinet Unit Heater", _HEAT, _MECH, "CUH",
+           ["cab. unit htr", "CUH recessed", "convecteur", "cabinet heater", "CUH entry"],
+           "Trane|Airtherm|Rittling|Sigma", "mbh: 10 20 30 40 60"),
+    _asset("Baseboard Heater", _HEAT, _ELEC, "BB EBB",
+           ["elec baseboard", "baseboard htr", "plinthe électrique", "plinthe", "BB heater"],
+           "Ouellet|Stelpro|Dimplex|Sterling", "kw: 0.5 0.75 1 1.5 2 2.5 3"),
+    _asset("Radiant Panel", _HEAT, _MECH, "RP",
+           ["radiant ceiling panel", "rad panel", "panneau radiant", "radiant htg panel"],
+           "Sterling|Twa|Airtex|Rittling", "w: 500 750 1000 1500 2000 3000"),
+    _asset("Heating Hot Water Pump", _HEAT, _MECH, "HWP P",
+           ["HHW pump", "hw circ pump", "pompe eau chaude", "heating pump", "HWP"],
+           _HVAC_PUMP_MAKES, "hp: 1 2 3 5 7.5 10 15 20 30 50"),
+    _asset("Condensate Return Unit", _HEAT, _MECH, "CRU CP",
+           ["cond. return unit", "condensate pump", "steam condensate rcvr", "pompe condensat"],
+           "Skidmore|Shipco|Domestic Pump|Hoffman", "hp: 0.5 0.75 1 1.5 2 3 5"),
+    _asset("Expansion Tank", _HEAT, _MECH, "ET XT",
+           ["exp tank", "expansion tank, bladder", "réservoir d'expansion", "compression tank"],
+           "Amtrol|Bell & Gossett|Wessels|Taco", "gal: 20 40 80 130 200 300 500"),
+    _asset("Plate Heat Exchanger", _HEAT, _MECH, "HX",
+           ["plate HX", "PHE", "échangeur à plaques", "P&F heat exch", "HX plate"],
+           "Alfa Laval|Tranter|Bell & Gossett|Armstrong", "gpm: 50 100 200 400 800 1500"),
+    # Cooling
+    _asset("Centrifugal Chiller", _COOL, _MECH, "CH CHLR",
+           ["centrif chlr", "WC centrifugal", "refroidisseur centrifuge", "chiller centrif."],
+           "Trane|Carrier|York|Daikin", "tons: 300 400 500 750 1000 1500"),
+    _asset("Screw Chiller", _COOL, _MECH, "CH CHLR",
+           ["screw chlr", "rotary screw chiller", "refroidisseur à vis", "WC screw"],
+           "Trane|Carrier|Daikin|York", "tons: 100 150 200 300 400 500"),
+    _asset("Air-Cooled Chiller", _COOL, _MECH, "CH ACC",
+           ["AC chiller", "air cooled chlr", "refroidisseur à air", "scroll chiller A/C"],
+           "Trane|Carrier|York|Daikin", "tons: 20 40 60 100 150 200 300 400"),
+    _asset("Absorption Chiller", _COOL, _MECH, "ABS CH",
+           ["absorption chlr", "LiBr absorber", "double effect abs chiller",
+            "refroidisseur à absorption"],
+           "Broad|Thermax|Yazaki|York", "tons: 100 200 400 600 1000 1500"),
+    _asset("Cooling Tower", _COOL, _MECH, "CT",
+           ["clg tower", "CT cell", "tour de refroidissement", "open tower", "twr"],
+           "Baltimore Aircoil|Evapco|Marley", "tons: 100 200 300 500 750 1000 1500"),
+    _asset("Fluid Cooler", _COOL, _MECH, "FC DC",
+           ["closed circuit cooler", "fluid clr", "dry cooler", "aérorefroidisseur"],
+           "Baltimore Aircoil|Evapco|Guntner", "tons: 20 50 100 200 300 500"),
+    _asset("Condensing Unit", _COOL, _MECH, "CU ACCU",
+           ["cond unit", "ACCU", "condenseur", "outdoor cond. unit"],
+           "Carrier|Trane|Lennox|Copeland", "tons: 1.5 2 3 5 7.5 10 20 40 60"),
+    _asset("Chilled Water Pump", _COOL, _MECH, "CHWP P",
+           ["CHW pump", "chilled wtr pump", "pompe eau glacée", "prim. CHW pump"],
+           _HVAC_PUMP_MAKES, "hp: 5 7.5 10 15 20 30 50 75 100 150"),
+    _asset("Condenser Water Pump", _COOL, _MECH, "CWP P",
+           ["CW pump", "cond. water pump", "pompe eau condenseur", "tower pump"],
+           _HVAC_PUMP_MAKES, "hp: 10 15 20 30 50 75 100 150"),
+    _asset("Water Source Heat Pump", _COOL, _MECH, "WSHP HP",
+           ["WSHP", "water source HP", "thermopompe eau", "console heat pump"],
+           "ClimateMaster|Florida Heat Pump|Trane|Daikin", "tons: 0.5 0.75 1 1.5 2 3 5 10 25"),
+    _asset("VRF Outdoor Unit", _COOL, _MECH, "VRF CU ODU",
+           ["VRF ODU", "VRF condensing unit", "VRV outdoor", "unité extérieure VRF"],
+           "Mitsubishi Electric|Daikin|LG|Samsung", "tons: 6 8 10 12 16 20 24 30"),
+    _asset("VRF Indoor Unit", _COOL, _MECH, "FCU IDU VRF",
+           ["VRF IDU", "VRF cassette", "ducted VRF unit", "unité intérieure"],
+           "Mitsubishi Electric|Daikin|LG|Samsung", "tons: 0.5 0.75 1 1.5 2 3 4 5"),
+    _asset("Split System AC", _COOL, _MECH, "AC DSS MS",
+           ["mini split", "ductless split", "split AC", "climatiseur mural", "thermopompe murale"],
+           "Mitsubishi Electric|Fujitsu|Daikin|LG", "tons: 0.75 1 1.5 2 3 4 5"),
+    _asset("CRAC Unit", _COOL, _MECH, "CRAC",
+           ["CRAC", "computer rm AC", "precision AC", "clim salle serveurs"],
+           "Liebert|Stulz|Data Aire", "tons: 5 8 10 15 20 30"),
+    # Air distribution
+    _asset("Air Handling Unit", _AIRD, _MECH, "AHU AH",
+           ["AHU", "air handler", "CTA", "centrale de traitement d'air", "AHU VAV"],
+           "Trane|Carrier|Daikin|York|Huntair",
+           "cfm: 2000 5000 8000 10000 15000 20000 30000 50000"),
+    _asset("Rooftop Unit", _AIRD, _MECH, "RTU AC",
+           ["RTU", "pkg rooftop", "roof top AC", "unité de toit", "RTU gas/elec"],
+           "Trane|Carrier|Lennox|York|Aaon", "tons: 3 5 7.5 10 15 20 25 40 50"),
+    _asset("Make-Up Air Unit", _AIRD, _MECH, "MAU",
+           ["MUA", "make up air unit", "MAU gas fired", "appareil d'air d'appoint"],
+           "Greenheck|Reznor|CaptiveAire|Engineered Air", "cfm: 1000 2000 4000 8000 12000 20000"),
+    _asset("Energy Recovery Ventilator", _AIRD, _MECH, "ERV HRV",
+           ["ERV", "HRV", "récupérateur de chaleur", "energy recovery vent."],
+           "RenewAire|Greenheck|Venmar|Semco", "cfm: 200 500 1000 2000 4000 10000"),
+    _asset("Fan Coil Unit", _AIRD, _MECH, "FCU FC",
+           ["FCU", "fan coil", "ventilo-convecteur", "4 pipe FC"],
+           "Carrier|Trane|Enviro-Tec|International Environmental",
+           "cfm: 200 300 400 600 800 1200"),
+    _asset("VAV Box", _AIRD, _MECH, "VAV",
+           ["VAV", "VAV w/ RH", "boîte VAV", "VAV terminal", "VAV box"],
+           "Titus|Price|Nailor|Krueger", "cfm: 100 200 400 800 1200 2000 3000"),
+    _asset("Fan Powered Box", _AIRD, _MECH, "FPB FPVAV",
+           ["FPB", "fan powered VAV", "series fan box", "parallel FPB"],
+           "Titus|Price|Nailor|Trane", "cfm: 200 400 800 1200 1600 2500"),
+    _asset("Exhaust Fan", _AIRD, _MECH, "EF",
+           ["EF", "exh fan", "ventilateur d'extraction", "roof exh fan", "toilet EF"],
+           "Greenheck|Loren Cook|PennBarry", "cfm: 100 250 500 1000 2000 5000 10000"),
+    _asset("Supply Fan", _AIRD, _MECH, "SF",
+           ["SF", "supply fan", "ventilateur d'alimentation", "inline supply fan"],
+           "Greenheck|Loren Cook|Twin City Fan", "cfm: 500 1000 2000 5000 10000 30000"),
+    _asset("Return Fan", _AIRD, _MECH, "RF",
+           ["RF", "return fan", "ventilateur de retour", "RA fan"],
+           "Greenheck|Loren Cook|Twin City Fan", "cfm: 500 1000 2000 5000 10000 30000"),
+    _asset("Kitchen Exhaust Fan", _AIRD, _MECH, "KEF",
+           ["KEF", "kitchen exh fan", "ventilateur hotte cuisine", "grease exh fan"],
+           "CaptiveAire|Greenheck|Loren Cook", "cfm: 500 1000 2000 4000 6000"),
+    _asset("Fire Damper", _AIRD, _FLS, "FD",
+           ["FD", "fire dmpr", "volet coupe-feu", "curtain fire damper"],
+           "Ruskin|Greenheck|Pottorff|Nailor"),
+    _asset("Smoke Damper", _AIRD, _FLS, "SD FSD",
+           ["FSD", "combo fire/smoke dmpr", "volet coupe-fumée", "smoke dmpr"],
+           "Ruskin|Greenheck|Pottorff"),
+    _asset("Humidifier", _AIRD, _MECH, "HUM H",
+           ["humidifier", "steam humidifier", "humidificateur", "HUM elec"],
+           "Nortec|DriSteem|Armstrong|Carel", "lbhr: 10 25 50 100 200"),
+    # Domestic water
+    _asset("Gas Water Heater", _DW, _PLUMB, "WH DWH",
+           ["gas WH", "DHW heater gas", "chauffe-eau gaz", "storage WH gas"],
+           "A.O. Smith|Rheem|Bradford White|PVI", "gal: 40 50 75 100 120"),
+    _asset("Electric Water Heater", _DW, _PLUMB, "EWH WH",
+           ["elec WH", "electric DHW tank", "chauffe-eau électrique", "EWH 3 elem"],
+           "A.O. Smith|Rheem|Bradford White|Giant", "gal: 30 40 50 60 80 120"),
+    _asset("Tankless Water Heater", _DW, _PLUMB, "TWH WH",
+           ["tankless WH", "instantaneous heater", "chauffe-eau instantané", "on-demand WH"],
+           "Rinnai|Navien|Noritz|Bosch", "mbh: 120 150 180 199"),
+    _asset("Domestic Booster Pump", _DW, _PLUMB, "BP DBP",
+           ["booster pump pkg", "DCW booster", "surpresseur", "triplex booster"],
+           "Grundfos|SyncroFlo|Bell & Gossett|Xylem", "hp: 3 5 7.5 10 15 20 30 40"),
+    _asset("DHW Recirculation Pump", _DW, _PLUMB, "RCP CP",
+           ["DHW recirc pump", "recirc pump", "pompe de recirculation", "HWR pump"],
+           "Grundfos|Bell & Gossett|Taco|Armstrong", "hp: 0.05 0.08 0.17 0.25 0.5 1"),
+    _asset("Backflow Preventer", _DW, _PLUMB, "BFP RPZ",
+           ["RPZ", "backflow prev", "dispositif antirefoulement", "DCVA", "dispositif anti-retour"],
+           "Watts|Wilkins|Febco|Ames", "in: 0.75 1 1.5 2 3 4 6 8"),
+    _asset("Water Softener", _DW, _PLUMB, "WS",
+           ["softener", "water softnr", "adoucisseur", "duplex softener"],
+           "Culligan|Kinetico|Pentair", "grain: 30000 60000 90000 150000 300000"),
+    _asset("Thermostatic Mixing Valve", _DW, _PLUMB, "TMV MV",
+           ["TMV", "mixing valve", "mitigeur thermostatique", "master mixing valve"],
+           "Leonard|Lawler|Powers|Armstrong", "gpm: 5 10 20 50 100 200"),
+    _asset("Pressure Reducing Valve", _DW, _PLUMB, "PRV",
+           ["PRV", "press. reducing vlv", "réducteur de pression", "PRV station"],
+           "Watts|Wilkins|Cla-Val", "in: 0.75 1 1.5 2 3 4 6"),
+    # Sanitary and storm
+    _asset("Sump Pump", _SAN, _PLUMB, "SP",
+           ["sump pmp", "sump pump duplex", "pompe de puisard", "elev pit sump"],
+           "Zoeller|Liberty Pumps|Weil|Goulds", "hp: 0.33 0.5 0.75 1 2 3 5"),
+    _asset("Sewage Ejector", _SAN, _PLUMB, "SE EP",
+           ["sewage ejector", "ejector pmp", "pompe eaux usées", "grinder pump"],
+           "Zoeller|Liberty Pumps|Hydromatic|Barnes", "hp: 0.5 1 2 3 5 7.5 10"),
+    _asset("Grease Interceptor", _SAN, _PLUMB, "GI GT",
+           ["grease trap", "grease int.", "intercepteur de graisse", "GI in-ground"],
+           "Zurn|Schier|Watts|Jay R. Smith", "gal: 20 50 100 500 1000 1500"),
+    _asset("Storm Water Pump", _SAN, _PLUMB, "STP SWP",
+           ["storm pump", "stormwater lift pump", "pompe pluviale", "area drain pump"],
+           "Goulds|Flygt|Hydromatic", "hp: 1 2 3 5 10 15 25"),
+    # Normal power
+    _asset("Main Switchboard", _NPWR, _ELEC, "MSB SWBD",
+           ["MSB", "main swbd", "tableau principal", "service entrance swbd"],
+           "Square D|Eaton|Siemens|GE", "amps: 800 1200 1600 2000 3000 4000"),
+    _asset("Medium Voltage Switchgear", _NPWR, _ELEC, "SWGR MVS",
+           ["MV swgr", "15kV switchgear", "appareillage MT", "metal-clad swgr"],
+           "Eaton|Siemens|ABB|Square D", "amps: 600 1200 2000 3000"),
+    _asset("Panelboard", _NPWR, _ELEC, "LP PP PNL",
+           ["panel", "lighting pnl", "panneau", "power panel 208V", "panneau de distribution"],
+           "Square D|Eaton|Siemens|GE", "amps: 100 125 225 400 600 800"),
+    _asset("Dry Type Transformer", _NPWR, _ELEC, "T TX XFMR",
+           ["xfmr dry type", "transfo sec", "TX 480-208", "step down xfmr"],
+           "Square D|Eaton|Hammond|Siemens", "kva: 15 30 45 75 112.5 150 225 300 500"),
+    _asset("Pad-Mounted Transformer", _NPWR, _ELEC, "PMT TX",
+           ["pad mount xfmr", "utility xfmr", "transformateur sur socle", "oil filled TX"],
+           "ABB|Eaton|Howard|ERMCO", "kva: 150 300 500 750 1000 1500 2500 3000"),
+    _asset("Motor Control Center", _NPWR, _ELEC, "MCC",
+           ["MCC", "motor ctrl ctr", "centre de commande moteurs", "MCC lineup"],
+           "Eaton|Square D|Allen-Bradley|Siemens", "amps: 400 600 800 1200 2000"),
+    _asset("Variable Frequency Drive", _NPWR, _ELEC, "VFD",
+           ["VFD", "VSD", "variateur de vitesse", "drive (VFD)", "var. freq drive"],
+           "ABB|Danfoss|Yaskawa|Eaton", "hp: 1 2 3 5 7.5 10 15 25 50 100 200"),
+    _asset("Disconnect Switch", _NPWR, _ELEC, "DS DISC",
+           ["disc sw", "safety switch", "sectionneur", "fused disconnect"],
+           "Square D|Eaton|Siemens|GE", "amps: 30 60 100 200 400 600"),
+    _asset("Busway", _NPWR, _ELEC, "BW BD",
+           ["busway", "bus duct", "canalisation préfabriquée", "plug-in busway"],
+           "Square D|Eaton|Siemens|GE", "amps: 225 400 800 1600 2500 4000"),
+    # Standby power
+    _asset("Diesel Generator", _SPWR, _ELEC, "GEN EG",
+           ["diesel gen", "emerg generator", "génératrice diesel", "genset diesel"],
+           "Caterpillar|Cummins|Kohler|MTU|Generac", "kw: 50 100 250 500 750 1000 1500 2500"),
+    _asset("Natural Gas Generator", _SPWR, _ELEC, "GEN NG",
+           ["NG gen", "natural gas genset", "génératrice au gaz", "standby gen NG"],
+           "Generac|Kohler|Cummins|Caterpillar", "kw: 20 50 100 150 300 500 1000"),
+    _asset("Automatic Transfer Switch", _SPWR, _ELEC, "ATS",
+           ["ATS", "auto transfer sw", "inverseur automatique", "ATS EM"],
+           "ASCO|Russelectric|Cummins|Kohler", "amps: 100 200 400 600 800 1200 2000 3000"),
+    _asset("UPS", _SPWR, _ELEC, "UPS",
+           ["UPS", "onduleur", "UPS module", "static UPS"],
+           "Eaton|Schneider Electric|Vertiv", "kva: 5 10 20 40 80 160 300 500 800"),
+    _asset("Emergency Lighting Inverter", _SPWR, _ELEC, "INV ELI",
+           ["EM lighting inverter", "central inverter", "onduleur éclairage d'urgence",
+            "emerg. inverter"],
+           "Myers Power|Dual-Lite|Lithonia|Bodine", "kw: 0.5 1 2 5 10 20"),
+    _asset("Fuel Day Tank", _SPWR, _ELEC, "DT FT",
+           ["day tank", "fuel tank", "réservoir de carburant", "sub-base tank"],
+           "Pryco|Tramont|Simplex|ConVault", "gal: 25 50 100 250 500 1000 2000"),
+    # Lighting
+    _asset("Lighting Control Panel", _LIGHT, _CTRLS, "LCP",
+           ["LCP", "lighting relay pnl", "panneau contrôle éclairage", "lighting ctrl panel"],
+           "Lutron|Acuity Controls|Wattstopper|Hubbell", "relay: 8 16 24 32 48"),
+    _asset("Exit Sign", _LIGHT, _ELEC, "EX",
+           ["exit sign", "EXIT LED", "enseigne sortie", "exit w/ battery"],
+           "Lithonia|Dual-Lite|Beghelli|Emergi-Lite"),
+    _asset("Emergency Light Unit", _LIGHT, _ELEC, "EL EBU",
+           ["EM light", "battery unit", "bloc autonome", "emergency lighting unit"],
+           "Lithonia|Emergi-Lite|Dual-Lite|Beghelli", "w: 12 36 72 144 360 720"),
+    _asset("Site Lighting Pole", _LIGHT, _ELEC, "SL LP",
+           ["site light pole", "pole light", "lampadaire", "parking lot light"],
+           "Lithonia|Cooper|Hubbell|Philips", "w: 50 100 150 250 400"),
+    # Fire suppression
+    _asset("Electric Fire Pump", _SUPP, _FLS, "FP",
+           ["fire pump elec", "FP electric", "pompe incendie", "HSC fire pump"],
+           "Aurora|Peerless|Patterson|Armstrong", "gpm: 250 500 750 1000 1500 2500"),
+    _asset("Diesel Fire Pump", _SUPP, _FLS, "FP DFP",
+           ["diesel fire pump", "FP diesel", "motopompe incendie", "DFP engine"],
+           "Clarke|Peerless|Aurora|Patterson", "gpm: 500 750 1000 1500 2000 2500"),
+    _asset("Jockey Pump", _SUPP, _FLS, "JP",
+           ["JP", "jockey pmp", "pompe jockey", "pressure maint pump"],
+           "Grundfos|Aurora|Goulds", "gpm: 5 10 15 20 30 50"),
+    _asset("Wet Alarm Valve", _SUPP, _FLS, "AV WAV RISER",
+           ["alarm valve", "wet riser", "soupape d'alarme", "alarm chk vlv"],
+           "Viking|Tyco|Victaulic|Reliable", "in: 2 2.5 3 4 6 8"),
+    _asset("Dry Pipe Valve", _SUPP, _FLS, "DPV DRY",
+           ["dry valve", "dry pipe vlv", "poste sous air", "dry sys riser"],
+           "Viking|Tyco|Victaulic|Reliable", "in: 2 2.5 3 4 6 8"),
+    _asset("Preaction Valve", _SUPP, _FLS, "PAV PRE",
+           ["preaction vlv", "pre-action system", "système à préaction", "double interlock PAV"],
+           "Viking|Tyco|Victaulic|Reliable", "in: 2 3 4 6 8"),
+    _asset("Fire Department Connection", _SUPP, _FLS, "FDC",
+           ["FDC", "siamese conn.", "raccord pompier", "FDC 2-way"],
+           "Potter Roemer|Guardian|Croker|Elkhart", "in: 4 5 6"),
+    _asset("Kitchen Hood Suppression", _SUPP, _FLS, "KHS ANSUL",
+           ["ansul system", "hood suppression", "système extinction hotte", "wet chem system"],
+           "Ansul|Amerex|Kidde|Pyro-Chem", "gal: 1.5 3 4.5 6"),
+    _asset("Clean Agent System", _SUPP, _FLS, "CAS FM200",
+           ["FM-200 sys", "clean agent", "Novec 1230 system", "système agent propre"],
+           "Kidde|Fike|Ansul|Siemens", "lb: 50 100 250 500 1000 1500"),
+    _asset("Dry System Air Compressor", _SUPP, _FLS, "AC AMD",
+           ["dry sys compressor", "riser air comp", "compresseur sous air", "AMD air maint"],
+           "General Air|Viking|Gast|Quincy", "hp: 0.5 0.75 1 1.5 2 3"),
+    # Fire alarm
+    _asset("Fire Alarm Control Panel", _ALARM, _FLS, "FACP",
+           ["FACP", "FA panel", "panneau d'alarme incendie", "fire alarm ctrl"],
+           "Notifier|Simplex|Edwards|Siemens", "points: 50 250 500 1000 3000"),
+    _asset("Fire Alarm Annunciator", _ALARM, _FLS, "ANN RA",
+           ["annunciator", "remote annun.", "annonciateur", "LCD annunciator"],
+           "Notifier|Simplex|Edwards|Mircom"),
+    _asset("NAC Power Extender", _ALARM, _FLS, "NAC BPS",
+           ["NAC panel", "booster pwr supply", "prolongateur NAC", "NAC ext"],
+           "Notifier|Simplex|Edwards|Mircom", "amps: 6 8 10"),
+    _asset("Duct Smoke Detector", _ALARM, _CTRLS, "DSD",
+           ["duct det", "duct smoke det.", "détecteur de conduit", "DSD w/ RTS"],
+           "System Sensor|Edwards|Notifier"),
+    # Building automation
+    _asset("DDC Controller", _BAS, _CTRLS, "DDC CP",
+           ["DDC ctrl", "field controller", "contrôleur DDC", "unitary ctrl"],
+           "Johnson Controls|Siemens|Honeywell|Distech Controls|Automated Logic",
+           "points: 8 16 32 64 128 256"),
+    _asset("Network Controller", _BAS, _CTRLS, "NC JACE",
+           ["JACE", "network ctrl", "contrôleur réseau", "supervisory ctrl"],
+           "Tridium|Johnson Controls|Siemens|Honeywell", "points: 100 500 1000 2500 5000"),
+    _asset("Control Air Compressor", _BAS, _MECH, "CAC AC",
+           ["control air comp", "pneumatic compressor", "compresseur d'air contrôle",
+            "tank mtd air comp"], "Quincy|Ingersoll Rand|Powerex|Curtis", "hp: 1 2 3 5 7.5 10"),
+    _asset("Energy Meter", _BAS, _CTRLS, "EM BTU",
+           ["BTU meter", "energy mtr", "compteur d'énergie", "kWh meter"],
+           "Onicon|Schneider Electric|Siemens|Badger"),
+)
+
+_ASSET_UNIT_VARIANTS: dict[str, tuple[str, ...]] = {
+    **_UNIT_VARIANTS,
+    "lbhr": (" lb/hr", "lbs/h", " PPH", " lb/h"),
+    "w": (" W", "W", " watts", "w"),
+    "lb": (" lb", " lbs", "#", "LB"),
+    "relay": (" relais", " relays", "R", " relay"),
+}
+
+_ASSET_CONDITIONS: tuple[str, ...] = (
+    "good cond", "fair", "poor cond.", "needs repl", "end of life", "leaking", "brg noise",
+    "belt replaced 2021", "PM done", "PM overdue", "vibration", "rust on casing", "new 2022",
+    "bon état", "à remplacer", "fuite", "hors service", "OOS", "per survey", "as-built",
+    "tag missing", "no nameplate", "nameplate faded", "verify in field", "vérifier",
+    "abandoned in place", "serves 2nd flr", "dessert le 3e étage", "alarm active", "runs 24/7",
+    "seasonal", "état moyen", "motor replaced", "noisy", "corrosion", "warranty exp. 2025",
+)
+
+_ASSET_GENERIC_NOTES: tuple[str, ...] = (
+    "see attached", "ok", "per walkdown", "vu sur place", "info to follow", "TBD", "idem",
+    "same as above", "as above", "see photo", "no access", "pas d'accès", "voir photo",
+    "nameplate not legible", "?",
+)
+
+_BUILDINGS: tuple[str, ...] = (
+    "Bldg A", "Bldg B", "Bldg 2", "Tower B", "Annex", "Main", "Pavillon C", "Edifice 1", "BLDG-3",
+    "West Wing", "",
+)
+
+_SYSTEM_ROOMS: dict[str, tuple[str, ...]] = {
+    _HEAT: ("Boiler Rm", "Mech Rm B1", "chaufferie", "Penthouse", "Mech 101"),
+    _COOL: ("Chiller Plant", "Roof", "Mech Rm B1", "salle mécanique", "Toit", "CUP"),
+    _AIRD: ("Roof", "Penthouse", "Mech Rm 3", "Ceiling L2", "plafond", "Fan Rm"),
+    _DW: ("Plumbing Rm", "Mech Rm B1", "Janitor closet", "sous-sol", "Water entry rm"),
+    _SAN: ("Elevator Pit", "Basement", "sous-sol", "Parking P1", "Kitchen"),
+    _NPWR: ("Elec Rm", "Main Elec Rm", "salle électrique", "Elec Closet L3", "Vault"),
+    _SPWR: ("Gen Yard", "Generator Rm", "Roof", "UPS Rm", "salle génératrice"),
+    _LIGHT: ("Elec Closet", "Corridor", "Parking Lot", "Stair 2", "Lobby"),
+    _SUPP: ("Fire Pump Rm", "Sprinkler Rm", "Riser Rm", "salle des gicleurs", "Kitchen"),
+    _ALARM: ("Lobby", "Fire Command Ctr", "Security Desk", "Elec Closet", "entrée principale"),
+    _BAS: ("BAS Rm", "Mech Rm B1", "IT Closet", "Eng Office", "Mech 101"),
+}
+
+_GENERAL_ROOMS: tuple[str, ...] = (
+    "Level 1", "Level 2", "L3", "Roof", "B1", "RDC", "Sous-sol", "Mezz", "Storage", "Corridor 2F",
+    "Rm 204", "Unknown", "Exterior", "Toit", "Penthouse",
+)
+
+
+# Loose names shared by related asset types (keyword of the type name -> names).
+_ASSET_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Pump", ("pump", "pmp", "pompe", "P", "circ")),
+    ("Fan", ("fan", "ventilateur", "FAN", "vent.")),
+    ("Chiller", ("chiller", "chlr", "refroidisseur", "CH")),
+    ("Boiler", ("boiler", "blr", "chaudière", "chaudiere")),
+    ("Heater", ("heater", "htr", "chauffage", "heat")),
+    ("Valve", ("valve", "vlv", "soupape", "riser")),
+    ("Damper", ("damper", "dmpr", "volet")),
+    ("Transformer", ("transformer", "xfmr", "transfo")),
+    ("Generator", ("generator", "gen", "génératrice", "genset")),
+    ("Controller", ("controller", "ctrl", "contrôleur")),
+    ("Panel", ("panel", "pnl", "panneau")),
+    ("Switch", ("switch", "sw", "elec. gear")),
+    ("Tank", ("tank", "réservoir", "tk")),
+    ("Unit", ("unit", "AC unit", "unité", "HVAC unit")),
+)
+
+
+def _asset_family(name: str) -> int:
+    for i, (keyword, _) in enumerate(_ASSET_FAMILIES):
+        if keyword.lower() in name.lower():
+            return i
+    return -1
+
+
+class _AssetTables:
+    """Flattened lookup tables derived from :data:`ASSET_TYPES` (built once)."""
+
+    def __init__(self, types: Sequence[AssetType]):
+        self.types = tuple(types)
+        k = len(types)
+        # Deterministic, uneven class frequencies (roughly 1x to 8x).
+        ramp = np.linspace(0.0, 1.0, k)
+        weights = 1.0 + 7.0 * ((ramp * 7.3) % 1.0) ** 2
+        self.probs = weights / weights.sum()
+        self.labels = _Pool([a.labels for a in types])
+        self.names = _Pool([a.names for a in types])
+        family = [_asset_family(a.name) for a in types]
+        self.loose_names = _Pool(
+            [_ASSET_FAMILIES[f][1] if f >= 0 else a.names for f, a in zip(family, types)]
+        )
+        makes = sorted({m for a in types for m in a.makes})
+        make_id = {m: i for i, m in enumerate(makes)}
+        self.make_ids = _Pool([[make_id[m] for m in a.makes] for a in types], dtype=np.int64)
+        self.make_aliases = _Pool([_MAKER_ALIASES.get(m, (m, m.upper(), m.lower())) for m in makes])
+        units = sorted(_ASSET_UNIT_VARIANTS)
+        unit_id = {u: i for i, u in enumerate(units)}
+        self.units = _Pool([_ASSET_UNIT_VARIANTS[u] for u in units])
+        self.has_capacity = np.array([a.capacity_unit is not None for a in types])
+        self.capacity_unit = np.array(
+            [unit_id[a.capacity_unit] if a.capacity_unit else 0 for a in types], dtype=np.int64
+        )
+        self.capacity_text = _Pool([a.capacity_values or ("",) for a in types])
+        self.capacity_number = np.array(
+            [float(v) if v else np.nan for v in self.capacity_text.values.tolist()]
+        )
+        systems = sorted({a.system for a in types})
+        system_id = {s: i for i, s in enumerate(systems)}
+        self.system_of = np.array([system_id[a.system] for a in types], dtype=np.int64)
+        self.system_rooms = _Pool([_SYSTEM_ROOMS[s] for s in systems])
+        self.type_names = [a.name for a in types]
+        self.systems = [a.system for a in types]
+        self.trades = [a.trade_group for a in types]
+
+
+_ASSET_TABLES: _AssetTables | None = None
+
+
+def _asset_tables() -> _AssetTables:
+    global _ASSET_TABLES
+    if _ASSET_TABLES is None:
+        _ASSET_TABLES = _AssetTables(ASSET_TYPES)
+    return _ASSET_TABLES
+
+
+# Orderings of the note slots: 0 name, 1 capacity, 2 condition, 3 extra, 4 room
+_NOTE_ORDERS = (
+    (0, 1, 2, 3, 4),
+    (1, 0, 3, 2, 4),
+    (2, 0, 1, 4, 3),
+    (0, 2, 4, 1, 3),
+    (3, 0, 1, 2, 4),
+)
+_NOTE_ORDER_P = [0.35, 0.2, 0.15, 0.15, 0.15]
+_NOTE_SEPARATORS = [", ", " ", " - ", "; ", " | ", " / ", ".", "  ", ","]
+_NOTE_SEPARATOR_P = [0.25, 0.25, 0.1, 0.1, 0.06, 0.06, 0.06, 0.06, 0.06]
+
+
+def generate_asset_register(n_rows: int, seed: int = 7) -> pd.DataFrame:
+    """Generate a messy synthetic asset register.
+
+    The schema differs from :func:`generate_inventory` on purpose: column
+    names contain spaces (:data:`ASSET_REGISTER_COLUMNS`), ``Notes`` is
+    free-form text (abbreviations, typos, mixed case, some French), and
+    ``Capacity`` is numeric with missing values. Targets are ``Asset Type``
+    (fine-grained), ``System`` and ``Trade Group``.
+    """
+    n = int(n_rows)
+    if n < 0:
+        raise ValueError("n_rows must be >= 0")
+    rng = np.random.default_rng(seed)
+    t = _asset_tables()
+
+    kind = rng.choice(len(t.types), size=n, p=t.probs)
+
+    # Asset label, e.g. "AHU-04", "ahu 4", "B2-EF-12".
+    label = _tag(rng, t.labels.pick(rng, kind, skew=1.3))
+    bldg = np.flatnonzero(rng.random(n) < 0.12)
+    building_no = _int_str(rng.integers(1, 6, size=bldg.size))
+    label[bldg] = np.strings.add(np.strings.add("B", building_no), np.strings.add("-", label[bldg]))
+    label = _apply_case(rng, label, upper=0.0, lower=0.12)
+
+    make_id = t.make_ids.pick(rng, kind, skew=1.2)
+    make = _apply_case(rng, t.make_aliases.pick(rng, make_id, skew=1.5), upper=0.1, lower=0.1)
+
+    # Capacity: numeric column plus a textual mention inside the notes.
+    cap_idx = t.capacity_text.index(rng, kind)
+    capacity = t.capacity_number[cap_idx].copy()
+    capacity[rng.random(n) < 0.12] = np.nan
+
+    name = t.names.pick(rng, kind)
+    loose = np.flatnonzero(rng.random(n) < 0.25)
+    name[loose] = t.loose_names.pick(rng, kind[loose])
+    cap_text = _sparse(
+        t.has_capacity[kind] & (rng.random(n) < 0.55),
+        lambda rows: np.strings.add(t.capacity_text.values[cap_idx[rows]],
+                                    t.units.pick(rng, t.capacity_unit[kind[rows]])),
+    )
+    condition = _sparse(rng.random(n) < 0.45,
+                        lambda rows: _choice(rng, _ASSET_CONDITIONS, rows.size))
+    extra = _sparse(
+        rng.random(n) < 0.2,
+        lambda rows: np.strings.add(_choice(rng, ["S/N ", "mod# ", "M/N ", "sn:", "#"], rows.size),
+                                    _random_code(rng, rows.size)),
+    )
+    room = _sparse(rng.random(n) < 0.1,
+                   lambda rows: t.system_rooms.pick(rng, t.system_of[kind[rows]]))
+
+    parts = (name, cap_text, condition, extra, room)
+    order = rng.choice(len(_NOTE_ORDERS), size=n, p=_NOTE_ORDER_P)
+    sep = _choice(rng, _NOTE_SEPARATORS, n, p=_NOTE_SEPARATOR_P)
+    notes = np.empty(n, dtype=_STR)
+    for g, slots in enumerate(_NOTE_ORDERS):
+        rows = np.flatnonzero(order == g)
+        if rows.size:
+            notes[rows] = _join_nonempty([parts[k][rows] for k in slots], sep[rows])
+    generic = np.flatnonzero(rng.random(n) < 0.08)
+    notes[generic] = _choice(rng, _ASSET_GENERIC_NOTES, generic.size)
+    notes = _truncate(rng, notes, 0.04)
+    notes = _apply_case(rng, notes, upper=0.15, lower=0.15, title=0.05)
+    notes = _apply_typos(rng, notes, 0.15, second_rate=0.35)
+
+    # Location: building + room, the room usually typical of the system.
+    building = _choice(rng, _BUILDINGS, n)
+    typical = rng.random(n) < 0.55
+    room_name = _choice(rng, _GENERAL_ROOMS, n)
+    rows = np.flatnonzero(typical)
+    room_name[rows] = t.system_rooms.pick(rng, t.system_of[kind[rows]])
+    location = _join_nonempty([building, room_name], _choice(rng, [" - ", " / ", ", ", " "], n))
+    location = _apply_case(rng, location, upper=0.08, lower=0.08)
+
+    year = np.floor(2024.0 - 49.0 * rng.random(n) ** 1.6)
+    year[rng.random(n) < 0.1] = np.nan
+
+    missing_make = rng.random(n) < 0.1
+    missing_notes = rng.random(n) < 0.04
+    missing_location = rng.random(n) < 0.06
+
+    return pd.DataFrame(
+        {
+            "Asset Label": _to_series(label),
+            "Make": _to_series(make, missing_make),
+            "Notes": _to_series(notes, missing_notes),
+            "Location": _to_series(location, missing_location),
+            "Install Year": pd.array(year, dtype="Int64"),
+            "Capacity": pd.Series(capacity, dtype="float64"),
+            "Asset Type": _lookup_series(t.type_names, kind),
+            "System": _lookup_series(t.systems, kind),
+            "Trade Group": _lookup_series(t.trades, kind),
+        },
+        columns=list(ASSET_REGISTER_COLUMNS),
+    )
