@@ -9,6 +9,8 @@ search tasks that were submitted but have not finished.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import socket
@@ -92,6 +94,42 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
         ) from None
 
 
+async def _handshake(address: str, timeout: float) -> None:
+    from distributed.comm import connect
+
+    comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+    await comm.close()
+
+
+def probe_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Open one Dask connection to ``address`` within ``timeout`` seconds, or raise DaskUnavailable.
+
+    ``distributed.Client`` can wait forever on a peer that accepts the TCP
+    connection but never answers the Dask handshake (a proxy, a wrong port);
+    this bounded probe runs first so that case fails within the timeout too.
+    """
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dask-probe")
+    future = pool.submit(asyncio.run, _handshake(address, timeout))
+    try:
+        future.result(timeout=timeout + 1)
+    except (TimeoutError, concurrent.futures.TimeoutError, asyncio.TimeoutError):
+        raise DaskUnavailable(
+            f"cannot reach the Dask scheduler at {address}: no Dask handshake within {timeout:g}s; "
+            "check that the address is a Dask scheduler and that it is running"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise DaskUnavailable(
+            f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
+            "check the address and that the scheduler is running"
+        ) from None
+    except Exception as exc:
+        raise DaskUnavailable(
+            f"{address} did not answer as a Dask scheduler ({type(exc).__name__}); check the address and port"
+        ) from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 class DaskBackend:
     """joblib's Dask backend bound to one client."""
 
@@ -109,7 +147,11 @@ class DaskBackend:
         )
 
     def pending_keys(self) -> list[str]:
-        return [key for key in list(self.client.futures) if str(key).startswith(_JOBLIB_KEY_PREFIXES)]
+        """Keys of submitted search tasks that have neither finished nor been cancelled."""
+        return [
+            key for key, state in list(self.client.futures.items())
+            if str(key).startswith(_JOBLIB_KEY_PREFIXES) and getattr(state, "status", "pending") == "pending"
+        ]
 
     def cancel_pending(self) -> int:
         """Cancel the search tasks this client still holds; returns how many."""
@@ -139,6 +181,7 @@ def _connect(address: str, Client: Any, LocalCluster: Any) -> tuple[Any, Any]:
             cluster.close()
             raise
     check_scheduler(address)
+    probe_scheduler(address, CONNECT_TIMEOUT_S)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

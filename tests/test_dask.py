@@ -1,0 +1,201 @@
+"""Hyperparameter search on Dask: LocalCluster with processes, equality with the
+local search, cancellation, a missing extra and an unreachable scheduler."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from nexusml.config import load_feature_config  # noqa: E402
+from nexusml.core.cli.training_args import TrainingArguments  # noqa: E402
+from nexusml.core.components.features import engineer_features  # noqa: E402
+from nexusml.core.components.model import Cancelled  # noqa: E402
+from nexusml.core.components.search import search_hyperparameters  # noqa: E402
+from nexusml.core.components.training import new_model  # noqa: E402
+from nexusml.core.distributed import DaskUnavailable, MISSING_EXTRA, check_scheduler, search_backend  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+GRID = {"C": [0.03, 0.3, 3.0]}
+TARGETS = ["mcaa_system_category", "uniformat_code"]
+
+
+def _inventory(rows: int):
+    from nexusml.data.synthetic import generate_inventory
+
+    return generate_inventory(rows, seed=7)
+
+
+@pytest.fixture(scope="module")
+def data():
+    config = load_feature_config()
+    features = engineer_features(_inventory(400), config)
+    model = new_model(TrainingArguments(model_type="linear", random_state=42), config)
+    return model, features.X, features.Y[TARGETS]
+
+
+@pytest.fixture(scope="module")
+def dask_search():
+    with search_backend(TrainingArguments(dask_scheduler="local")) as found:
+        yield found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _comparable(result) -> dict:
+    return {k: v for k, v in result.to_dict().items() if k not in ("where", "workers", "seconds")}
+
+
+@pytest.mark.slow
+def test_local_cluster_uses_worker_processes(dask_search):
+    backend, where, workers = dask_search
+    assert where.startswith("dask tcp://")
+    pids = backend.client.run(os.getpid)
+    assert workers == len(pids) >= 1
+    assert os.getpid() not in pids.values()
+    assert len(set(pids.values())) == len(pids)
+    assert all(info["nthreads"] == 1 for info in backend.client.scheduler_info()["workers"].values())
+
+
+@pytest.mark.slow
+def test_dask_search_equals_local_search(data, dask_search):
+    model, X, Y = data
+    backend, where, workers = dask_search
+    events: list[tuple[int, int, str]] = []
+    local = search_hyperparameters(model, X, Y, cv_folds=3, n_jobs=1, grid=GRID)
+    remote = search_hyperparameters(
+        model, X, Y, cv_folds=3, n_jobs=-1, grid=GRID, backend=backend,
+        on_candidate=lambda done, total, target: events.append((done, total, target)),
+    )
+    assert remote.best_params, "at least one target must be searched"
+    assert _comparable(remote) == _comparable(local)
+    assert remote.best_scores == local.best_scores
+    assert [done for done, _, _ in events] == list(range(1, remote.candidates + 1))
+    assert {total for _, total, _ in events} == {remote.candidates}
+    assert remote.to_dict()["seconds"] > 0
+    # The shared arrays were broadcast: every worker holds them, no search task is left behind.
+    held = backend.client.run(lambda dask_worker: len(dask_worker.data))
+    assert all(count >= 1 for count in held.values())
+    assert backend.pending_keys() == []
+
+
+@pytest.mark.slow
+def test_cancel_stops_submitting_and_cancels_pending(data, dask_search):
+    model, X, Y = data
+    backend, _, _ = dask_search
+    submitted: list[int] = []
+    original = backend.client.submit
+
+    def counting_submit(*args, **kwargs):
+        submitted.append(len(kwargs.get("tasks") or ()))
+        return original(*args, **kwargs)
+
+    backend.client.submit = counting_submit
+    finished: list[int] = []
+    try:
+        with pytest.raises(Cancelled):
+            search_hyperparameters(
+                model, X, Y, cv_folds=3, n_jobs=-1, grid={"C": [0.01 * (i + 1) for i in range(10)]},
+                backend=backend,
+                on_candidate=lambda done, total, target: finished.append(done),
+                should_stop=lambda: len(finished) >= 1,
+            )
+    finally:
+        backend.client.submit = original
+    assert finished == [1]
+    assert 0 < sum(submitted) < 60, "submission must stop well before all 60 fits"
+
+    def active(dask_scheduler):
+        return [
+            str(key) for key, task in dask_scheduler.tasks.items()
+            if str(key).startswith("batch_of_") and task.state in ("queued", "waiting", "no-worker", "processing")
+        ]
+
+    deadline = time.monotonic() + 5
+    while (backend.pending_keys() or backend.client.run_on_scheduler(active)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert backend.pending_keys() == []
+    assert backend.client.run_on_scheduler(active) == []
+
+
+def test_missing_extra_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(DaskUnavailable) as caught:
+        with search_backend(TrainingArguments(dask_scheduler="local")):
+            pass
+    message = str(caught.value)
+    assert 'pip install -e ".[dask]"' in message
+    assert "\n" not in message
+    with pytest.raises(DaskUnavailable, match=r"\.\[dask\]"):
+        check_scheduler("tcp://127.0.0.1:1")
+    assert MISSING_EXTRA == message
+
+
+def test_missing_extra_exit_code(monkeypatch, tmp_path, capsys):
+    from nexusml.train_model_pipeline_v2 import main
+
+    csv = tmp_path / "inventory.csv"
+    _inventory(120).to_csv(csv, index=False)
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    code = main([
+        "--headless", "--data-path", str(csv), "--optimize", "--dask-scheduler", "local",
+        "--output-dir", str(tmp_path / "out"),
+    ])
+    assert code == 1
+    assert 'pip install -e ".[dask]"' in capsys.readouterr().err
+    assert not list((tmp_path / "out").glob("*.pkl"))
+
+
+def test_refused_connection_fails_at_once():
+    started = time.perf_counter()
+    with pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"):
+        check_scheduler(f"tcp://127.0.0.1:{_free_port()}")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_silent_scheduler_fails_after_the_timeout(monkeypatch):
+    import nexusml.core.distributed as distributed
+
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT_S", 1)
+    with socket.socket() as listener:  # accepts TCP connections but never speaks Dask
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        started = time.perf_counter()
+        with pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"):
+            with search_backend(TrainingArguments(dask_scheduler=address)):
+                pass
+        assert time.perf_counter() - started < 4.0
+
+
+@pytest.mark.slow
+def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
+    csv = tmp_path / "inventory.csv"
+    _inventory(120).to_csv(csv, index=False)
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "nexusml", "--headless", "--data-path", str(csv), "--optimize",
+         "--dask-scheduler", address, "--output-dir", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )
+    elapsed = time.perf_counter() - started
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and f"cannot reach the Dask scheduler at {address}" in errors[0]
+    assert not list((tmp_path / "out").glob("*.pkl"))
+    # The run itself (imports, loading, features) dominates; the connection attempt fails at once.
+    print(f"unreachable scheduler: exit {proc.returncode} after {elapsed:.1f}s")
+    assert elapsed < 60
