@@ -265,14 +265,14 @@ def slow_data(tmp_path_factory) -> Path:
     from nexusml.data.synthetic import generate_inventory
 
     path = tmp_path_factory.mktemp("slow") / "big.csv"
-    generate_inventory(6000, seed=11).to_csv(path, index=False)
+    generate_inventory(3000, seed=11).to_csv(path, index=False)
     return path
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, tmp_path):
     out = tmp_path / "out"
-    quick = _start(["--data-path", str(slow_data), "--output-dir", str(out), "--model-type", "sgd"], tmp_path)
+    quick = _start(["--data-path", str(slow_data), "--output-dir", str(out)], tmp_path)
     assert quick.wait(timeout=240) == 0, quick.stderr.read()
     before = {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name}
     models_before = set(out.glob("*.pkl"))
