@@ -29,8 +29,10 @@ def describe_error(exc: BaseException) -> str:
     from nexusml.core.components.loader import DataLoadError
     from nexusml.core.components.training import SplitError
     from nexusml.core.components.validation import DataValidationError
+    from nexusml.core.distributed import DaskUnavailable
 
-    if isinstance(exc, (ConfigError, DataLoadError, FeatureError, DataValidationError, SplitError)):
+    known = (ConfigError, DataLoadError, FeatureError, DataValidationError, SplitError, DaskUnavailable)
+    if isinstance(exc, known):
         return str(exc)
     if isinstance(exc, MemoryError):
         return "out of memory; train on fewer rows or use --model-type linear"

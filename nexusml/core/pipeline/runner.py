@@ -102,6 +102,17 @@ def run_training(
 
     cancel = CancelToken() if cancel is None else cancel
     emit = fan_out(log_event, on_event)
+    if args.dask_scheduler and not args.optimize:
+        log.warning("--dask-scheduler only moves the --optimize search; without --optimize it is not used")
+    if args.optimize and args.dask_scheduler:
+        # Fail in a second, before any data is loaded, when the cluster cannot be used.
+        from nexusml.core.distributed import DaskUnavailable, check_scheduler
+
+        try:
+            check_scheduler(args.dask_scheduler)
+        except DaskUnavailable as exc:
+            emit(StageFailed("optimize", str(exc), type(exc).__name__, ""))
+            raise TrainingError("optimize", str(exc)) from None
     stamp = timestamp()
     with run_log_file(args, stamp) as log_path:
         ctx = RunContext(args=args, cancel=cancel, stamp=stamp, log_path=log_path)
