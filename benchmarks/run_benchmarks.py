@@ -366,12 +366,12 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
         out_rows.append([rows, len(meta["targets"]), f"{float(wall):.1f}", f"{stages.get('load_data', 0):.1f}",
                          f"{stages.get('features', 0):.1f}", f"{stages.get('train', 0):.1f}",
                          f"{stages.get('evaluate', 0):.1f}", f"{stages.get('refit', 0):.1f}",
-                         f"{stages.get('save', 0):.1f}", f"{peak:.2f}", f"{f1:.4f}"])
+                         f"{peak:.2f}", f"{f1:.4f}"])
         print(f"  {rows} rows: {float(wall):.1f}s, peak RSS {peak:.2f} GiB, macro-F1 {f1:.4f}", flush=True)
         data.unlink()
     print(f"\n(d) Scaling: headless training on generated inventory rows, --model-type {model_type}, "
           f"--n-jobs {n_jobs} (peak RSS of the training process)")
-    print(table(["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit", "save",
+    print(table(["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit",
                  "peak GiB", "macro-F1"], out_rows))
     good = [r for r in results if "seconds" in r]
     slopes = {}
