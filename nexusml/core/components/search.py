@@ -18,10 +18,17 @@ from typing import Any, Callable, ContextManager
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import f1_score
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
-from nexusml.core.components.model import SEARCH_GRIDS, Cancelled, EquipmentClassifier, build_classifier
+from nexusml.core.components.model import (
+    SEARCH_GRIDS,
+    Cancelled,
+    EquipmentClassifier,
+    build_classifier,
+    partition_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +59,9 @@ class SearchResult:
 
 def _fit_and_score(model_type, random_state, params, features, y, train_idx, test_idx):
     estimator = build_classifier(model_type, random_state, 1, params)
-    estimator.fit(features[train_idx], y[train_idx])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # logreg/sgd stop after fixed passes on purpose
+        estimator.fit(features[train_idx], y[train_idx])
     predicted = estimator.predict(features[test_idx])
     return float(f1_score(y[test_idx], predicted, average="macro", zero_division=0))
 
@@ -94,8 +103,16 @@ def search_hyperparameters(
     # array objects appear in every task, so a Dask backend ships them once.
     shared: list[Any] = [features]
     plans: list[tuple[str, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]] = []
+    aliases: dict[str, str] = {}
+    seen: dict[bytes, str] = {}
     for target in Y.columns:
         y = Y[target].to_numpy()
+        key = partition_key(y)
+        if key in seen:
+            # Same grouping of rows under other names: same scores, so search it once.
+            aliases[target] = seen[key]
+            continue
+        seen[key] = target
         folds = folds_for(y, cv_folds)
         if folds < 2:
             reason = "a single class" if len(np.unique(y)) < 2 else "a class with only one row"
@@ -115,6 +132,9 @@ def search_hyperparameters(
     result.fits = sum(len(splits) for _, _, splits in plans) * len(candidates)
     if not result.fits:
         result.seconds = time.perf_counter() - started
+        for target, source in aliases.items():
+            if source in result.skipped:
+                result.skipped[target] = result.skipped[source]
         return result
 
     scores = {
@@ -176,6 +196,15 @@ def search_hyperparameters(
         result.best_params[target] = dict(candidates[best])
         result.best_scores[target] = means[best]
         log.info("Best for %s: %s (CV macro-F1 %.4f)", target, result.best_params[target], means[best])
+    for target, source in aliases.items():
+        if source in result.best_params:
+            result.best_params[target] = dict(result.best_params[source])
+            result.best_scores[target] = result.best_scores[source]
+        elif source in result.skipped:
+            result.skipped[target] = result.skipped[source]
+    if aliases:
+        log.info("Searched once for targets grouping rows alike: %s",
+                 ", ".join(f"{t} = {s}" for t, s in aliases.items()))
     log.info(
         "Searched %d candidate(s), %d fit(s) in %.1fs", result.candidates, result.fits, result.seconds
     )
