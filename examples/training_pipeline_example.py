@@ -75,11 +75,19 @@ def custom_file(work: Path):
     return result
 
 
+def sample_file(work: Path) -> Path:
+    """The first 800 rows of the bundled inventory, to keep the slower demos quick."""
+    path = work / "sample.csv"
+    pd.read_csv(parse_args([]).resolved_data_path).head(800).to_csv(path, index=False)
+    return path
+
+
 def search_and_charts(work: Path):
     """3 + 4. A cross-validated hyperparameter search, and plotext charts (text and HTML)."""
     show("Hyperparameter search and visualizations")
     args = arguments_from_values(
-        {"output_dir": work / "search", "optimize": True, "visualize": True, "log_level": "WARNING"}
+        {"data_path": sample_file(work), "output_dir": work / "search", "optimize": True, "visualize": True,
+         "log_level": "WARNING"}
     )
     result = run_training(args)
     for target, params in result.search["best_params"].items():
@@ -113,7 +121,8 @@ def listen_to_events(work: Path) -> None:
         elif isinstance(event, StageFinished):
             print(f"      done in {event.seconds:.2f}s: {event.summary[:70]}")
 
-    run_training(arguments_from_values({"output_dir": work / "events", "log_level": "WARNING"}), on_event, CancelToken())
+    args = arguments_from_values({"data_path": sample_file(work), "output_dir": work / "events", "log_level": "WARNING"})
+    run_training(args, on_event, CancelToken())
 
 
 def handle_errors(work: Path) -> None:
