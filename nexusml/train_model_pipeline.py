@@ -107,7 +107,7 @@ def train_model(ctx: RunContext) -> None:
 
     logger.info("Refitting on all %d rows", len(ctx.features.X))
     estimator = ctx.model.__class__(**ctx.model.get_params()).fit(ctx.features.X, ctx.features.Y, should_stop=stop)
-    ctx.final = TrainedModel.from_training(estimator, ctx.feature_config, ctx.features.X)
+    ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
 
 
 def save_model(ctx: RunContext) -> None:

@@ -148,3 +148,25 @@ def test_classic_random_forest_is_unchanged():
     vectorizer = build_text_vectorizer("random_forest", 1000)
     assert (vectorizer.ngram_range, vectorizer.max_features, vectorizer.min_df, vectorizer.max_df,
             vectorizer.sublinear_tf) == ((1, 3), 5000, 2, 0.9, True)
+
+
+def test_absent_numeric_column_is_treated_as_unknown(tmp_path):
+    """Prediction input without service_life must not be pushed towards the classes of one service life."""
+    import pandas as pd
+
+    from nexusml.core.cli.training_args import arguments_from_values
+    from nexusml.core.components.predictor import load_model
+    from nexusml.core.pipeline import run_training
+
+    result = run_training(arguments_from_values({"output_dir": tmp_path, "log_level": "ERROR"}))
+    model = load_model(result.model_path)
+    texts = ["centrifugal chiller 500 ton", "inline pump 5 hp", "rooftop unit gas heat 10 ton", "panelboard 225A"]
+    expected = ["Centrifugal Chiller", "Inline Pump", "Rooftop Unit", "Panelboard"]
+    predicted = model.predict(pd.DataFrame({"description": texts}))["predicted_category_name"].tolist()
+    assert predicted == expected
+    blanked = model.estimator.blank_numeric(
+        model.estimator.transform(pd.DataFrame({"combined_text": texts, "service_life": [20.0] * 4})),
+        ["service_life"],
+    )
+    text_width = model.estimator.transformer_.output_indices_["text"].stop
+    assert blanked[:, text_width:].nnz == 0

@@ -294,8 +294,28 @@ class EquipmentClassifier(BaseEstimator):
         predictions, _ = self.predict_with_confidence(X, confidence=False)
         return predictions
 
-    def predict_with_confidence(self, X: pd.DataFrame, confidence: bool = True):
-        features = self.transform(X)
+    def blank_numeric(self, features, columns):
+        """Zero the features of numeric ``columns`` (scaled value and bins): "unknown", not a value."""
+        if not columns:
+            return features
+        where = self.transformer_.output_indices_
+        order = list(self.numeric_columns)
+        drop: list[int] = []
+        bins = self.transformer_.named_transformers_.get("numeric_bins")
+        for name in columns:
+            j = order.index(name)
+            if "numeric" in where:
+                drop.append(where["numeric"].start + j)
+            if bins is not None and "numeric_bins" in where:
+                start = where["numeric_bins"].start + sum(len(e) + 1 for e in bins.edges_[:j])
+                drop.extend(range(start, start + len(bins.edges_[j]) + 1))
+        mask = np.ones(features.shape[1], dtype=features.dtype)
+        mask[drop] = 0
+        return sp.csr_matrix(features) @ sp.diags(mask)
+
+    def predict_with_confidence(self, X: pd.DataFrame, confidence: bool = True, unknown_numeric=()):
+        """Predictions and confidences per target; ``unknown_numeric`` columns are treated as unknown."""
+        features = self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
         predictions = {}
         scores = {}
         done: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}

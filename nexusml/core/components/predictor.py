@@ -35,13 +35,11 @@ class TrainedModel:
     feature_config: FeatureConfig
     versions: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
-    numeric_defaults: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_training(cls, estimator: EquipmentClassifier, config: FeatureConfig, X: pd.DataFrame) -> "TrainedModel":
-        """Bundle a fitted estimator with what prediction needs (medians stand in for absent numbers)."""
-        defaults = {c: float(X[c].median()) for c in config.numeric_features if c in X and len(X)}
-        return cls(estimator, config, library_versions(), numeric_defaults=defaults)
+    def from_training(cls, estimator: EquipmentClassifier, config: FeatureConfig) -> "TrainedModel":
+        """Bundle a fitted estimator with the feature config it reads and the library versions."""
+        return cls(estimator, config, library_versions())
 
     @property
     def targets(self) -> list[str]:
@@ -59,11 +57,11 @@ class TrainedModel:
                 f"its columns are: {', '.join(map(str, frame.columns))}"
             )
         features = engineer_features(frame, self.feature_config, with_targets=False)
-        for numeric in self.feature_config.numeric_columns:
-            # A number the input does not have at all is not zero: use the training median.
-            if numeric.name in features.created_columns and numeric.new_name in self.numeric_defaults:
-                features.X[numeric.new_name] = self.numeric_defaults[numeric.new_name]
-        predicted, scores = self.estimator.predict_with_confidence(features.X, confidence=confidence)
+        # A number the input does not have at all is unknown, not the config's fill value.
+        unknown = [n.new_name for n in self.feature_config.numeric_columns if n.name in features.created_columns]
+        predicted, scores = self.estimator.predict_with_confidence(
+            features.X, confidence=confidence, unknown_numeric=unknown
+        )
         out = frame.reset_index(drop=True).copy()
         for target in self.targets:
             out[f"predicted_{target}"] = predicted[target].to_numpy()

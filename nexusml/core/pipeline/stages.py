@@ -129,7 +129,7 @@ def refit(ctx: RunContext, progress: Progress) -> str:
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
     )
-    ctx.final = TrainedModel.from_training(estimator, ctx.feature_config, ctx.features.X)
+    ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
     return f"refit on all {len(ctx.features.X)} usable rows"
 
 
