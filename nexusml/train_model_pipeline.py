@@ -64,6 +64,8 @@ def validate_training_data(ctx: RunContext) -> None:
 
 
 def train_model(ctx: RunContext) -> None:
+    from sklearn.base import clone
+
     from nexusml.core.components.evaluator import class_counts, evaluate_predictions, summary_metrics
     from nexusml.core.components.features import engineer_features
     from nexusml.core.components.predictor import TrainedModel
@@ -98,7 +100,7 @@ def train_model(ctx: RunContext) -> None:
 
     logger.info("Training %s model", ctx.args.model_type)
     stop = lambda: ctx.cancel.cancelled  # noqa: E731
-    ctx.fitted = ctx.model.__class__(**ctx.model.get_params()).fit(X_train, Y_train, should_stop=stop)
+    ctx.fitted = clone(ctx.model).fit(X_train, Y_train, should_stop=stop)
     ctx.report = evaluate_predictions(Y_test, ctx.fitted.predict(X_test))
     ctx.metrics = summary_metrics(ctx.report)
     ctx.class_counts = class_counts(ctx.features.Y)
@@ -106,7 +108,7 @@ def train_model(ctx: RunContext) -> None:
         logger.info("  %s: accuracy %.4f, macro-F1 %.4f", target, m["accuracy"], m["f1_macro"])
 
     logger.info("Refitting on all %d rows", len(ctx.features.X))
-    estimator = ctx.model.__class__(**ctx.model.get_params()).fit(ctx.features.X, ctx.features.Y, should_stop=stop)
+    estimator = clone(ctx.model).fit(ctx.features.X, ctx.features.Y, should_stop=stop)
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
 
 

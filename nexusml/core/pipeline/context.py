@@ -49,9 +49,6 @@ class RunContext:
     def test_frames(self):
         return self.features.X.iloc[self.test_idx], self.features.Y.iloc[self.test_idx]
 
-    def metrics_for_charts(self) -> dict[str, Any]:
-        return self.report
-
     def metadata(self) -> dict[str, Any]:
         from nexusml.core.components.training import build_metadata, fingerprint
 

@@ -102,8 +102,10 @@ def optimize(ctx: RunContext, progress: Progress) -> str:
 
 
 def train(ctx: RunContext, progress: Progress) -> str:
+    from sklearn.base import clone
+
     X, Y = ctx.train_frames()
-    ctx.fitted = ctx.model.__class__(**ctx.model.get_params()).fit(
+    ctx.fitted = clone(ctx.model).fit(
         X, Y,
         on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
@@ -122,9 +124,11 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
 
 
 def refit(ctx: RunContext, progress: Progress) -> str:
+    from sklearn.base import clone
+
     from nexusml.core.components.predictor import TrainedModel
 
-    estimator = ctx.model.__class__(**ctx.model.get_params()).fit(
+    estimator = clone(ctx.model).fit(
         ctx.features.X, ctx.features.Y,
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
@@ -144,7 +148,7 @@ def visualize(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.visualization import write_charts
 
     ctx.charts = write_charts(
-        ctx.args.output_dir / "visualizations", ctx.metrics_for_charts(), ctx.class_counts,
+        ctx.args.output_dir / "visualizations", ctx.report, ctx.class_counts,
         ctx.stage_seconds, ctx.saved.model_path.stem,
     )
     return f"{len(ctx.charts)} chart files in {ctx.args.output_dir / 'visualizations'}"
