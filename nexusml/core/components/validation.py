@@ -63,5 +63,6 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
             f"only {len(frame)} rows: the model will train, but its metrics mean little below {MIN_ROWS_FOR_METRICS} rows"
         )
     for message in report.warnings:
-        log.warning(message)
+        if not message.startswith("input column(s)"):  # the features step logs created columns itself
+            log.warning(message)
     return report
