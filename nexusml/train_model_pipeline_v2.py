@@ -11,11 +11,10 @@ Nothing here imports textual, scikit-learn or pandas until it is needed, so
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import sys
-from typing import Any, Iterator
+from typing import Any
 
 from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments, build_parser, parse_raw, resolve_arguments
 
@@ -30,26 +29,15 @@ class Interrupted(KeyboardInterrupt):
         self.exit_code = 128 + signum
 
 
-@contextlib.contextmanager
-def console_logging(level: str) -> Iterator[None]:
-    """Show ``nexusml`` log records at ``level`` on stderr for the duration of a run."""
+def console_handler(level: str) -> logging.Handler:
+    """Records at ``level`` on stderr, minus the failure line the program prints itself at the end."""
     from nexusml.core.pipeline.runner import FINAL_LINE
 
-    root = logging.getLogger("nexusml")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S"))
     handler.setLevel(getattr(logging, level))
     handler.addFilter(lambda record: not getattr(record, FINAL_LINE, False))
-    saved = root.level, root.propagate
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    root.propagate = False
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(saved[0])
-        root.propagate = saved[1]
+    return handler
 
 
 def format_result(result: Any) -> str:
@@ -79,6 +67,7 @@ def format_result(result: Any) -> str:
 def run_headless(args: TrainingArguments) -> int:
     """Run with console logging and signal handling; returns the exit code."""
     from nexusml.core.pipeline import TrainingCancelled, TrainingError, run_training
+    from nexusml.core.pipeline.runner import routed_logs
 
     log = logging.getLogger("nexusml.run")
 
@@ -87,7 +76,7 @@ def run_headless(args: TrainingArguments) -> int:
 
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with console_logging(args.log_level):
+        with routed_logs(console_handler(args.log_level)):
             try:
                 result = run_training(args)
             except Exception as exc:

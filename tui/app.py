@@ -10,7 +10,7 @@ from textual.binding import Binding
 
 from nexusml.core.cli.training_args import ArgumentError
 from tui.form import FormState, label_for
-from tui.settings import DEFAULT_THEME, Settings, default_settings_path, load_settings, save_settings
+from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
 
 
 class NexusTrainApp(App[int]):

@@ -34,13 +34,6 @@ LEVEL_STYLES = {
 }
 
 
-class EventEchoFilter(logging.Filter):
-    """Drop the records the core writes to echo each event; the screen shows the events themselves."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.funcName != "log_event"
-
-
 class RunScreen(Screen):
     BINDINGS = [
         Binding("escape", "leave", "Cancel / back"),
@@ -88,15 +81,14 @@ class RunScreen(Screen):
     def train(self) -> None:
         from nexusml.core.pipeline import TrainingCancelled, TrainingError, run_training
 
-        logger = logging.getLogger("nexusml")
+        from nexusml.core.pipeline.runner import EVENT_ECHO, routed_logs
+
         handler = LogForwarder(self, getattr(logging, self.args.log_level, logging.INFO))
-        handler.addFilter(EventEchoFilter())
-        previous_level, previous_propagate = logger.level, logger.propagate
-        logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG)
-        logger.propagate = False
+        # The screen shows the events themselves, so the lines narrating them are dropped.
+        handler.addFilter(lambda record: not getattr(record, EVENT_ECHO, False))
         try:
-            result = run_training(self.args, lambda event: self.post_message(RunEvent(event)), self.token)
+            with routed_logs(handler):
+                result = run_training(self.args, lambda event: self.post_message(RunEvent(event)), self.token)
         except TrainingCancelled as exc:
             self.post_message(RunFailed(exc.stage, exc.message, exc.traceback, cancelled=True))
         except TrainingError as exc:
@@ -109,10 +101,6 @@ class RunScreen(Screen):
             self.post_message(RunFailed("setup", describe_error(exc), traceback.format_exc()))
         else:
             self.post_message(RunSucceeded(result))
-        finally:
-            logger.removeHandler(handler)
-            logger.setLevel(previous_level)
-            logger.propagate = previous_propagate
 
     # -- messages from the worker -----------------------------------------------------------------
 

@@ -24,28 +24,47 @@ from nexusml.core.pipeline.result import TrainingCancelled, TrainingError, Train
 
 log = logging.getLogger("nexusml.run")
 
-# Records marked with this attribute repeat what the command line prints as its final error line.
+# Attributes on log records: EVENT_ECHO marks the lines that narrate an event (a sink that shows the
+# events itself drops them); FINAL_LINE marks a failure the command line prints as its last line.
+EVENT_ECHO = "nexusml_event_echo"
 FINAL_LINE = "nexusml_final_line"
 
 
 def log_event(event: Event) -> None:
     """Write an event to the ``nexusml.run`` logger (the console and the run's log file)."""
+    echo = {EVENT_ECHO: True}
     if isinstance(event, RunStarted):
-        log.info("Training with the %s path: %d stages", event.path, len(event.stages))
+        log.info("Training with the %s path: %d stages", event.path, len(event.stages), extra=echo)
     elif isinstance(event, StageStarted):
-        log.info("[%d/%d] %s ...", event.index, event.total, event.title)
+        log.info("[%d/%d] %s ...", event.index, event.total, event.title, extra=echo)
     elif isinstance(event, StageFinished):
-        log.info("      %s done in %.2fs: %s", event.stage, event.seconds, event.summary)
+        log.info("      %s done in %.2fs: %s", event.stage, event.seconds, event.summary, extra=echo)
     elif isinstance(event, StageFailed):
         level = logging.WARNING if event.cancelled else logging.ERROR
         log.log(
             level, "Stage '%s' %s: %s", event.stage, "stopped" if event.cancelled else "failed", event.error,
-            extra={FINAL_LINE: True},
+            extra={**echo, FINAL_LINE: True},
         )
         if event.traceback:
-            log.debug("%s", event.traceback.rstrip())
+            log.debug("%s", event.traceback.rstrip(), extra=echo)
     elif isinstance(event, RunFinished):
-        log.info("Model saved: %s", event.result.model_path)
+        log.info("Model saved: %s", event.result.model_path, extra=echo)
+
+
+@contextlib.contextmanager
+def routed_logs(handler: logging.Handler) -> Iterator[None]:
+    """Send every ``nexusml`` record to ``handler`` (and only there) for the duration of a run."""
+    root = logging.getLogger("nexusml")
+    saved = root.level, root.propagate
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    root.propagate = False
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(saved[0])
+        root.propagate = saved[1]
 
 
 @contextlib.contextmanager
