@@ -236,12 +236,16 @@ def test_write_error_while_saving_keeps_previous_files(tmp_path, capsys, monkeyp
 
     import errno
 
-    import joblib
+    from nexusml.core.components import serializer
 
-    def disk_full(*args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(args[1]))
+    real_write = serializer._HashingWriter.write
 
-    monkeypatch.setattr(joblib, "dump", disk_full)
+    def fills_up(self, data):
+        # Half of the bytes reach the temporary file before the disk is full.
+        real_write(self, memoryview(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(serializer._HashingWriter, "write", fills_up)
     time.sleep(1.1)  # a new timestamp
     code, err = run(["--data-path", str(good), "--output-dir", str(out)], capsys)
     assert code == 1 and "stage 'save' failed" in err and "No space left on device" in err
@@ -372,6 +376,42 @@ def test_model_from_another_sklearn_version_warns(saved_model, tmp_path):
     (tmp_path / "old_metadata.json").write_text(json.dumps({"model_sha256": sha256_file(path)}))
     with pytest.warns(UserWarning, match=r"scikit-learn 0\.24\.2.*this is scikit-learn \d"):
         load_model(path)
+
+
+def test_model_written_by_an_older_nexusml_with_joblib_still_loads(saved_model, tmp_path):
+    import joblib
+
+    from nexusml.core.components.io import sha256_file
+    from nexusml.core.components.predictor import load_model
+
+    model = load_model(saved_model)
+    path = tmp_path / "joblib.pkl"
+    joblib.dump(model, path, compress=3)  # how earlier versions wrote models
+    (tmp_path / "joblib_metadata.json").write_text(json.dumps({"model_sha256": sha256_file(path)}))
+    frame = small_frame(12)
+    pd.testing.assert_frame_equal(load_model(path).predict(frame), model.predict(frame))
+
+
+def test_a_new_run_replaces_latest_without_touching_earlier_models(tmp_path, capsys):
+    from nexusml.core.components.io import sha256_file
+
+    good = tmp_path / "good.csv"
+    small_frame().to_csv(good, index=False)
+    out = tmp_path / "out"
+    assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
+    (first,) = [p for p in out.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
+    first_bytes = first.read_bytes()
+    first_meta = json.loads(first.with_name(f"{first.stem}_metadata.json").read_text())
+    assert first_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
+
+    small_frame(90).to_csv(good, index=False)  # different data, so a different model
+    time.sleep(1.1)
+    assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
+    assert first.read_bytes() == first_bytes  # the earlier model is untouched
+    assert sha256_file(first) == first_meta["model_sha256"]
+    latest_meta = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
+    assert latest_meta["model_sha256"] != first_meta["model_sha256"]
+    assert latest_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
 
 
 def test_prediction_input_missing_some_or_all_columns(saved_model, tmp_path, capsys, caplog):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import pickle
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,6 @@ import pandas as pd
 
 from nexusml.config import FeatureConfig
 from nexusml.core.components.features import engineer_features, missing_inputs
-from nexusml.core.components.io import sha256_file
 from nexusml.core.components.model import EquipmentClassifier
 
 log = logging.getLogger(__name__)
@@ -106,18 +107,22 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
 
     ``trust=True`` skips the check (a pickle file can run code when loaded: only
     trust files you made).  A model saved with other library versions loads with
-    a warning naming both versions.
+    a warning naming both versions.  The file is read once: the bytes that were
+    checked are the bytes that are unpickled.
     """
-    import joblib
-
     path = Path(path)
     if not path.is_file():
         raise ModelLoadError(f"{path} not found; give the path of a saved .pkl model")
     metadata: dict[str, Any] = {}
     if not trust:
         metadata = read_metadata(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelLoadError(f"{path} cannot be read ({exc.strerror or exc})") from None
+    if not trust:
         expected = metadata.get("model_sha256")
-        actual = sha256_file(path)
+        actual = hashlib.sha256(data).hexdigest()
         if expected != actual:
             raise ModelLoadError(
                 f"{path} does not match the sha256 recorded in its metadata (expected {str(expected)[:12]}..., "
@@ -127,7 +132,7 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = joblib.load(path)
+            model = _unpickle(data)
     except Exception as exc:
         raise ModelLoadError(f"{path} is not a NexusML model file ({type(exc).__name__}: {exc})") from None
     if not isinstance(model, TrainedModel):
@@ -141,3 +146,17 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
             warnings.warn(msg, stacklevel=2)
     model.metadata = metadata
     return model
+
+
+def _unpickle(data: bytes) -> Any:
+    """A plain pickle (what ``save_model`` writes), or a joblib file from an older NexusML."""
+    if data[:1] == b"\x80":
+        try:
+            return pickle.loads(data)
+        except Exception:
+            pass  # a joblib file without compression also starts like a pickle
+    import io
+
+    import joblib
+
+    return joblib.load(io.BytesIO(data))
