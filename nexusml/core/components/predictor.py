@@ -46,8 +46,11 @@ class TrainedModel:
     def targets(self) -> list[str]:
         return list(self.estimator.targets_)
 
-    def predict(self, frame: pd.DataFrame, confidence: bool = True) -> pd.DataFrame:
-        """One ``predicted_<target>`` (and ``confidence_<target>``) column per target; input columns kept."""
+    def predict(self, frame: pd.DataFrame, confidence: bool = True, include_text: bool = False) -> pd.DataFrame:
+        """One ``predicted_<target>`` (and ``confidence_<target>``) column per target; input columns kept.
+
+        ``include_text`` adds ``model_text``: the combined text the model read for each row.
+        """
         if isinstance(frame, str):
             frame = pd.DataFrame({self.feature_config.text_combinations[0].columns[0]: [frame]})
         needed = self.feature_config.input_columns
@@ -64,6 +67,8 @@ class TrainedModel:
             features.X, confidence=confidence, unknown_numeric=unknown
         )
         out = frame.reset_index(drop=True).copy()
+        if include_text:
+            out["model_text"] = features.X[self.feature_config.text_feature].to_numpy()
         for target in self.targets:
             out[f"predicted_{target}"] = predicted[target].to_numpy()
             if confidence and target in scores:

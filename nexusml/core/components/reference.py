@@ -35,13 +35,19 @@ def _read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, encoding="utf-8-sig").rename(columns=lambda c: str(c).strip().lower())
 
 
+def _distinct_stripped(column: pd.Series) -> set[str]:
+    """The distinct non-null values of ``column`` as stripped strings (deduplicated before any Python loop)."""
+    distinct = pd.Series(column.dropna().unique(), dtype=object)
+    return set(distinct.astype(str).str.strip().unique())
+
+
 def apply_reference_data(frame: pd.DataFrame, config: ReferenceConfig) -> tuple[pd.DataFrame, ReferenceReport]:
     """Returns the frame (service_life filled by category) and a report; never fails on a bad reference file."""
     report = ReferenceReport()
     for name, path in config.code_lists.items():
         try:
             table = _read_table(path)
-            codes = set(table["code"].dropna().str.strip())
+            codes = _distinct_stripped(table["code"])
         except (OSError, KeyError, ValueError, pd.errors.ParserError) as exc:
             reason = "missing 'code' column" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
             report.unavailable[name] = reason
@@ -50,7 +56,7 @@ def apply_reference_data(frame: pd.DataFrame, config: ReferenceConfig) -> tuple[
         report.loaded.append(name)
         column = config.code_columns.get(name)
         if column and column in frame.columns:
-            used = set(frame[column].dropna().astype(str).str.strip()) - {""}
+            used = _distinct_stripped(frame[column]) - {""}
             unknown = sorted(used - codes)
             if unknown:
                 report.unknown_codes[name] = unknown

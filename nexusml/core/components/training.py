@@ -73,12 +73,8 @@ def single_class_warnings(Y: pd.DataFrame) -> list[str]:
 
 def sample_predictions(model: Any, frame: pd.DataFrame, n: int = 3) -> list[dict[str, Any]]:
     """Predict a few rows of the training file, to show what the model does."""
-    rows = frame.head(n)
-    predicted = model.predict(rows)
-    text_col = model.feature_config.text_feature
-    from nexusml.core.components.features import engineer_features
-
-    texts = engineer_features(rows, model.feature_config, with_targets=False).X[text_col].tolist()
+    predicted = model.predict(frame.head(n), include_text=True)
+    texts = predicted["model_text"].tolist()
     out = []
     for i, text in enumerate(texts):
         item: dict[str, Any] = {"text": text}

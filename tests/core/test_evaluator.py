@@ -1,0 +1,34 @@
+"""The evaluator's figures are scikit-learn's, to the last bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+from nexusml.core.components.evaluator import evaluate_predictions
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_metrics_equal_scikit_learn_for_strings(seed):
+    rng = np.random.default_rng(seed)
+    n_classes, n = int(rng.integers(1, 30)), int(rng.integers(1, 400))
+    labels = np.array([f"D30{i:02d}" if i % 2 else f"Pump type {i}" for i in range(n_classes + 4)], dtype=object)
+    truth = labels[rng.integers(0, n_classes, n)]
+    # Some predictions name classes absent from the truth; some runs predict perfectly.
+    predicted = truth.copy() if seed % 7 == 0 else labels[rng.integers(0, n_classes + 4, n)]
+    report = evaluate_predictions(pd.DataFrame({"t": truth}), pd.DataFrame({"t": predicted}), top=5)["t"]
+
+    assert report["accuracy"] == accuracy_score(truth, predicted)
+    assert report["f1_macro"] == f1_score(truth, predicted, average="macro", zero_division=0)
+    names, counts = np.unique(truth.astype(str), return_counts=True)
+    top = [str(names[i]) for i in np.argsort(-counts, kind="stable")[:5]]
+    assert report["confusion"]["labels"] == top
+    assert report["confusion"]["matrix"] == confusion_matrix(truth, predicted, labels=top).tolist()
+    assert report["n_classes"] == len(names) and report["support"] == n
+
+
+def test_empty_test_set_reports_zeroes():
+    report = evaluate_predictions(pd.DataFrame({"t": []}), pd.DataFrame({"t": []}))["t"]
+    assert report["support"] == 0 and report["f1_macro"] == 0.0
