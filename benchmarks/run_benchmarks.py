@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SECTIONS = ("models", "help", "e2e", "scaling")
+SECTIONS = ("models", "calibration", "help", "e2e", "scaling")
 DEFAULT_MODELS = ("linear", "linear_svc", "random_forest")
 
 ASSET_REGISTER_CONFIG = {
@@ -160,6 +160,71 @@ def compare_models(quick: bool, models: list[str], repeat: int) -> dict[str, Any
                             f"(F1 > linear_svc and > random_forest, fit <= 1.5x linear_svc)")
     if verdicts:
         print("\n".join(verdicts))
+    return results
+
+
+# ------------------------------------------------------------------------------------------------
+# (a2) confidence calibration
+# ------------------------------------------------------------------------------------------------
+
+
+def calibration(quick: bool) -> dict[str, Any]:
+    """Confidence with the fixed softmax scale against the scale fitted on held-out rows.
+
+    Each dataset is split 60 / 20 / 20: the model is fitted on the first part, the scale on the
+    second, and both confidences are judged on the third, which neither has seen.
+    """
+    import numpy as np
+
+    from nexusml.core.components.evaluator import expected_calibration_error
+    from nexusml.core.components.features import engineer_features
+    from nexusml.core.components.model import EquipmentClassifier
+    from nexusml.core.components.training import split_indices
+
+    rows, results = [], {}
+    for name, frame, config in datasets(quick):
+        feats = engineer_features(frame, config)
+        rest, test, _ = split_indices(feats.Y, 0.2, 42)
+        Y_rest = feats.Y.iloc[rest].reset_index(drop=True)
+        fit_part, calibration_part, _ = split_indices(Y_rest, 0.25, 42)
+        X_rest = feats.X.iloc[rest].reset_index(drop=True)
+
+        def part(X, Y, idx):
+            return X.iloc[idx].reset_index(drop=True), Y.iloc[idx].reset_index(drop=True)
+
+        X_fit, Y_fit = part(X_rest, Y_rest, fit_part)
+        X_cal, Y_cal = part(X_rest, Y_rest, calibration_part)
+        X_test, Y_test = part(feats.X, feats.Y, test)
+        model = EquipmentClassifier(model_type="linear", text_column=config.text_feature,
+                                    numeric_columns=config.numeric_features, random_state=42).fit(X_fit, Y_fit)
+        fixed_pred, fixed_conf = model.predict_with_confidence(X_test)
+        model.predict_and_calibrate(X_cal, Y_cal)
+        fitted_pred, fitted_conf = model.predict_with_confidence(X_test)
+        results[name] = {}
+        for target in Y_test.columns:
+            correct = (fitted_pred[target].to_numpy() == Y_test[target].to_numpy())
+            assert (fixed_pred[target] == fitted_pred[target]).all()  # scaling never changes a prediction
+            figures = {
+                "accuracy": float(correct.mean()),
+                "scale": model.confidence_scales.get(model.shared_with_.get(target, target)),
+                "fixed_mean_confidence": float(fixed_conf[target].mean()),
+                "fixed_ece": expected_calibration_error(fixed_conf[target], correct),
+                "fitted_mean_confidence": float(fitted_conf[target].mean()),
+                "fitted_ece": expected_calibration_error(fitted_conf[target], correct),
+            }
+            results[name][target] = figures
+            rows.append([name, target, f"{figures['accuracy']:.3f}",
+                         f"{figures['fixed_mean_confidence']:.3f}", f"{figures['fixed_ece']:.3f}",
+                         f"{figures['scale']:.2f}" if figures["scale"] else "-",
+                         f"{figures['fitted_mean_confidence']:.3f}", f"{figures['fitted_ece']:.3f}"])
+        print(f"  {name}: calibrated", flush=True)
+    print("\n(a2) Confidence calibration, default model: fit 60 %, fit the scale on 20 %, judge on the last 20 %")
+    print(table(["dataset", "target", "accuracy", "fixed: mean conf", "fixed: ECE", "fitted scale",
+                 "fitted: mean conf", "fitted: ECE"], rows))
+    fixed = [f["fixed_ece"] for d in results.values() for f in d.values()]
+    fitted = [f["fitted_ece"] for d in results.values() for f in d.values()]
+    print(f"    mean ECE over targets: fixed scale {np.mean(fixed):.3f}, fitted scale {np.mean(fitted):.3f} "
+          "(expected calibration error, 15 bins; 0 is perfectly calibrated)")
     return results
 
 
@@ -482,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
         if "models" in sections:
             print("\nfitting models ...", flush=True)
             results["models"] = compare_models(args.quick, args.models.split(","), repeat)
+        if "calibration" in sections:
+            print("\ncalibrating ...", flush=True)
+            results["calibration"] = calibration(args.quick)
         if "help" in sections:
             results["help"] = help_time(5 if args.quick else 10)
         if "e2e" in sections:

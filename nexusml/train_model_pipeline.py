@@ -101,7 +101,7 @@ def train_model(ctx: RunContext) -> None:
     logger.info("Training %s model", ctx.args.model_type)
     stop = lambda: ctx.cancel.cancelled  # noqa: E731
     ctx.fitted = clone(ctx.model).fit(X_train, Y_train, should_stop=stop)
-    ctx.report = evaluate_predictions(Y_test, ctx.fitted.predict(X_test))
+    ctx.report = evaluate_predictions(Y_test, ctx.fitted.predict_and_calibrate(X_test, Y_test))
     ctx.metrics = summary_metrics(ctx.report)
     ctx.class_counts = class_counts(ctx.features.Y)
     for target, m in ctx.metrics.items():
@@ -109,6 +109,7 @@ def train_model(ctx: RunContext) -> None:
 
     logger.info("Refitting on all %d rows", len(ctx.features.X))
     estimator = clone(ctx.model).fit(ctx.features.X, ctx.features.Y, should_stop=stop)
+    estimator.confidence_scales_ = dict(ctx.fitted.confidence_scales)
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
 
 

@@ -32,3 +32,12 @@ def test_metrics_equal_scikit_learn_for_strings(seed):
 def test_empty_test_set_reports_zeroes():
     report = evaluate_predictions(pd.DataFrame({"t": []}), pd.DataFrame({"t": []}))["t"]
     assert report["support"] == 0 and report["f1_macro"] == 0.0
+
+
+def test_expected_calibration_error():
+    from nexusml.core.components.evaluator import expected_calibration_error
+
+    # Sure and right, or unsure and right half the time: perfectly calibrated.
+    assert expected_calibration_error([1.0, 1.0, 0.5, 0.5], [1, 1, 1, 0]) == 0.0
+    # Always 90 % sure, right half the time: off by 0.4.
+    assert expected_calibration_error([0.9] * 4, [1, 0, 1, 0]) == pytest.approx(0.4)

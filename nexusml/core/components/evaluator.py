@@ -58,3 +58,16 @@ def summary_metrics(report: dict[str, Any]) -> dict[str, dict[str, float]]:
         t: {"accuracy": round(m["accuracy"], 6), "f1_macro": round(m["f1_macro"], 6), "support": m["support"]}
         for t, m in report.items()
     }
+
+
+def expected_calibration_error(confidence, correct, bins: int = 15) -> float:
+    """How far confidence is from accuracy: mean |accuracy - confidence| over equal-width
+    confidence bins, weighted by the rows in each (0 is perfectly calibrated)."""
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    error = 0.0
+    for b in np.unique(which):
+        in_bin = which == b
+        error += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
+    return float(error)

@@ -60,6 +60,10 @@ SMALL_DATA_ROWS = 30
 LARGE_DATA_ROWS = 200_000
 # Scale applied to decision scores before the softmax that turns them into a confidence.
 MARGIN_SOFTMAX_SCALE = 3.0
+# Bounds of the fitted scale, and the held-out rows needed before it is fitted at all.
+MIN_MARGIN_SCALE, MAX_MARGIN_SCALE = 0.1, 50.0
+MIN_CALIBRATION_ROWS = 30
+MAX_CALIBRATION_ROWS = 20_000
 
 # The tuned features shared by linear, logreg and sgd.
 WORD_NGRAMS = (1, 2)
@@ -253,6 +257,7 @@ class EquipmentClassifier(BaseEstimator):
         should_stop: Callable[[], bool] | None = None,
     ) -> "EquipmentClassifier":
         self.targets_ = list(Y.columns)
+        self.confidence_scales_ = {}  # fitted later on held-out rows, by predict_and_calibrate
         self.transformer_ = self.make_transformer(len(X))
         features = self.transformer_.fit_transform(X)
         if hasattr(features, "tocsr"):
@@ -296,6 +301,45 @@ class EquipmentClassifier(BaseEstimator):
         predictions, _ = self.predict_with_confidence(X, confidence=False)
         return predictions
 
+    @property
+    def confidence_scales(self) -> dict[str, float]:
+        """Fitted softmax scale per margin classifier, keyed by the target that owns it."""
+        return getattr(self, "confidence_scales_", {})  # models saved before calibration have none
+
+    def predict_and_calibrate(self, X: pd.DataFrame, Y: pd.DataFrame) -> pd.DataFrame:
+        """Predict held-out rows and fit each margin classifier's confidence scale on them.
+
+        One transform serves both.  Rows whose class the classifier never saw
+        are left out of the fit; with fewer than ``MIN_CALIBRATION_ROWS`` usable
+        rows the default scale stays.  Predictions are what :meth:`predict` gives.
+        """
+        features = self.transform(X)
+        if hasattr(features, "tocsr"):
+            features = features.tocsr()
+        predictions: dict[str, np.ndarray] = {}
+        scales: dict[str, float] = {}
+        for target in self.targets_:
+            estimator = self.estimators_[target]
+            if isinstance(estimator, RelabeledClassifier):
+                # Its classifier belongs to an earlier target, predicted and calibrated there.
+                source = predictions[self.shared_with_[target]]
+                predictions[target] = estimator.relabel(source)
+                continue
+            predictions[target] = estimator.predict(features)
+            if _has_probabilities(estimator) or not hasattr(estimator, "decision_function"):
+                continue
+            index = {c: i for i, c in enumerate(estimator.classes_)}
+            truth = Y[target].to_numpy()
+            rows = np.flatnonzero([t in index for t in truth])
+            if len(rows) < MIN_CALIBRATION_ROWS:
+                continue
+            if len(rows) > MAX_CALIBRATION_ROWS:  # plenty for one parameter, and bounded cost on big data
+                rows = np.sort(np.random.default_rng(0).choice(rows, MAX_CALIBRATION_ROWS, replace=False))
+            logits = _margin_logits(estimator, features[rows])
+            scales[target] = fit_margin_scale(logits, np.array([index[t] for t in truth[rows]]))
+        self.confidence_scales_ = scales
+        return pd.DataFrame(predictions)
+
     def blank_numeric(self, features, columns):
         """Zero the features of numeric ``columns`` (scaled value and bins): "unknown", not a value."""
         if not columns:
@@ -325,9 +369,10 @@ class EquipmentClassifier(BaseEstimator):
             estimator = self.estimators_[target]
             base = estimator.estimator if isinstance(estimator, RelabeledClassifier) else estimator
             if id(base) not in done:
+                scale = self.confidence_scales.get(self.shared_with_.get(target, target), MARGIN_SOFTMAX_SCALE)
                 done[id(base)] = (
                     base.predict(features),
-                    confidence_scores(base, features) if confidence else None,
+                    confidence_scores(base, features, scale) if confidence else None,
                 )
             predicted, score = done[id(base)]
             if isinstance(estimator, RelabeledClassifier):
@@ -402,22 +447,54 @@ def _has_probabilities(estimator) -> bool:
     return hasattr(estimator, "predict_proba")
 
 
-def confidence_scores(estimator, features) -> np.ndarray:
+def _margin_logits(estimator, features) -> np.ndarray:
+    """Decision scores as one column per class (a binary model's single score becomes [0, score])."""
+    scores = np.asarray(estimator.decision_function(features), dtype=np.float64)
+    if scores.ndim == 1:
+        scores = np.column_stack([np.zeros_like(scores), scores])
+    return scores
+
+
+def _softmax_max(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    weights = np.exp(shifted)
+    return 1.0 / weights.sum(axis=1)  # the largest weight is exp(0) = 1
+
+
+def confidence_scores(estimator, features, scale: float = MARGIN_SOFTMAX_SCALE) -> np.ndarray:
     """Confidence of each prediction in [0, 1].
 
     The probability of the predicted class for models that have probabilities;
-    for margin models a softmax over the decision scores (scaled by
-    ``MARGIN_SOFTMAX_SCALE``), which ranks predictions but is not calibrated.
+    for margin models (LinearSVC) a softmax over the decision scores times
+    ``scale``, the temperature fitted on held-out rows by
+    :meth:`EquipmentClassifier.predict_and_calibrate` (``MARGIN_SOFTMAX_SCALE``
+    when there were too few of them).
     """
     if _has_probabilities(estimator):
         proba = estimator.predict_proba(features)
         return np.clip(np.asarray(proba, dtype=float).max(axis=1), 0.0, 1.0)
-    scores = np.asarray(estimator.decision_function(features), dtype=float)
-    if scores.ndim == 1:
-        return 1.0 / (1.0 + np.exp(-np.abs(scores) * MARGIN_SOFTMAX_SCALE))
-    scores = scores - scores.max(axis=1, keepdims=True)
-    weights = np.exp(scores * MARGIN_SOFTMAX_SCALE)
-    return (weights / weights.sum(axis=1, keepdims=True)).max(axis=1)
+    return _softmax_max(_margin_logits(estimator, features) * scale)
+
+
+def fit_margin_scale(logits: np.ndarray, true_columns: np.ndarray) -> float:
+    """The scale (inverse temperature) that minimises the log loss of softmax(scale * logits).
+
+    ``true_columns`` holds each row's true class as a column index of ``logits``.
+    Temperature scaling: one parameter, so it changes no prediction, only how
+    sure the confidences are.
+    """
+    from scipy.optimize import minimize_scalar
+    from scipy.special import logsumexp
+
+    rows = np.arange(len(true_columns))
+    true_logits = logits[rows, true_columns]
+
+    def log_loss(log_scale: float) -> float:
+        scale = np.exp(log_scale)
+        return float(np.mean(logsumexp(scale * logits, axis=1) - scale * true_logits))
+
+    best = minimize_scalar(log_loss, bounds=(np.log(MIN_MARGIN_SCALE), np.log(MAX_MARGIN_SCALE)), method="bounded")
+    return float(np.exp(best.x))
 
 
 def clone_unfitted(model: EquipmentClassifier) -> EquipmentClassifier:

@@ -104,6 +104,7 @@ def build_metadata(
     metrics: dict[str, Any],
     stage_seconds: dict[str, float],
     search: dict[str, Any] | None,
+    confidence_scales: dict[str, float] | None = None,
     warnings: list[str],
 ) -> dict[str, Any]:
     return {
@@ -126,6 +127,11 @@ def build_metadata(
         "class_counts": class_counts,
         "metrics": metrics,
         "hyperparameter_search": search,
+        "confidence": {
+            "margin_scales": {t: round(v, 4) for t, v in (confidence_scales or {}).items()},
+            "method": "margin classifiers: softmax of the decision scores times a scale fitted on the held-out "
+                      "rows (temperature scaling); probability models: the predicted class's probability",
+        },
         "stage_seconds": {k: round(v, 4) for k, v in stage_seconds.items()},
         "warnings": warnings,
         "versions": versions,

@@ -70,6 +70,7 @@ class RunContext:
             stage_seconds=self.stage_seconds,
             search=self.search.to_dict() if self.search is not None else None,
             warnings=self.warnings,
+            confidence_scales=self.final.estimator.confidence_scales,
         )
 
     def result(self) -> TrainingResult:

@@ -117,7 +117,8 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.evaluator import class_counts, evaluate_predictions, summary_metrics
 
     X, Y = ctx.test_frames()
-    ctx.report = evaluate_predictions(Y, ctx.fitted.predict(X))
+    # The held-out rows also fit how sure the confidences are (one scale per margin classifier).
+    ctx.report = evaluate_predictions(Y, ctx.fitted.predict_and_calibrate(X, Y))
     ctx.metrics = summary_metrics(ctx.report)
     ctx.class_counts = class_counts(ctx.features.Y)
     return "; ".join(f"{t}: acc {m['accuracy']:.3f}, F1 {m['f1_macro']:.3f}" for t, m in ctx.metrics.items())
@@ -133,6 +134,7 @@ def refit(ctx: RunContext, progress: Progress) -> str:
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
     )
+    estimator.confidence_scales_ = dict(ctx.fitted.confidence_scales)
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
     return f"refit on all {len(ctx.features.X)} usable rows"
 
