@@ -481,20 +481,40 @@ def fit_margin_scale(logits: np.ndarray, true_columns: np.ndarray) -> float:
 
     ``true_columns`` holds each row's true class as a column index of ``logits``.
     Temperature scaling: one parameter, so it changes no prediction, only how
-    sure the confidences are.
+    sure the confidences are.  The loss is convex in the scale, so a safeguarded
+    Newton search (bisection whenever a step leaves the bracket) finds it in a
+    handful of passes over the rows.
     """
-    from scipy.optimize import minimize_scalar
-    from scipy.special import logsumexp
+    logits = np.asarray(logits, dtype=np.float64)
+    true_logits = logits[np.arange(len(true_columns)), true_columns]
 
-    rows = np.arange(len(true_columns))
-    true_logits = logits[rows, true_columns]
+    def slope_and_curvature(scale: float) -> tuple[float, float]:
+        shifted = scale * logits
+        shifted -= shifted.max(axis=1, keepdims=True)
+        weights = np.exp(shifted)
+        weights /= weights.sum(axis=1, keepdims=True)
+        expected = (weights * logits).sum(axis=1)
+        spread = (weights * logits * logits).sum(axis=1) - expected * expected
+        return float(np.mean(expected - true_logits)), float(np.mean(spread))
 
-    def log_loss(log_scale: float) -> float:
-        scale = np.exp(log_scale)
-        return float(np.mean(logsumexp(scale * logits, axis=1) - scale * true_logits))
-
-    best = minimize_scalar(log_loss, bounds=(np.log(MIN_MARGIN_SCALE), np.log(MAX_MARGIN_SCALE)), method="bounded")
-    return float(np.exp(best.x))
+    low, high = MIN_MARGIN_SCALE, MAX_MARGIN_SCALE
+    if slope_and_curvature(low)[0] >= 0:
+        return low
+    if slope_and_curvature(high)[0] <= 0:
+        return high
+    scale = min(max(MARGIN_SOFTMAX_SCALE, low), high)
+    for _ in range(60):
+        slope, curvature = slope_and_curvature(scale)
+        if slope > 0:
+            high = scale
+        else:
+            low = scale
+        step = scale - slope / curvature if curvature > 0 else np.nan
+        following = step if low < step < high else float(np.sqrt(low * high))
+        if abs(following - scale) <= 1e-7 * scale:
+            return float(following)
+        scale = following
+    return float(scale)
 
 
 def clone_unfitted(model: EquipmentClassifier) -> EquipmentClassifier:
