@@ -109,7 +109,7 @@ def train_model(ctx: RunContext) -> None:
 
     logger.info("Refitting on all %d rows", len(ctx.features.X))
     estimator = clone(ctx.model).fit(ctx.features.X, ctx.features.Y, should_stop=stop)
-    estimator.confidence_scales_ = dict(ctx.fitted.confidence_scales)
+    estimator.adopt_confidence_scales(ctx.fitted)
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
 
 

@@ -414,6 +414,45 @@ def test_a_new_run_replaces_latest_without_touching_earlier_models(tmp_path, cap
     assert latest_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
 
 
+def test_latest_is_a_hard_link_or_a_copy_when_links_fail(tmp_path, capsys, monkeypatch):
+    good = tmp_path / "good.csv"
+    small_frame().to_csv(good, index=False)
+    out = tmp_path / "linked"
+    assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
+    (model,) = [p for p in out.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
+    assert (out / "equipment_classifier_latest.pkl").stat().st_ino == model.stat().st_ino
+
+    def no_links(*args, **kwargs):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)  # a file system without hard links
+    out = tmp_path / "copied"
+    assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
+    (model,) = [p for p in out.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
+    latest = out / "equipment_classifier_latest.pkl"
+    assert latest.stat().st_ino != model.stat().st_ino and latest.read_bytes() == model.read_bytes()
+    assert not [p for p in out.iterdir() if ".tmp" in p.name]
+
+
+def test_saved_model_carries_the_fitted_confidence_scales(saved_model, tmp_path, capsys):
+    from nexusml.core.components.predictor import load_model
+
+    def confidence_block(model_path):
+        meta = json.loads(model_path.with_name(f"{model_path.stem}_metadata.json").read_text())
+        return meta["confidence"], load_model(model_path).estimator
+
+    # 60 rows leave 18 held out: too few to fit a scale, so every margin target says it kept the default.
+    block, estimator = confidence_block(saved_model)
+    assert block["margin_scales"] == {} and block["default_scale_targets"] == estimator.targets_
+
+    data = tmp_path / "more.csv"
+    small_frame(200).to_csv(data, index=False)
+    assert run(["--data-path", str(data), "--output-dir", str(tmp_path / "out")], capsys)[0] == 0
+    block, estimator = confidence_block(tmp_path / "out" / "equipment_classifier_latest.pkl")
+    assert block["margin_scales"] and block["default_scale_targets"] == []
+    assert block["margin_scales"] == {t: round(v, 4) for t, v in estimator.confidence_scales.items()}
+
+
 def test_prediction_input_missing_some_or_all_columns(saved_model, tmp_path, capsys, caplog):
     from nexusml.core.components.predictor import PredictionError, load_model
 

@@ -306,6 +306,37 @@ class EquipmentClassifier(BaseEstimator):
         """Fitted softmax scale per margin classifier, keyed by the target that owns it."""
         return getattr(self, "confidence_scales_", {})  # models saved before calibration have none
 
+    def adopt_confidence_scales(self, calibrated: "EquipmentClassifier") -> None:
+        """Take the scales fitted for ``calibrated``, the same model fitted on fewer rows.
+
+        A scale is only taken where this model's classifier for the target is of
+        the same kind with the same classes (above ``LARGE_DATA_ROWS`` the refit
+        may use another classifier, whose scores are on another scale); the
+        others keep the default and are listed by :meth:`uncalibrated_targets`.
+        """
+        adopted = {}
+        for target, scale in calibrated.confidence_scales.items():
+            mine, theirs = self.estimators_.get(target), calibrated.estimators_.get(target)
+            if (
+                target not in self.shared_with_
+                and type(mine) is type(theirs)
+                and np.array_equal(np.asarray(mine.classes_), np.asarray(theirs.classes_))
+            ):
+                adopted[target] = scale
+        self.confidence_scales_ = adopted
+
+    def uncalibrated_targets(self) -> list[str]:
+        """Targets whose confidence is a margin softmax with the default scale (no fitted one)."""
+        out = []
+        for target in self.targets_:
+            owner = self.shared_with_.get(target, target)
+            estimator = self.estimators_[owner]
+            if isinstance(estimator, ConstantClassifier) or _has_probabilities(estimator):
+                continue
+            if owner not in self.confidence_scales:
+                out.append(target)
+        return out
+
     def predict_and_calibrate(self, X: pd.DataFrame, Y: pd.DataFrame) -> pd.DataFrame:
         """Predict held-out rows and fit each margin classifier's confidence scale on them.
 
@@ -384,7 +415,7 @@ class EquipmentClassifier(BaseEstimator):
 
 
 def _coefficients_as_float32(estimator) -> None:
-    """Keep a linear model's weights in float32, the dtype of the features they multiply.
+    """Keep a linear model's weights in float32 (the dtype of the default model's TF-IDF features).
 
     The weights are most of a saved model (classes x features); float32 halves the
     file and the time to write and load it.  Scores move by about 1e-8, which
@@ -481,12 +512,19 @@ def fit_margin_scale(logits: np.ndarray, true_columns: np.ndarray) -> float:
 
     ``true_columns`` holds each row's true class as a column index of ``logits``.
     Temperature scaling: one parameter, so it changes no prediction, only how
-    sure the confidences are.  The loss is convex in the scale, so a safeguarded
-    Newton search (bisection whenever a step leaves the bracket) finds it in a
-    handful of passes over the rows.
+    sure the confidences are.  The labels are smoothed by Laplace's rule of
+    succession (a share 1 / (rows + 2) of each row's weight goes to the other
+    classes): held-out rows that are all predicted right would otherwise push
+    the scale to its bound and every later confidence to 1.0.  The loss is
+    convex in the scale, so a safeguarded Newton search (bisection whenever a
+    step leaves the bracket) finds it in a handful of passes over the rows.
     """
     logits = np.asarray(logits, dtype=np.float64)
-    true_logits = logits[np.arange(len(true_columns)), true_columns]
+    n_rows, n_classes = logits.shape
+    smoothing = 1.0 / (n_rows + 2)
+    own = logits[np.arange(n_rows), true_columns]
+    others = (logits.sum(axis=1) - own) / max(n_classes - 1, 1)
+    true_logits = (1.0 - smoothing) * own + smoothing * others  # the smoothed labels' expected logit
 
     def slope_and_curvature(scale: float) -> tuple[float, float]:
         shifted = scale * logits

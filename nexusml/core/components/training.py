@@ -15,7 +15,7 @@ from sklearn.model_selection import train_test_split
 
 from nexusml.config import FeatureConfig
 from nexusml.core.cli.training_args import TrainingArguments
-from nexusml.core.components.model import EquipmentClassifier
+from nexusml.core.components.model import MARGIN_SOFTMAX_SCALE, EquipmentClassifier
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,7 @@ def build_metadata(
     stage_seconds: dict[str, float],
     search: dict[str, Any] | None,
     confidence_scales: dict[str, float] | None = None,
+    uncalibrated_targets: list[str] | None = None,
     warnings: list[str],
 ) -> dict[str, Any]:
     return {
@@ -129,8 +130,10 @@ def build_metadata(
         "hyperparameter_search": search,
         "confidence": {
             "margin_scales": {t: round(v, 4) for t, v in (confidence_scales or {}).items()},
+            "default_scale_targets": list(uncalibrated_targets or []),
             "method": "margin classifiers: softmax of the decision scores times a scale fitted on the held-out "
-                      "rows (temperature scaling); probability models: the predicted class's probability",
+                      f"rows (temperature scaling; {MARGIN_SOFTMAX_SCALE} for the default_scale_targets); "
+                      "probability models: the predicted class's probability",
         },
         "stage_seconds": {k: round(v, 4) for k, v in stage_seconds.items()},
         "warnings": warnings,

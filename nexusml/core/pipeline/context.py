@@ -71,6 +71,7 @@ class RunContext:
             search=self.search.to_dict() if self.search is not None else None,
             warnings=self.warnings,
             confidence_scales=self.final.estimator.confidence_scales,
+            uncalibrated_targets=self.final.estimator.uncalibrated_targets(),
         )
 
     def result(self) -> TrainingResult:

@@ -134,7 +134,7 @@ def refit(ctx: RunContext, progress: Progress) -> str:
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
     )
-    estimator.confidence_scales_ = dict(ctx.fitted.confidence_scales)
+    estimator.adopt_confidence_scales(ctx.fitted)
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
     return f"refit on all {len(ctx.features.X)} usable rows"
 
