@@ -356,9 +356,13 @@ class EquipmentClassifier(BaseEstimator):
                 source = predictions[self.shared_with_[target]]
                 predictions[target] = estimator.relabel(source)
                 continue
-            predictions[target] = estimator.predict(features)
             if _has_probabilities(estimator) or not hasattr(estimator, "decision_function"):
+                predictions[target] = estimator.predict(features)
                 continue
+            # One pass of decision scores gives both the predictions (the class with the highest
+            # score, which is how a linear classifier predicts) and the scale's fit.
+            logits = _margin_logits(estimator, features)
+            predictions[target] = np.asarray(estimator.classes_)[logits.argmax(axis=1)]
             index = {c: i for i, c in enumerate(estimator.classes_)}
             truth = Y[target].to_numpy()
             rows = np.flatnonzero([t in index for t in truth])
@@ -366,8 +370,7 @@ class EquipmentClassifier(BaseEstimator):
                 continue
             if len(rows) > MAX_CALIBRATION_ROWS:  # plenty for one parameter, and bounded cost on big data
                 rows = np.sort(np.random.default_rng(0).choice(rows, MAX_CALIBRATION_ROWS, replace=False))
-            logits = _margin_logits(estimator, features[rows])
-            scales[target] = fit_margin_scale(logits, np.array([index[t] for t in truth[rows]]))
+            scales[target] = fit_margin_scale(logits[rows], np.array([index[t] for t in truth[rows]]))
         self.confidence_scales_ = scales
         return pd.DataFrame(predictions)
 
