@@ -21,6 +21,13 @@ from tui_helpers import settle, text_of
 SIZE = (120, 40)
 
 
+async def start_run(app, pilot):
+    """Press ctrl+r on the wizard and return the run screen it opened."""
+    await pilot.press("ctrl+r")
+    await pilot.pause()
+    return app.active_run
+
+
 def log_text(screen) -> str:
     return "\n".join(line.text for line in screen.query_one("#run-log", RichLog).lines)
 
@@ -29,9 +36,7 @@ async def test_run_to_results_then_try_it_and_reopen_it(run_given: dict, tmp_pat
     app = create_app(run_given)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        run = app.active_run
+        run = await start_run(app, pilot)
         assert isinstance(run, RunScreen)
         await settle(pilot, rounds=4)
         assert isinstance(app.screen, ResultsScreen), log_text(run)
@@ -83,9 +88,7 @@ async def test_legacy_switch_runs_the_legacy_path(run_given: dict) -> None:
         await pilot.press("enter", "escape")
         await pilot.pause()
         assert app.form.legacy is True
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        run = app.active_run
+        run = await start_run(app, pilot)
         await settle(pilot, rounds=4)
         assert run.result is not None, log_text(run)
         assert run.result.path == "legacy"
@@ -115,9 +118,7 @@ async def test_cancel_leaves_no_model(run_given: dict, tmp_path: Path, gated_tra
     app = create_app(run_given)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        run = app.active_run
+        run = await start_run(app, pilot)
         assert isinstance(run, RunScreen)
         await pilot.press("escape")
         await pilot.pause()
@@ -143,9 +144,7 @@ async def test_failed_run_names_the_stage_and_shows_the_traceback(run_given: dic
     app = create_app({**run_given, "feature_config": str(bad)})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        run = app.active_run
+        run = await start_run(app, pilot)
         await settle(pilot, rounds=4)
         assert run.failure is not None and not run.failure.cancelled
         status = text_of(run.query_one("#run-status", Static))
@@ -167,9 +166,7 @@ async def test_quit_during_a_run_asks_first(run_given: dict, tmp_path: Path, gat
     app = create_app(run_given)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        run = app.active_run
+        run = await start_run(app, pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

@@ -155,18 +155,22 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
 
 def _unpickle(data: bytes) -> Any:
     """A plain pickle (what ``save_model`` writes), or a joblib file from an older NexusML."""
+    if data[:1] == b"\x80":
+        try:
+            return pickle.loads(data)
+        except Exception as pickle_error:
+            # A joblib file without compression also starts like a pickle; if it is not one
+            # either, the pickle error is the one that explains the file.
+            try:
+                return _joblib_load(data)
+            except Exception:
+                raise pickle_error from None
+    return _joblib_load(data)  # not a pickle: joblib's compressed format
+
+
+def _joblib_load(data: bytes) -> Any:
     import io
 
     import joblib
 
-    if data[:1] != b"\x80":  # not a pickle: joblib's compressed format
-        return joblib.load(io.BytesIO(data))
-    try:
-        return pickle.loads(data)
-    except Exception as pickle_error:
-        # A joblib file without compression also starts like a pickle; if it is not one
-        # either, the pickle error is the one that explains the file.
-        try:
-            return joblib.load(io.BytesIO(data))
-        except Exception:
-            raise pickle_error from None
+    return joblib.load(io.BytesIO(data))
