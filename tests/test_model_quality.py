@@ -272,3 +272,69 @@ def test_refit_with_another_classifier_keeps_the_default_scale(small):
     refit.adopt_confidence_scales(calibrated)
     assert owner not in refit.confidence_scales
     assert owner in refit.uncalibrated_targets()
+
+
+@pytest.mark.parametrize("model_type", ("linear", "random_forest"))
+def test_held_out_rows_transformed_in_chunks_give_the_same_matrix(small, model_type, monkeypatch):
+    from nexusml.core.components.model import HeldOutFeatures
+
+    config, X_train, Y_train, X_test, Y_test = small
+    monkeypatch.setattr(HeldOutFeatures, "CHUNK_ROWS", 7)  # many chunks, the last one short
+    started = []
+    model = _model(model_type, config)
+    model.fit(X_train, Y_train, on_transformer_fitted=lambda: started.append(HeldOutFeatures(model.transform, X_test)))
+    background = started[0].result()
+    expected = model.transform(X_test).tocsr()
+    assert background.shape == expected.shape and background.dtype == expected.dtype
+    assert (background != expected).nnz == 0
+    assert model.predict_and_calibrate(X_test, Y_test, background).equals(model.predict_and_calibrate(X_test, Y_test))
+
+
+def test_held_out_transform_reports_errors_and_stops_when_cancelled():
+    import threading
+
+    from nexusml.core.components.model import HeldOutFeatures
+
+    def broken(rows):
+        raise ValueError("column 'combined_text' is missing")
+
+    with pytest.raises(ValueError, match="combined_text"):
+        HeldOutFeatures(broken, pd.DataFrame({"x": range(5)})).result()
+
+    entered, release, chunks = threading.Event(), threading.Event(), []
+
+    def slow(rows):
+        chunks.append(len(rows))
+        entered.set()
+        release.wait(5)
+        return np.zeros((len(rows), 1))
+
+    job = HeldOutFeatures(slow, pd.DataFrame({"x": range(10 * HeldOutFeatures.CHUNK_ROWS)}))
+    assert entered.wait(5)
+    job.cancel()
+    release.set()
+    with pytest.raises(RuntimeError, match="cancelled"):
+        job.result()
+    assert len(chunks) == 1  # stopped after the chunk it was in
+
+
+def test_evaluation_uses_the_held_out_features_computed_during_training(tmp_path, monkeypatch):
+    from nexusml.core.cli.training_args import arguments_from_values
+    from nexusml.core.components.model import HeldOutFeatures
+    from nexusml.core.pipeline.runner import run_training
+
+    data = tmp_path / "inventory.csv"
+    generate_inventory(300, 3).to_csv(data, index=False)
+    given = []
+    plain = EquipmentClassifier.predict_and_calibrate
+    monkeypatch.setattr(
+        EquipmentClassifier, "predict_and_calibrate",
+        lambda self, X, Y, features=None: given.append(features) or plain(self, X, Y, features),
+    )
+    first = run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path / "a"}))
+    assert len(given) == 1 and given[0] is not None and given[0].shape[0] == first.n_test
+
+    monkeypatch.setattr(HeldOutFeatures, "MAX_ROWS", 0)  # too many rows to hold: evaluate transforms them
+    second = run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path / "b"}))
+    assert given[1] is None
+    assert second.metrics == first.metrics

@@ -23,3 +23,27 @@ def test_collapse_whitespace_matches_python_for_every_space_character():
 def test_equipment_text_is_tidied():
     text = pd.Series(["  Chiller\u00a0\u00a0500-ton\tR-134a \n", "Pump\u2003D3050", ""])
     assert collapse_whitespace(text).tolist() == ["Chiller 500-ton R-134a", "Pump D3050", ""]
+
+
+def test_hierarchies_feed_inputs_and_targets_in_training_and_prediction():
+    from nexusml.config import feature_config_from_dict
+    from nexusml.core.components.features import engineer_features
+
+    config = feature_config_from_dict({
+        "text_combinations": [{"name": "combined_text", "columns": ["description", "family"]}],
+        "hierarchies": [
+            {"new_col": "system", "parents": ["group", "kind"], "separator": "/"},
+            {"new_col": "family", "parents": ["system", "size"], "separator": " "},  # built from the one above
+            {"new_col": "label", "parents": ["kind", "size"], "separator": "-"},
+        ],
+        "targets": ["label"],
+    })
+    frame = pd.DataFrame({
+        "description": ["Chiller", "Pump "], "group": ["HVAC", "Plumbing"], "kind": ["CH", "PU"],
+        "size": [500.0, 3.0],
+    })
+    trained = engineer_features(frame, config)
+    assert trained.X["combined_text"].tolist() == ["Chiller HVAC/CH 500", "Pump Plumbing/PU 3"]
+    assert trained.Y["label"].tolist() == ["CH-500", "PU-3"]
+    predicted = engineer_features(frame.drop(columns=["group"]), config, with_targets=False)
+    assert predicted.X["combined_text"].tolist() == ["Chiller", "Pump"]  # a missing parent leaves it empty

@@ -66,6 +66,20 @@ def missing_inputs(frame_columns, config: FeatureConfig) -> list[str]:
     return [c for c in config.input_columns if c not in have]
 
 
+def _hierarchies_needed(config: FeatureConfig, with_targets: bool) -> list:
+    """The hierarchies whose columns the features (and, ``with_targets``, the targets) read, in config order."""
+    needed = {c for t in config.text_combinations if t.name == config.text_feature for c in t.columns}
+    needed |= {n.name for n in config.numeric_columns}
+    if with_targets:
+        needed |= set(config.targets)
+    chosen = []
+    for hierarchy in reversed(config.hierarchies):  # a hierarchy may be built from an earlier one
+        if hierarchy.new_col in needed:
+            chosen.append(hierarchy)
+            needed |= set(hierarchy.parents)
+    return chosen[::-1]
+
+
 def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_targets: bool = True) -> FeatureSet:
     """Apply mappings, text combinations, numeric columns and hierarchies.
 
@@ -86,18 +100,26 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
     if created:
         log.warning("Input columns missing from the data were created empty: %s", ", ".join(created))
 
-    for hierarchy in config.hierarchies:
+    cleaned: dict[str, pd.Series] = {}  # each column is cleaned once, however many features read it
+
+    def text_of(column: str) -> pd.Series:
+        if column not in cleaned:
+            cleaned[column] = _text_series(frame, column)
+        return cleaned[column]
+
+    for hierarchy in _hierarchies_needed(config, with_targets):
         if all(p in frame.columns for p in hierarchy.parents):
-            parts = [_text_series(frame, p) for p in hierarchy.parents]
+            parts = [text_of(p) for p in hierarchy.parents]
             joined = parts[0]
             for part in parts[1:]:
                 joined = joined + hierarchy.separator + part
             any_empty = np.logical_or.reduce([(p == "").to_numpy() for p in parts])
             frame[hierarchy.new_col] = joined.where(~any_empty, "")
+            cleaned.pop(hierarchy.new_col, None)
 
     text_name = config.text_feature
     combo = next(t for t in config.text_combinations if t.name == text_name)
-    pieces = [_text_series(frame, c) for c in combo.columns]
+    pieces = [text_of(c) for c in combo.columns]
     text = pieces[0]
     for piece in pieces[1:]:
         text = text + combo.separator + piece
@@ -116,7 +138,7 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
         raise FeatureError(
             f"target column '{absent[0]}' is not in the data; available columns: {', '.join(map(str, frame.columns))}"
         )
-    Y = pd.DataFrame({t: _text_series(frame, t).astype(object) for t in config.targets}, index=frame.index)
+    Y = pd.DataFrame({t: text_of(t).astype(object) for t in config.targets}, index=frame.index)
     keep = (Y != "").all(axis=1).to_numpy()
     dropped = int((~keep).sum())
     if dropped:

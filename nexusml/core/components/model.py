@@ -154,6 +154,8 @@ SEARCH_GRIDS: dict[str, dict[str, list[Any]]] = {
 
 
 BINNED_MODEL_TYPES = ("linear", "logreg", "sgd")
+# Classifiers that predict the class with the highest decision score (scored by decision_scores).
+LINEAR_CLASSIFIERS = (LinearSVC, LogisticRegression, SGDClassifier)
 
 
 class NumericBins(BaseEstimator, TransformerMixin):
@@ -255,13 +257,22 @@ class EquipmentClassifier(BaseEstimator):
         *,
         on_target: Callable[[int, int, str], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        on_transformer_fitted: Callable[[], None] | None = None,
     ) -> "EquipmentClassifier":
+        """Fit the shared transformer, then one classifier per target.
+
+        ``on_transformer_fitted`` is called once the transformer is fitted, before
+        the classifiers: from then on :meth:`transform` works (the run uses it to
+        transform the held-out rows while the classifiers fit).
+        """
         self.targets_ = list(Y.columns)
         self.confidence_scales_ = {}  # fitted later on held-out rows, by predict_and_calibrate
         self.transformer_ = self.make_transformer(len(X))
         features = self.transformer_.fit_transform(X)
         if hasattr(features, "tocsr"):
             features = features.tocsr()
+        if on_transformer_fitted is not None:
+            on_transformer_fitted()
         self.estimators_ = {}
         self.shared_with_ = {}
         fitted: dict[tuple[bytes, str], tuple[str, Any, np.ndarray]] = {}
@@ -337,14 +348,17 @@ class EquipmentClassifier(BaseEstimator):
                 out.append(target)
         return out
 
-    def predict_and_calibrate(self, X: pd.DataFrame, Y: pd.DataFrame) -> pd.DataFrame:
+    def predict_and_calibrate(self, X: pd.DataFrame, Y: pd.DataFrame, features=None) -> pd.DataFrame:
         """Predict held-out rows and fit each margin classifier's confidence scale on them.
 
-        One transform serves both.  Rows whose class the classifier never saw
-        are left out of the fit; with fewer than ``MIN_CALIBRATION_ROWS`` usable
-        rows the default scale stays.  Predictions are what :meth:`predict` gives.
+        One transform serves both (``features``: ``transform(X)`` computed
+        beforehand, as :class:`HeldOutFeatures` does).  Rows whose class the
+        classifier never saw are left out of the fit; with fewer than
+        ``MIN_CALIBRATION_ROWS`` usable rows the default scale stays.
+        Predictions are what :meth:`predict` gives.
         """
-        features = self.transform(X)
+        if features is None:
+            features = self.transform(X)
         if hasattr(features, "tocsr"):
             features = features.tocsr()
         predictions: dict[str, np.ndarray] = {}
@@ -404,10 +418,7 @@ class EquipmentClassifier(BaseEstimator):
             base = estimator.estimator if isinstance(estimator, RelabeledClassifier) else estimator
             if id(base) not in done:
                 scale = self.confidence_scales.get(self.shared_with_.get(target, target), MARGIN_SOFTMAX_SCALE)
-                done[id(base)] = (
-                    base.predict(features),
-                    confidence_scores(base, features, scale) if confidence else None,
-                )
+                done[id(base)] = _predict_one(base, features, scale, confidence)
             predicted, score = done[id(base)]
             if isinstance(estimator, RelabeledClassifier):
                 predicted = estimator.relabel(predicted)
@@ -415,6 +426,77 @@ class EquipmentClassifier(BaseEstimator):
             if confidence:
                 scores[target] = score
         return pd.DataFrame(predictions), pd.DataFrame(scores)
+
+
+class HeldOutFeatures:
+    """The features of held-out rows, computed on a background thread.
+
+    Started by the train stage as soon as the transformer is fitted: the
+    classifiers then fit in compiled code that releases the GIL, so on a machine
+    with a second core the held-out rows are transformed while they fit instead
+    of afterwards.  The rows go through in chunks (a row's features depend only
+    on the row and the fitted transformer, so the result is the same matrix) and
+    :meth:`cancel` stops the work after the current chunk.
+    """
+
+    CHUNK_ROWS = 2000
+    # Above this many held-out rows their features are not held during the fits (memory at 1M rows).
+    MAX_ROWS = LARGE_DATA_ROWS
+
+    def __init__(self, transform: Callable[[pd.DataFrame], Any], X: pd.DataFrame):
+        import threading
+
+        self._transform = transform
+        self._X = X
+        self._stop = threading.Event()
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self.seconds = 0.0  # how long the transform took on its thread
+        self._thread = threading.Thread(target=self._run, name="nexusml-held-out-features", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import time
+
+        started = time.perf_counter()
+        try:
+            X, parts = self._X, []
+            for start in range(0, max(len(X), 1), self.CHUNK_ROWS):
+                if self._stop.is_set():
+                    return
+                part = self._transform(X.iloc[start:start + self.CHUNK_ROWS])
+                parts.append(part.tocsr() if hasattr(part, "tocsr") else part)
+            self._result = parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
+        except BaseException as exc:  # handed to whoever asks for the result
+            self._error = exc
+        finally:
+            self._X = None
+            self.seconds = time.perf_counter() - started
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def result(self):
+        """The transformed rows (waits for them); re-raises what the transform raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._result is None:
+            raise RuntimeError("the held-out rows' transform was cancelled")
+        return self._result
+
+
+def _predict_one(estimator, features, scale: float, confidence: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """One classifier's predictions and (if asked) confidences; a linear model is scored once for both."""
+    if not isinstance(estimator, LINEAR_CLASSIFIERS):
+        return estimator.predict(features), confidence_scores(estimator, features, scale) if confidence else None
+    scores = decision_scores(estimator, features)
+    predicted = predict_from_scores(estimator, scores)
+    if not confidence:
+        return predicted, None
+    if _has_probabilities(estimator):
+        return predicted, confidence_scores(estimator, features, scale)
+    return predicted, _softmax_max(_as_logits(scores) * scale)
 
 
 def _coefficients_as_float32(estimator) -> None:
@@ -481,9 +563,49 @@ def _has_probabilities(estimator) -> bool:
     return hasattr(estimator, "predict_proba")
 
 
+def decision_scores(estimator, features) -> np.ndarray:
+    """``estimator.decision_function(features)``, scoring only the feature columns the rows use.
+
+    For a linear model on sparse rows this gives the same numbers as
+    scikit-learn, bit for bit (the same products summed in the same order), but
+    it never converts the whole weight matrix: float32 weights scored against
+    float64 rows would otherwise be copied to float64 in full (classes x
+    features) on every call, which is most of the cost of predicting a few rows.
+    Any other model is asked for its ``decision_function``.
+    """
+    coef = getattr(estimator, "coef_", None)
+    intercept = getattr(estimator, "intercept_", None)
+    if not (sp.issparse(features) and isinstance(coef, np.ndarray) and coef.ndim == 2 and intercept is not None):
+        return estimator.decision_function(features)
+    features = features.tocsr()
+    if features.shape[1] != coef.shape[1]:
+        raise ValueError(f"X has {features.shape[1]} features, but the model expects {coef.shape[1]}")
+    used = np.zeros(features.shape[1], dtype=bool)
+    used[features.indices] = True
+    columns = np.flatnonzero(used)
+    position = np.cumsum(used, dtype=features.indices.dtype) - 1  # old column -> column in the compact matrix
+    compact = sp.csr_matrix(
+        (features.data, position[features.indices], features.indptr), shape=(features.shape[0], len(columns))
+    )
+    weights = np.ascontiguousarray(coef[:, columns].T, dtype=np.result_type(features.dtype, coef.dtype))
+    scores = compact @ weights + intercept
+    return scores.ravel() if scores.shape[1] == 1 else scores
+
+
+def predict_from_scores(estimator, scores: np.ndarray) -> np.ndarray:
+    """The class a linear model predicts from its decision scores (as its ``predict`` does)."""
+    scores = np.asarray(scores)
+    chosen = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+    return np.asarray(estimator.classes_)[chosen]
+
+
 def _margin_logits(estimator, features) -> np.ndarray:
     """Decision scores as one column per class (a binary model's single score becomes [0, score])."""
-    scores = np.asarray(estimator.decision_function(features), dtype=np.float64)
+    return _as_logits(decision_scores(estimator, features))
+
+
+def _as_logits(scores) -> np.ndarray:
+    scores = np.asarray(scores, dtype=np.float64)
     if scores.ndim == 1:
         scores = np.column_stack([np.zeros_like(scores), scores])
     return scores

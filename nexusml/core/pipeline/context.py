@@ -33,6 +33,7 @@ class RunContext:
     model: Any = None
     search: Any = None
     fitted: Any = None
+    held_out_features: Any = None  # HeldOutFeatures started by the train stage, used by evaluate
     report: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     class_counts: dict[str, Any] = field(default_factory=dict)

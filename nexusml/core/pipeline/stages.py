@@ -104,12 +104,28 @@ def optimize(ctx: RunContext, progress: Progress) -> str:
 def train(ctx: RunContext, progress: Progress) -> str:
     from sklearn.base import clone
 
+    from nexusml.core.components.model import HeldOutFeatures
+
     X, Y = ctx.train_frames()
-    ctx.fitted = clone(ctx.model).fit(
-        X, Y,
-        on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
-        should_stop=lambda: ctx.cancel.cancelled,
-    )
+    held_out = ctx.test_frames()[0]
+    estimator = clone(ctx.model)
+
+    def transform_held_out() -> None:
+        # The classifiers fit without the GIL: a second core transforms the held-out rows meanwhile.
+        if len(held_out) <= HeldOutFeatures.MAX_ROWS:
+            ctx.held_out_features = HeldOutFeatures(estimator.transform, held_out)
+
+    try:
+        ctx.fitted = estimator.fit(
+            X, Y,
+            on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
+            should_stop=lambda: ctx.cancel.cancelled,
+            on_transformer_fitted=transform_held_out,
+        )
+    except BaseException:
+        if ctx.held_out_features is not None:
+            ctx.held_out_features.cancel()
+        raise
     return f"fitted {len(Y.columns)} target(s) on {len(X)} rows"
 
 
@@ -117,8 +133,10 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.evaluator import class_counts, evaluate_predictions, summary_metrics
 
     X, Y = ctx.test_frames()
+    features, ctx.held_out_features = ctx.held_out_features, None
+    features = features.result() if features is not None else None
     # The held-out rows also fit how sure the confidences are (one scale per margin classifier).
-    ctx.report = evaluate_predictions(Y, ctx.fitted.predict_and_calibrate(X, Y))
+    ctx.report = evaluate_predictions(Y, ctx.fitted.predict_and_calibrate(X, Y, features))
     ctx.metrics = summary_metrics(ctx.report)
     ctx.class_counts = class_counts(ctx.features.Y)
     return "; ".join(f"{t}: acc {m['accuracy']:.3f}, F1 {m['f1_macro']:.3f}" for t, m in ctx.metrics.items())
