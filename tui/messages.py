@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,19 +56,3 @@ class FieldChanged(Message):
     dest: str
     raw: Any
     error: str
-
-
-class LogForwarder(logging.Handler):
-    """A logging handler that posts each record as a :class:`RunLog` message to a widget."""
-
-    def __init__(self, target: Any, level: int = logging.INFO):
-        super().__init__(level)
-        self.target = target
-        self.setFormatter(logging.Formatter("%(message)s"))
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = self.format(record)
-        except Exception:  # a bad format string in someone's log call
-            text = str(record.msg)
-        self.target.post_message(RunLog(record.levelno, record.name, text))

@@ -100,8 +100,15 @@ async def test_legacy_switch_runs_the_legacy_path(run_given: dict) -> None:
 
 @pytest.fixture
 def gated_training(monkeypatch: pytest.MonkeyPatch):
-    """Hold each run before its first stage until its token is cancelled (or 10 s pass)."""
+    """Hold each run before its first stage until its token is cancelled (or 10 s pass).
+
+    The run goes through the in-thread runner, which has the same contract as the child process
+    (tests/tui/test_training_process.py covers cancelling the child itself).
+    """
     import nexusml.core.pipeline as pipeline
+    from tui.training_process import run_in_thread
+
+    monkeypatch.setattr(RunScreen, "runner", staticmethod(run_in_thread))
 
     real = pipeline.run_training
 

@@ -22,7 +22,8 @@ from nexusml.core.pipeline import (
     StageProgress,
     StageStarted,
 )
-from tui.messages import LogForwarder, RunEvent, RunFailed, RunLog, RunSucceeded
+from tui.messages import RunEvent, RunFailed, RunLog, RunSucceeded
+from tui.training_process import run_in_process
 from tui.widgets.stage_list import StageList
 
 LEVEL_STYLES = {
@@ -35,6 +36,10 @@ LEVEL_STYLES = {
 
 
 class RunScreen(Screen):
+    # Trains in a child process (the screen stays responsive while scikit-learn holds the GIL);
+    # takes (args, on_event, on_log, cancel_token) and returns the TrainingResult.
+    runner = staticmethod(run_in_process)
+
     BINDINGS = [
         Binding("escape", "leave", "Cancel / back"),
         Binding("ctrl+c", "cancel_run", "Cancel run", priority=True),
@@ -79,21 +84,20 @@ class RunScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training")
     def train(self) -> None:
-        from nexusml.core.pipeline import TrainingCancelled, TrainingError, run_training
+        from nexusml.core.pipeline import TrainingCancelled, TrainingError
 
-        from nexusml.core.pipeline.runner import EVENT_ECHO, routed_logs
-
-        handler = LogForwarder(self, getattr(logging, self.args.log_level, logging.INFO))
-        # The screen shows the events themselves, so the lines narrating them are dropped.
-        handler.addFilter(lambda record: not getattr(record, EVENT_ECHO, False))
         try:
-            with routed_logs(handler):
-                result = run_training(self.args, lambda event: self.post_message(RunEvent(event)), self.token)
+            result = self.runner(
+                self.args,
+                lambda event: self.post_message(RunEvent(event)),
+                lambda level, name, text: self.post_message(RunLog(level, name, text)),
+                self.token,
+            )
         except TrainingCancelled as exc:
             self.post_message(RunFailed(exc.stage, exc.message, exc.traceback, cancelled=True))
         except TrainingError as exc:
             self.post_message(RunFailed(exc.stage, exc.message, exc.traceback))
-        except Exception as exc:  # outside any stage, e.g. the output directory
+        except Exception as exc:  # the child could not even start
             import traceback
 
             from nexusml.core.pipeline.orchestrator import describe_error

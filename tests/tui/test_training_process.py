@@ -1,0 +1,74 @@
+"""The wizard trains in a child process: same results, events and logs as in-process, and it can be stopped."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from nexusml.core.cli.training_args import arguments_from_values
+from nexusml.core.pipeline import (
+    CancelToken,
+    RunFinished,
+    RunStarted,
+    StageFinished,
+    StageStarted,
+    TrainingCancelled,
+    TrainingError,
+)
+from tui.training_process import run_in_process, run_in_thread
+
+
+def _args(data: Path, out: Path, **extra):
+    return arguments_from_values({"data_path": data, "output_dir": out, **extra})
+
+
+def test_child_process_gives_the_in_process_results_events_and_logs(inventory_csv: Path, tmp_path: Path) -> None:
+    events, logs = [], []
+    result = run_in_process(_args(inventory_csv, tmp_path / "child"), events.append,
+                            lambda *record: logs.append(record), CancelToken())
+    same = run_in_thread(_args(inventory_csv, tmp_path / "here"), lambda event: None,
+                         lambda *record: None, CancelToken())
+
+    assert result.metrics == same.metrics and result.split_fingerprint == same.split_fingerprint
+    assert Path(result.model_path).exists() and Path(result.model_path).parent == tmp_path / "child"
+    assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
+    started = [e.stage for e in events if isinstance(e, StageStarted)]
+    assert started == [e.stage for e in events if isinstance(e, StageFinished)] and "train" in started
+    assert logs and all(isinstance(level, int) and name.startswith("nexusml") for level, name, _ in logs)
+
+
+def test_cancelling_stops_the_child_and_saves_nothing(inventory_csv: Path, tmp_path: Path) -> None:
+    token = CancelToken()
+    token.cancel("cancelled in the wizard")
+    with pytest.raises(TrainingCancelled) as info:
+        run_in_process(_args(inventory_csv, tmp_path), lambda event: None, lambda *record: None, token)
+    assert "cancelled in the wizard" in info.value.message
+    assert not list(tmp_path.glob("*.pkl")) and not list(tmp_path.glob("*.json"))
+
+
+def test_a_failing_stage_is_reported_with_its_traceback(inventory_csv: Path, tmp_path: Path) -> None:
+    config = tmp_path / "features.yml"
+    config.write_text("text_combinations:\n  - name: combined_text\n    columns: [description]\ntargets: [nope]\n")
+    with pytest.raises(TrainingError) as info:
+        run_in_process(_args(inventory_csv, tmp_path, feature_config=config),
+                       lambda event: None, lambda *record: None, CancelToken())
+    assert not isinstance(info.value, TrainingCancelled)
+    assert "nope" in info.value.message and info.value.stage in {"load_data", "validate", "features"}
+    assert "Traceback" in info.value.traceback
+
+
+def test_a_child_that_dies_is_a_failed_run_naming_its_stage(inventory_csv: Path, tmp_path: Path) -> None:
+    def kill_on_training(event) -> None:
+        if isinstance(event, StageStarted) and event.stage == "train":
+            for child in multiprocessing.active_children():
+                if child.name == "nexusml-training":
+                    os.kill(child.pid, signal.SIGKILL)
+
+    with pytest.raises(TrainingError) as info:
+        run_in_process(_args(inventory_csv, tmp_path), kill_on_training, lambda *record: None, CancelToken())
+    assert info.value.stage == "train" and "stopped unexpectedly" in info.value.message
+    assert not list(tmp_path.glob("*.pkl"))
