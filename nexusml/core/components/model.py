@@ -38,6 +38,8 @@ probability; calibrating it would cost several extra fits per target.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import warnings
 from typing import Any, Callable
 
@@ -444,8 +446,6 @@ class HeldOutFeatures:
     MAX_ROWS = LARGE_DATA_ROWS
 
     def __init__(self, transform: Callable[[pd.DataFrame], Any], X: pd.DataFrame):
-        import threading
-
         self._transform = transform
         self._X = X
         self._stop = threading.Event()
@@ -456,8 +456,6 @@ class HeldOutFeatures:
         self._thread.start()
 
     def _run(self) -> None:
-        import time
-
         started = time.perf_counter()
         try:
             X, parts = self._X, []
