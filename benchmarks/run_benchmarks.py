@@ -501,11 +501,15 @@ def e2e(rows: int, model_type: str, repeat: int, workdir: Path) -> dict[str, Any
     ]))
     print("    stage seconds (median run): "
           + ", ".join(f"{k} {v:.3f}" for k, v in median_run["stages"].items()))
+    print(f"    medians over the {len(runs)} runs: run_training {statistics.median(r['total'] for r in runs):.2f} s, "
+          f"fit {statistics.median(r['fit'] for r in runs):.2f} s")
     after_run = sorted(after, key=lambda r: r["overhead"] / r["total"])[len(after) // 2]
     print(f"\n    The same, with the test rows transformed after the fit (in evaluate, as on one core), "
           f"{len(after)} fresh processes")
     print(table(["measure", "median run (s)", "note"],
                 overhead_rows(after_run, share_after, "evaluate: the transform too, then as above")))
+    print(f"    medians over the {len(after)} runs: run_training {statistics.median(r['total'] for r in after):.2f} s, "
+          f"fit {statistics.median(r['fit'] for r in after):.2f} s")
     return result
 
 

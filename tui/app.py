@@ -162,8 +162,14 @@ def create_app(given: dict[str, Any] | None = None, settings_path: Path | None =
 
 def run_wizard(given: dict[str, Any] | None = None) -> int:
     """Open the wizard with the given raw flag values; returns the process exit code."""
+    from tui.training_process import start_helpers, stop_training_processes
+
+    start_helpers()  # before the wizard owns the terminal; the libraries load while the form is filled
     app = create_app(given)
-    code = app.run()
+    try:
+        code = app.run()
+    finally:
+        stop_training_processes()  # a run cancelled by quitting must not keep the process alive
     if isinstance(code, int):
         return code
     return app.exit_code_now()

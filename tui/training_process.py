@@ -8,21 +8,20 @@ through a pipe; the wizard's worker thread waits on the pipe, which holds no
 lock the screen needs.  Cancelling is a message to the child, which stops
 between stages or inside the fits, exactly as a cancelled in-process run does.
 
-Children are forked from a server process that has imported the libraries a run
-needs (``forkserver``), so only the first run of a session waits for pandas and
-scikit-learn to import.  Where ``forkserver`` does not exist (Windows) each run
+On Linux, children are forked from a server process that has imported the
+libraries a run needs (``forkserver``), so only the first run of a session waits
+for pandas and scikit-learn to import; elsewhere (macOS, Windows) each run
 starts a fresh interpreter.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
 import sys
 import threading
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 OnEvent = Callable[[Any], None]
 OnLog = Callable[[int, str, str], None]  # level, logger name, message
@@ -42,14 +41,60 @@ PRELOAD = (
     "nexusml.core.components.training",
 )
 POLL_SECONDS = 0.05
+CHILD_NAME = "nexusml-training"
+# After a cancel, the child gets this long to stop at its next check (a single fit on a big file can
+# run for minutes without one); then it is terminated.  Only the fits run that long, and they write
+# no file, so nothing is left half-written.
+CANCEL_GRACE_SECONDS = 5.0
+
+_helpers_lock = threading.Lock()
+_helpers_started = False
 
 
 def _context():
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(PRELOAD))
-        return context
+    # forkserver on Linux only: on macOS, forking once system frameworks are loaded is unsafe.
+    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
+
+
+def start_helpers() -> None:
+    """Start multiprocessing's helper processes, once, with the null device as their output.
+
+    The fork server (which imports ``PRELOAD`` in the background) and the
+    resource tracker live as long as the wizard and inherit its standard output
+    and error: pointed at the terminal, a warning one of them printed would land
+    on the wizard's screen.  The wizard calls this before it takes over the
+    terminal; a run started without it (the tests) calls it on the way.
+    """
+    global _helpers_started
+    with _helpers_lock:
+        if _helpers_started:
+            return
+        context = _context()
+        saved = [os.dup(1), os.dup(2)]
+        saved_stderr = sys.stderr
+        with open(os.devnull, "w", encoding="utf-8") as null:
+            try:
+                os.dup2(null.fileno(), 1)
+                os.dup2(null.fileno(), 2)
+                sys.stderr = null  # the resource tracker is handed sys.stderr's descriptor
+                if context.get_start_method() == "forkserver":
+                    from multiprocessing import forkserver
+
+                    context.set_forkserver_preload(list(PRELOAD))
+                    forkserver.ensure_running()  # starts the resource tracker too
+                else:
+                    from multiprocessing import resource_tracker
+
+                    resource_tracker.ensure_running()
+            finally:
+                sys.stderr = saved_stderr
+                os.dup2(saved[0], 1)
+                os.dup2(saved[1], 2)
+                for fd in saved:
+                    os.close(fd)
+        _helpers_started = True
 
 
 def run_in_process(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> Any:
@@ -57,36 +102,45 @@ def run_in_process(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> 
 
     ``on_event`` gets every pipeline event and ``on_log`` every ``nexusml`` log
     record at or above ``args.log_level`` (as level, logger name, text).  Setting
-    ``cancel`` asks the child to stop.  Raises ``TrainingCancelled`` or
-    ``TrainingError`` as :func:`run_training` would; a child that dies without a
-    word (killed, out of memory) is a ``TrainingError`` naming its last stage.
+    ``cancel`` asks the child to stop; one that has not stopped
+    ``CANCEL_GRACE_SECONDS`` later is terminated.  Raises ``TrainingCancelled``
+    or ``TrainingError`` as :func:`run_training` would; a child that dies
+    without a word (killed, out of memory) is a ``TrainingError`` naming its
+    last stage.
     """
+    import time
+
     from nexusml.core.pipeline import StageStarted, TrainingCancelled, TrainingError
 
+    start_helpers()
     context = _context()
     ours, theirs = context.Pipe()
-    process = context.Process(target=_child_main, args=(theirs, args), name="nexusml-training", daemon=True)
-    with _stderr_with_a_descriptor():
-        process.start()
-    theirs.close()
-    stage, asked_to_stop = "setup", False
+    # Not a daemon: the run may start processes of its own (a parallel search, a local Dask cluster).
+    process = context.Process(
+        target=_child_main, args=(theirs, args, cancel.cancelled and cancel.reason), name=CHILD_NAME
+    )
+    stage, asked_at = "setup", None
     try:
+        process.start()
+        theirs.close()
         while True:
-            if cancel.cancelled and not asked_to_stop:
-                asked_to_stop = True
+            if cancel.cancelled and asked_at is None:
+                asked_at = time.monotonic()
                 try:
                     ours.send(("cancel", cancel.reason))
                 except OSError:
                     pass  # the child has just finished; its last message is still in the pipe
+            if asked_at is not None and time.monotonic() - asked_at > CANCEL_GRACE_SECONDS:
+                process.terminate()
+                process.join(5)
+                raise TrainingCancelled(stage, f"{cancel.reason} during stage '{stage}' (the run was stopped)")
             try:
                 if not ours.poll(POLL_SECONDS):
                     continue
                 kind, *payload = ours.recv()
             except (EOFError, OSError):
                 process.join(5)
-                raise TrainingError(
-                    stage, f"the training process stopped unexpectedly (exit code {process.exitcode})"
-                ) from None
+                raise TrainingError(stage, _death_notice(process.exitcode)) from None
             if kind == "event":
                 if isinstance(payload[0], StageStarted):
                     stage = payload[0].stage
@@ -101,34 +155,33 @@ def run_in_process(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> 
                 raise TrainingError(*payload)
     finally:
         ours.close()
-        process.join(5)
-        if process.is_alive():
-            process.terminate()
+        theirs.close()
+        if process.pid is not None:
             process.join(5)
+            if process.is_alive():
+                process.terminate()
+                process.join(5)
 
 
-@contextlib.contextmanager
-def _stderr_with_a_descriptor() -> Iterator[None]:
-    """Give ``sys.stderr`` a file descriptor while multiprocessing starts its helper processes.
+def stop_training_processes() -> None:
+    """Terminate any training child still running (the wizard is closing)."""
+    for child in multiprocessing.active_children():
+        if child.name == CHILD_NAME:
+            child.terminate()
+            child.join(5)
 
-    They inherit the descriptor of ``sys.stderr``; while the wizard runs, that is
-    Textual's capture object, which has none.  The null device stands in (the
-    helpers must not write on the wizard's screen anyway).
-    """
-    try:
-        usable = sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = False
-    if usable:
-        yield
-        return
-    saved = sys.stderr
-    with open(os.devnull, "w", encoding="utf-8") as null:
-        sys.stderr = null
+
+def _death_notice(exit_code: int | None) -> str:
+    if exit_code is not None and exit_code < 0:
+        import signal
+
         try:
-            yield
-        finally:
-            sys.stderr = saved
+            name = signal.Signals(-exit_code).name
+        except ValueError:
+            name = f"signal {-exit_code}"
+        hint = "; the machine may have run out of memory" if name == "SIGKILL" else ""
+        return f"the training process was killed by {name}{hint}"
+    return f"the training process stopped unexpectedly (exit code {exit_code})"
 
 
 def run_in_thread(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> Any:
@@ -160,7 +213,7 @@ class _RecordSender(logging.Handler):
         self.send(record.levelno, record.name, text)
 
 
-def _child_main(conn: Any, args: Any) -> None:
+def _child_main(conn: Any, args: Any, cancelled_already: str | bool = False) -> None:
     """The child: run the training, reporting through ``conn``; a "cancel" message stops it."""
     import traceback
 
@@ -180,6 +233,8 @@ def _child_main(conn: Any, args: Any) -> None:
             conn.send(message)
 
     token = CancelToken()
+    if cancelled_already:
+        token.cancel(cancelled_already)
 
     def listen() -> None:
         try:

@@ -10,6 +10,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
 
 from nexusml.core.components.model import (
+    MARGIN_SOFTMAX_SCALE,
     EquipmentClassifier,
     _coefficients_as_float32,
     decision_scores,
@@ -65,7 +66,7 @@ def test_predictions_and_confidences_equal_scikit_learn(small_frames):
         scores = estimator.decision_function(features)
         if scores.ndim == 1:  # binary: one score, the margin of the second class over the first
             scores = np.column_stack([np.zeros_like(scores), scores])
-        scores = scores * 3.0  # the default scale (this model was not calibrated)
+        scores = scores * MARGIN_SOFTMAX_SCALE  # this model was not calibrated
         scores -= scores.max(axis=1, keepdims=True)
         expected = 1.0 / np.exp(scores).sum(axis=1)
         assert np.array_equal(confidence[target].to_numpy(), expected)

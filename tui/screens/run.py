@@ -97,7 +97,7 @@ class RunScreen(Screen):
             self.post_message(RunFailed(exc.stage, exc.message, exc.traceback, cancelled=True))
         except TrainingError as exc:
             self.post_message(RunFailed(exc.stage, exc.message, exc.traceback))
-        except Exception as exc:  # the child could not even start
+        except Exception as exc:  # outside the run itself: starting the child, reading its messages
             import traceback
 
             from nexusml.core.pipeline.orchestrator import describe_error

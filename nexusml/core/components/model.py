@@ -485,7 +485,11 @@ class HeldOutFeatures:
 
 
 def _predict_one(estimator, features, scale: float, confidence: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """One classifier's predictions and (if asked) confidences; a linear model is scored once for both."""
+    """One classifier's predictions and (if asked) confidences.
+
+    A margin model (LinearSVC, hinge SGD) is scored once for both; a model with
+    probabilities gets them from its own ``predict_proba``.
+    """
     if not isinstance(estimator, LINEAR_CLASSIFIERS):
         return estimator.predict(features), confidence_scores(estimator, features, scale) if confidence else None
     scores = decision_scores(estimator, features)

@@ -159,7 +159,11 @@ def run_training(
             from nexusml.core.pipeline.orchestrator import Orchestrator
             from nexusml.core.pipeline.stages import training_stages
 
-            Orchestrator(training_stages()).run(ctx, emit)
+            try:
+                Orchestrator(training_stages()).run(ctx, emit)
+            finally:
+                if ctx.held_out_features is not None:  # the run stopped between train and evaluate
+                    ctx.held_out_features.cancel()
         result = ctx.result()
         emit(RunFinished(result))
     return result

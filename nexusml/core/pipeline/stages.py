@@ -133,8 +133,8 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.evaluator import class_counts, evaluate_predictions, summary_metrics
 
     X, Y = ctx.test_frames()
-    features, ctx.held_out_features = ctx.held_out_features, None
-    features = features.result() if features is not None else None
+    pending, ctx.held_out_features = ctx.held_out_features, None
+    features = pending.result() if pending is not None else None
     # The held-out rows also fit how sure the confidences are (one scale per margin classifier).
     ctx.report = evaluate_predictions(Y, ctx.fitted.predict_and_calibrate(X, Y, features))
     ctx.metrics = summary_metrics(ctx.report)
