@@ -41,8 +41,10 @@ def data():
     return model, features.X, features.Y[TARGETS]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dask_search():
+    # A cluster per test, as a training run has: a search that follows another on the same client
+    # scatters the same arrays under the same keys while the scheduler may still be releasing them.
     with search_backend(TrainingArguments(dask_scheduler="local")) as found:
         yield found
 
