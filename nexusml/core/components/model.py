@@ -375,18 +375,16 @@ class EquipmentClassifier(BaseEstimator):
             if _has_probabilities(estimator) or not hasattr(estimator, "decision_function"):
                 predictions[target] = estimator.predict(features)
                 continue
-            # One pass of decision scores gives both the predictions (the class with the highest
-            # score, which is how a linear classifier predicts) and the scale's fit.
-            logits = _margin_logits(estimator, features)
-            predictions[target] = np.asarray(estimator.classes_)[logits.argmax(axis=1)]
-            index = {c: i for i, c in enumerate(estimator.classes_)}
-            truth = Y[target].to_numpy()
-            rows = np.flatnonzero([t in index for t in truth])
+            # One pass of decision scores gives both the predictions and the scale's fit.
+            scores = decision_scores(estimator, features)
+            predictions[target] = predict_from_scores(estimator, scores)
+            true_columns = pd.Index(estimator.classes_).get_indexer(Y[target].to_numpy())  # -1: class never seen
+            rows = np.flatnonzero(true_columns >= 0)
             if len(rows) < MIN_CALIBRATION_ROWS:
                 continue
             if len(rows) > MAX_CALIBRATION_ROWS:  # plenty for one parameter, and bounded cost on big data
                 rows = np.sort(np.random.default_rng(0).choice(rows, MAX_CALIBRATION_ROWS, replace=False))
-            scales[target] = fit_margin_scale(logits[rows], np.array([index[t] for t in truth[rows]]))
+            scales[target] = fit_margin_scale(_as_logits(scores)[rows], true_columns[rows])
         self.confidence_scales_ = scales
         return pd.DataFrame(predictions)
 

@@ -162,7 +162,7 @@ def run_training(
             try:
                 Orchestrator(training_stages()).run(ctx, emit)
             finally:
-                if ctx.held_out_features is not None:  # the run stopped between train and evaluate
+                if ctx.held_out_features is not None:  # the run stopped during train or before evaluate
                     ctx.held_out_features.cancel()
         result = ctx.result()
         emit(RunFinished(result))

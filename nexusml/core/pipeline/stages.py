@@ -115,17 +115,13 @@ def train(ctx: RunContext, progress: Progress) -> str:
         if len(held_out) <= HeldOutFeatures.MAX_ROWS:
             ctx.held_out_features = HeldOutFeatures(estimator.transform, held_out)
 
-    try:
-        ctx.fitted = estimator.fit(
-            X, Y,
-            on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
-            should_stop=lambda: ctx.cancel.cancelled,
-            on_transformer_fitted=transform_held_out,
-        )
-    except BaseException:
-        if ctx.held_out_features is not None:
-            ctx.held_out_features.cancel()
-        raise
+    # A run that stops before evaluate has the transform cancelled by run_training.
+    ctx.fitted = estimator.fit(
+        X, Y,
+        on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
+        should_stop=lambda: ctx.cancel.cancelled,
+        on_transformer_fitted=transform_held_out,
+    )
     return f"fitted {len(Y.columns)} target(s) on {len(X)} rows"
 
 
