@@ -28,7 +28,10 @@ GRIDS = {
         "loss": ["modified_huber", "hinge"],
         "average": [False, True],
     },
-    "linear": {"C": [0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0], "loss": ["hinge", "squared_hinge"]},
+    "linear": {
+        "C": [0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0],
+        "loss": ["hinge", "squared_hinge"],
+    },
     "logreg": {"C": [0.3, 1.0, 3.0, 10.0, 30.0, 100.0], "tol": [1e-4, 1e-3], "fit_intercept": [True, False]},
 }
 
@@ -41,13 +44,24 @@ def _run(label, args, model, X, Y, grid, folds):
     with search_backend(args) as (backend, where, workers):
         ready = time.perf_counter()
         result = search_hyperparameters(
-            model, X, Y, cv_folds=folds, n_jobs=-1, grid=grid, backend=backend,
+            model,
+            X,
+            Y,
+            cv_folds=folds,
+            n_jobs=-1,
+            grid=grid,
+            backend=backend,
         )
     total = time.perf_counter() - started
     result.where, result.workers = where, workers
     return {
-        "label": label, "where": where, "workers": workers, "setup": ready - started,
-        "search": result.seconds, "total": total, "result": result,
+        "label": label,
+        "where": where,
+        "workers": workers,
+        "setup": ready - started,
+        "search": result.seconds,
+        "total": total,
+        "result": result,
     }
 
 
@@ -87,12 +101,16 @@ def main(argv=None) -> int:
 
     runs = []
     for label, scheduler in (("local joblib (n_jobs=-1)", None), ("Dask LocalCluster", "local")):
-        args = TrainingArguments(model_type=options.model_type, n_jobs=-1, dask_scheduler=scheduler,
-                                 random_state=options.seed)
+        args = TrainingArguments(
+            model_type=options.model_type, n_jobs=-1, dask_scheduler=scheduler, random_state=options.seed
+        )
         runs.append(_run(label, args, new_model(args, config), X, Y, grid, options.folds))
         print(f"  done: {label} in {runs[-1]['total']:.1f}s", flush=True)
 
-    header = f"{'backend':<26} {'workers':>7} {'setup s':>8} {'search s':>9} {'total s':>8} {'fits/s':>7}  best (CV macro-F1)"
+    header = (
+        f"{'backend':<26} {'workers':>7} {'setup s':>8} {'search s':>9} {'total s':>8} {'fits/s':>7}"
+        "  best (CV macro-F1)"
+    )
     print()
     print(header)
     print("-" * len(header))

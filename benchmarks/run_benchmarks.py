@@ -69,10 +69,10 @@ def ensure_bytecode() -> str:
 def table(headers: list[str], rows: list[list[Any]]) -> str:
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cells[0], widths))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cells[0], widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells[1:]:
-        lines.append("  ".join(c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(row, widths)))
+        lines.append("  ".join(c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(row, widths, strict=True)))
     return "\n".join(lines)
 
 
@@ -109,8 +109,13 @@ def datasets(quick: bool) -> list[tuple[str, Any, Any]]:
     out = [(name, frame, inventory_config)]
     if hasattr(synthetic, "generate_asset_register"):
         rows = 2000 if quick else 6000
-        out.append((f"asset register ({rows} rows)", synthetic.generate_asset_register(rows, 11),
-                    feature_config_from_dict(ASSET_REGISTER_CONFIG)))
+        out.append(
+            (
+                f"asset register ({rows} rows)",
+                synthetic.generate_asset_register(rows, 11),
+                feature_config_from_dict(ASSET_REGISTER_CONFIG),
+            )
+        )
     else:
         print("note: nexusml.data.synthetic.generate_asset_register is missing; asset register skipped")
     if not quick:
@@ -140,8 +145,12 @@ def compare_models(quick: bool, models: list[str], repeat: int) -> dict[str, Any
         for model_type in models:
             walls, cpus = [], []
             for _ in range(repeat if model_type != "random_forest" else 1):
-                model = EquipmentClassifier(model_type=model_type, text_column=config.text_feature,
-                                            numeric_columns=config.numeric_features, random_state=42)
+                model = EquipmentClassifier(
+                    model_type=model_type,
+                    text_column=config.text_feature,
+                    numeric_columns=config.numeric_features,
+                    random_state=42,
+                )
                 wall, cpu = time.perf_counter(), time.process_time()
                 model.fit(X_train, Y_train)
                 walls.append(time.perf_counter() - wall)
@@ -150,32 +159,50 @@ def compare_models(quick: bool, models: list[str], repeat: int) -> dict[str, Any
             per_target = {t: round(m["f1_macro"], 4) for t, m in report.items()}
             avg = float(np.mean(list(per_target.values())))
             results[name]["models"][model_type] = {
-                "f1_macro_avg": round(avg, 4), "f1_macro": per_target,
-                "fit_seconds": round(min(walls), 3), "fit_cpu_seconds": round(min(cpus), 3),
+                "f1_macro_avg": round(avg, 4),
+                "f1_macro": per_target,
+                "fit_seconds": round(min(walls), 3),
+                "fit_cpu_seconds": round(min(cpus), 3),
             }
             print(f"    {model_type:14s} F1 {avg:.4f}  fit {min(walls):7.2f}s", flush=True)
     for name, res in results.items():
         base = res["models"].get("linear_svc")
         for model_type, m in res["models"].items():
             ratio = f"{m['fit_seconds'] / base['fit_seconds']:.2f}x" if base else "-"
-            summary_rows.append([name, model_type, f"{m['f1_macro_avg']:.4f}", f"{m['fit_seconds']:.2f}",
-                                 f"{m['fit_cpu_seconds']:.2f}", ratio])
+            summary_rows.append(
+                [
+                    name,
+                    model_type,
+                    f"{m['f1_macro_avg']:.4f}",
+                    f"{m['fit_seconds']:.2f}",
+                    f"{m['fit_cpu_seconds']:.2f}",
+                    ratio,
+                ]
+            )
             detail_rows.append([name, model_type] + [f"{t}={v:.3f}" for t, v in m["f1_macro"].items()])
     print("\n(a) Model comparison: macro-F1 averaged over targets (held-out 30 %, split_indices seed 42)")
     print(table(["dataset", "model", "macro-F1", "fit s", "fit cpu s", "fit vs linear_svc"], summary_rows))
     print("\n    per-target macro-F1")
     width = max(len(r) for r in detail_rows)
-    print(table(["dataset", "model"] + [f"target {i + 1}" for i in range(width - 2)],
-                [r + [""] * (width - len(r)) for r in detail_rows]))
+    print(
+        table(
+            ["dataset", "model"] + [f"target {i + 1}" for i in range(width - 2)],
+            [r + [""] * (width - len(r)) for r in detail_rows],
+        )
+    )
     verdicts = []
     for name, res in results.items():
         m = res["models"]
         if {"linear", "linear_svc", "random_forest"} <= set(m):
-            ok = (m["linear"]["f1_macro_avg"] > m["linear_svc"]["f1_macro_avg"]
-                  and m["linear"]["f1_macro_avg"] > m["random_forest"]["f1_macro_avg"]
-                  and m["linear"]["fit_seconds"] <= 1.5 * m["linear_svc"]["fit_seconds"])
-            verdicts.append(f"    {name}: default {'meets' if ok else 'MISSES'} the bar "
-                            f"(F1 > linear_svc and > random_forest, fit <= 1.5x linear_svc)")
+            ok = (
+                m["linear"]["f1_macro_avg"] > m["linear_svc"]["f1_macro_avg"]
+                and m["linear"]["f1_macro_avg"] > m["random_forest"]["f1_macro_avg"]
+                and m["linear"]["fit_seconds"] <= 1.5 * m["linear_svc"]["fit_seconds"]
+            )
+            verdicts.append(
+                f"    {name}: default {'meets' if ok else 'MISSES'} the bar "
+                f"(F1 > linear_svc and > random_forest, fit <= 1.5x linear_svc)"
+            )
     if verdicts:
         print("\n".join(verdicts))
     return results
@@ -213,9 +240,14 @@ def calibration(quick: bool) -> dict[str, Any]:
         X_fit, Y_fit = part(X_rest, Y_rest, fit_part)
         X_cal, Y_cal = part(X_rest, Y_rest, calibration_part)
         X_test, Y_test = part(feats.X, feats.Y, test)
-        def new_model():
-            return EquipmentClassifier(model_type="linear", text_column=config.text_feature,
-                                       numeric_columns=config.numeric_features, random_state=42)
+
+        def new_model(config=config):
+            return EquipmentClassifier(
+                model_type="linear",
+                text_column=config.text_feature,
+                numeric_columns=config.numeric_features,
+                random_state=42,
+            )
 
         # As in a training run: fit, calibrate on held-out rows, refit on both parts, keep the scales.
         calibrated = new_model().fit(X_fit, Y_fit)
@@ -226,7 +258,7 @@ def calibration(quick: bool) -> dict[str, Any]:
         fitted_pred, fitted_conf = model.predict_with_confidence(X_test)
         results[name] = {}
         for target in Y_test.columns:
-            correct = (fitted_pred[target].to_numpy() == Y_test[target].to_numpy())
+            correct = fitted_pred[target].to_numpy() == Y_test[target].to_numpy()
             assert (fixed_pred[target] == fitted_pred[target]).all()  # scaling never changes a prediction
             figures = {
                 "accuracy": float(correct.mean()),
@@ -237,18 +269,43 @@ def calibration(quick: bool) -> dict[str, Any]:
                 "fitted_ece": expected_calibration_error(fitted_conf[target], correct),
             }
             results[name][target] = figures
-            rows.append([name, target, f"{figures['accuracy']:.3f}",
-                         f"{figures['fixed_mean_confidence']:.3f}", f"{figures['fixed_ece']:.3f}",
-                         f"{figures['scale']:.2f}" if figures["scale"] else "-",
-                         f"{figures['fitted_mean_confidence']:.3f}", f"{figures['fitted_ece']:.3f}"])
+            rows.append(
+                [
+                    name,
+                    target,
+                    f"{figures['accuracy']:.3f}",
+                    f"{figures['fixed_mean_confidence']:.3f}",
+                    f"{figures['fixed_ece']:.3f}",
+                    f"{figures['scale']:.2f}" if figures["scale"] else "-",
+                    f"{figures['fitted_mean_confidence']:.3f}",
+                    f"{figures['fitted_ece']:.3f}",
+                ]
+            )
         print(f"  {name}: calibrated", flush=True)
-    print("\n(a2) Confidence calibration, default model: fit 60 %, scale on 20 %, refit on both, judge on the last 20 %")
-    print(table(["dataset", "target", "accuracy", "fixed: mean conf", "fixed: ECE", "fitted scale",
-                 "fitted: mean conf", "fitted: ECE"], rows))
+    print(
+        "\n(a2) Confidence calibration, default model: fit 60 %, scale on 20 %, refit on both, judge on the last 20 %"
+    )
+    print(
+        table(
+            [
+                "dataset",
+                "target",
+                "accuracy",
+                "fixed: mean conf",
+                "fixed: ECE",
+                "fitted scale",
+                "fitted: mean conf",
+                "fitted: ECE",
+            ],
+            rows,
+        )
+    )
     fixed = [f["fixed_ece"] for d in results.values() for f in d.values()]
     fitted = [f["fitted_ece"] for d in results.values() for f in d.values()]
-    print(f"    mean ECE over targets: fixed scale {np.mean(fixed):.3f}, fitted scale {np.mean(fitted):.3f} "
-          "(expected calibration error, 15 bins; 0 is perfectly calibrated)")
+    print(
+        f"    mean ECE over targets: fixed scale {np.mean(fixed):.3f}, fitted scale {np.mean(fitted):.3f} "
+        "(expected calibration error, 15 bins; 0 is perfectly calibrated)"
+    )
     return results
 
 
@@ -275,11 +332,16 @@ def help_time(n: int) -> dict[str, Any]:
     ours = best_of(command, n)
     ratio = ours / base
     print(f"\n(b) Start-up: best of {n} runs")
-    print(table(["command", "seconds"], [
-        ["python -c 'import argparse'", f"{base:.3f}"],
-        [" ".join(Path(c).name if i == 0 else c for i, c in enumerate(command)), f"{ours:.3f}"],
-        ["ratio (target <= 4x)", f"{ratio:.2f}x"],
-    ]))
+    print(
+        table(
+            ["command", "seconds"],
+            [
+                ["python -c 'import argparse'", f"{base:.3f}"],
+                [" ".join(Path(c).name if i == 0 else c for i, c in enumerate(command)), f"{ours:.3f}"],
+                ["ratio (target <= 4x)", f"{ratio:.2f}x"],
+            ],
+        )
+    )
     return {"argparse_seconds": base, "help_seconds": ours, "ratio": ratio, "command": command}
 
 
@@ -405,30 +467,49 @@ def e2e(rows: int, model_type: str, repeat: int, workdir: Path) -> dict[str, Any
 
     def run_product():
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "nexusml", *product_argv],
-                       check=True, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "nexusml", *product_argv],
+            check=True,
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wall = time.perf_counter() - started
         meta = max(out.glob("*.json"), key=lambda p: p.stat().st_mtime)
         return wall, json.loads(meta.read_text())["stage_seconds"]
 
     def run_bare(mode):
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, str(bare), str(data), model_type, mode], check=True, env=env(),
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, str(bare), str(data), model_type, mode],
+            check=True,
+            env=env(),
+            capture_output=True,
+            text=True,
+        )
         wall = time.perf_counter() - started
-        inner, fit, refit, f1 = (float(v) for v in done.stdout.split())
+        _inner, fit, refit, f1 = (float(v) for v in done.stdout.split())
         return wall, fit, refit, f1
 
     def run_in_process(after_fit=False):
         environment = {**env(), **({"NEXUSML_BENCH_AFTER_FIT": "1"} if after_fit else {})}
-        done = subprocess.run([sys.executable, str(in_process), *product_argv, "--log-level", "WARNING"],
-                              check=True, env=environment, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, str(in_process), *product_argv, "--log-level", "WARNING"],
+            check=True,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         stages = figures["stage_seconds"]
         fit = stages.get("train", 0.0) + stages.get("refit", 0.0)
         return {
-            "total": figures["total"], "fit": fit, "predict": figures["predict_seconds"],
-            "background": figures["background_seconds"], "overhead": figures["total"] - fit, "stages": stages,
+            "total": figures["total"],
+            "fit": fit,
+            "predict": figures["predict_seconds"],
+            "background": figures["background_seconds"],
+            "overhead": figures["total"] - fit,
+            "stages": stages,
         }
 
     product = min((run_product() for _ in range(repeat)), key=lambda r: r[0])
@@ -451,17 +532,25 @@ def e2e(rows: int, model_type: str, repeat: int, workdir: Path) -> dict[str, Any
     share_after = [r["overhead"] / r["total"] for r in after]
     median_run = sorted(runs, key=lambda r: r["overhead"] / r["total"])[len(runs) // 2]
     result = {
-        "rows": rows, "model_type": model_type,
+        "rows": rows,
+        "model_type": model_type,
         "process": {
-            "total_seconds": total, "stage_seconds": stages, "fit_seconds": fit_seconds,
-            "bare_fit_predict_seconds": bare_one[0], "bare_fit_predict_refit_seconds": bare_refit[0],
-            "ratio_vs_bare_fit_predict": total / bare_one[0], "ratio_vs_bare_same_work": total / bare_refit[0],
-            "everything_but_fit_seconds": process_overhead, "everything_but_fit_share": process_overhead / total,
+            "total_seconds": total,
+            "stage_seconds": stages,
+            "fit_seconds": fit_seconds,
+            "bare_fit_predict_seconds": bare_one[0],
+            "bare_fit_predict_refit_seconds": bare_refit[0],
+            "ratio_vs_bare_fit_predict": total / bare_one[0],
+            "ratio_vs_bare_same_work": total / bare_refit[0],
+            "everything_but_fit_seconds": process_overhead,
+            "everything_but_fit_share": process_overhead / total,
             "bare_f1": bare_one[3],
         },
         "orchestrator": {
-            "runs": runs, "overhead_share_median": statistics.median(share),
-            "overhead_share_min": min(share), "overhead_share_max": max(share),
+            "runs": runs,
+            "overhead_share_median": statistics.median(share),
+            "overhead_share_min": min(share),
+            "overhead_share_max": max(share),
             "overhead_without_predict_share_median": statistics.median(share_no_predict),
             "runs_transform_after_fit": after,
             "overhead_share_transform_after_fit_median": statistics.median(share_after),
@@ -471,45 +560,79 @@ def e2e(rows: int, model_type: str, repeat: int, workdir: Path) -> dict[str, Any
     }
     print(f"\n(c) End-to-end headless training, {rows} generated inventory rows, --model-type {model_type}")
     print(f"\n    Whole process (python -m nexusml --headless ...), best of {repeat} fresh processes, wall seconds")
-    print(table(["measure", "seconds", "note"], [
-        ["total, process start to exit", f"{total:.2f}", "interpreter, imports, load .. save, sample"],
-        ["bare sklearn fit + predict", f"{bare_one[0]:.2f}", "read CSV, fit on 70 %, predict 30 %"],
-        ["bare sklearn fit + predict + refit", f"{bare_refit[0]:.2f}", "the same work the product does"],
-        ["total / bare fit + predict", f"{total / bare_one[0]:.2f}x", "target <= 2x"],
-        ["total / bare same work", f"{total / bare_refit[0]:.2f}x", ""],
-        ["process minus fit stages", f"{process_overhead:.2f}",
-         f"{100 * process_overhead / total:.1f} % (interpreter start and library imports included)"],
-    ]))
-    print(f"\n    The orchestrator's own overhead: one run_training() call, libraries already imported, "
-          f"{len(runs)} fresh processes")
+    print(
+        table(
+            ["measure", "seconds", "note"],
+            [
+                ["total, process start to exit", f"{total:.2f}", "interpreter, imports, load .. save, sample"],
+                ["bare sklearn fit + predict", f"{bare_one[0]:.2f}", "read CSV, fit on 70 %, predict 30 %"],
+                ["bare sklearn fit + predict + refit", f"{bare_refit[0]:.2f}", "the same work the product does"],
+                ["total / bare fit + predict", f"{total / bare_one[0]:.2f}x", "target <= 2x"],
+                ["total / bare same work", f"{total / bare_refit[0]:.2f}x", ""],
+                [
+                    "process minus fit stages",
+                    f"{process_overhead:.2f}",
+                    f"{100 * process_overhead / total:.1f} % (interpreter start and library imports included)",
+                ],
+            ],
+        )
+    )
+    print(
+        f"\n    The orchestrator's own overhead: one run_training() call, libraries already imported, "
+        f"{len(runs)} fresh processes"
+    )
+
     def overhead_rows(run: dict[str, Any], shares: list[float], predict_note: str) -> list[list[str]]:
         return [
             ["run_training wall", f"{run['total']:.2f}", "nexusml imports, arguments, every stage, events"],
             ["fit (train + refit stages)", f"{run['fit']:.2f}", ""],
-            ["everything but the fit", f"{run['overhead']:.2f}",
-             f"median {100 * statistics.median(shares):.1f} % of the run (min {100 * min(shares):.1f}, "
-             f"max {100 * max(shares):.1f}); target < 10 %"],
+            [
+                "everything but the fit",
+                f"{run['overhead']:.2f}",
+                f"median {100 * statistics.median(shares):.1f} % of the run (min {100 * min(shares):.1f}, "
+                f"max {100 * max(shares):.1f}); target < 10 %",
+            ],
             ["  of which: predicting the test rows", f"{run['predict']:.2f}", predict_note],
         ]
 
-    print(table(["measure", "median run (s)", "note"], [
-        *overhead_rows(median_run, share, "evaluate: scores, predictions and the confidence scale's fit"),
-        ["everything but fit and predict", f"{median_run['overhead'] - median_run['predict']:.2f}",
-         f"median {100 * statistics.median(share_no_predict):.1f} % of the run"],
-        ["test rows transformed beside the fit", f"{median_run['background']:.2f}",
-         "on a second thread while the classifiers fit (they release the GIL)"],
-    ]))
-    print("    stage seconds (median run): "
-          + ", ".join(f"{k} {v:.3f}" for k, v in median_run["stages"].items()))
-    print(f"    medians over the {len(runs)} runs: run_training {statistics.median(r['total'] for r in runs):.2f} s, "
-          f"fit {statistics.median(r['fit'] for r in runs):.2f} s")
+    print(
+        table(
+            ["measure", "median run (s)", "note"],
+            [
+                *overhead_rows(median_run, share, "evaluate: scores, predictions and the confidence scale's fit"),
+                [
+                    "everything but fit and predict",
+                    f"{median_run['overhead'] - median_run['predict']:.2f}",
+                    f"median {100 * statistics.median(share_no_predict):.1f} % of the run",
+                ],
+                [
+                    "test rows transformed beside the fit",
+                    f"{median_run['background']:.2f}",
+                    "on a second thread while the classifiers fit (they release the GIL)",
+                ],
+            ],
+        )
+    )
+    print("    stage seconds (median run): " + ", ".join(f"{k} {v:.3f}" for k, v in median_run["stages"].items()))
+    print(
+        f"    medians over the {len(runs)} runs: run_training {statistics.median(r['total'] for r in runs):.2f} s, "
+        f"fit {statistics.median(r['fit'] for r in runs):.2f} s"
+    )
     after_run = sorted(after, key=lambda r: r["overhead"] / r["total"])[len(after) // 2]
-    print(f"\n    The same, with the test rows transformed after the fit (in evaluate, as on one core), "
-          f"{len(after)} fresh processes")
-    print(table(["measure", "median run (s)", "note"],
-                overhead_rows(after_run, share_after, "evaluate: the transform too, then as above")))
-    print(f"    medians over the {len(after)} runs: run_training {statistics.median(r['total'] for r in after):.2f} s, "
-          f"fit {statistics.median(r['fit'] for r in after):.2f} s")
+    print(
+        f"\n    The same, with the test rows transformed after the fit (in evaluate, as on one core), "
+        f"{len(after)} fresh processes"
+    )
+    print(
+        table(
+            ["measure", "median run (s)", "note"],
+            overhead_rows(after_run, share_after, "evaluate: the transform too, then as above"),
+        )
+    )
+    print(
+        f"    medians over the {len(after)} runs: run_training {statistics.median(r['total'] for r in after):.2f} s, "
+        f"fit {statistics.median(r['fit'] for r in after):.2f} s"
+    )
     return result
 
 
@@ -542,11 +665,24 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
         generate_inventory(rows, 3).to_csv(data, index=False)
         generated = time.perf_counter() - started
         out = workdir / f"scaling_out_{rows}"
-        command = [sys.executable, "-m", "nexusml", "--headless", "--data-path", str(data), "--model-type",
-                   model_type, "--output-dir", str(out), "--n-jobs", str(n_jobs)]
+        command = [
+            sys.executable,
+            "-m",
+            "nexusml",
+            "--headless",
+            "--data-path",
+            str(data),
+            "--model-type",
+            model_type,
+            "--output-dir",
+            str(out),
+            "--n-jobs",
+            str(n_jobs),
+        ]
         print(f"  {rows} rows: data written in {generated:.1f}s, training ...", flush=True)
-        done = subprocess.run([sys.executable, "-c", MEASURE_SCRIPT, *command], capture_output=True, text=True,
-                              env=env())
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURE_SCRIPT, *command], capture_output=True, text=True, env=env()
+        )
         code, wall, peak_kib = done.stdout.split()[-3:]
         if int(code) != 0:
             print(f"  {rows} rows: training failed with exit code {code}")
@@ -556,29 +692,56 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
         stages = meta["stage_seconds"]
         f1 = float(np.mean([m["f1_macro"] for m in meta["metrics"].values()]))
         peak = int(peak_kib) / 1024 / 1024
-        item = {"rows": rows, "seconds": float(wall), "peak_rss_gib": peak, "stage_seconds": stages, "f1": f1,
-                "targets": len(meta["targets"]), "data_mib": data.stat().st_size / 2**20}
+        item = {
+            "rows": rows,
+            "seconds": float(wall),
+            "peak_rss_gib": peak,
+            "stage_seconds": stages,
+            "f1": f1,
+            "targets": len(meta["targets"]),
+            "data_mib": data.stat().st_size / 2**20,
+        }
         results.append(item)
-        out_rows.append([rows, len(meta["targets"]), f"{float(wall):.1f}", f"{stages.get('load_data', 0):.1f}",
-                         f"{stages.get('features', 0):.1f}", f"{stages.get('train', 0):.1f}",
-                         f"{stages.get('evaluate', 0):.1f}", f"{stages.get('refit', 0):.1f}",
-                         f"{peak:.2f}", f"{f1:.4f}"])
+        out_rows.append(
+            [
+                rows,
+                len(meta["targets"]),
+                f"{float(wall):.1f}",
+                f"{stages.get('load_data', 0):.1f}",
+                f"{stages.get('features', 0):.1f}",
+                f"{stages.get('train', 0):.1f}",
+                f"{stages.get('evaluate', 0):.1f}",
+                f"{stages.get('refit', 0):.1f}",
+                f"{peak:.2f}",
+                f"{f1:.4f}",
+            ]
+        )
         print(f"  {rows} rows: {float(wall):.1f}s, peak RSS {peak:.2f} GiB, macro-F1 {f1:.4f}", flush=True)
         data.unlink()
-    print(f"\n(d) Scaling: headless training on generated inventory rows, --model-type {model_type}, "
-          f"--n-jobs {n_jobs} (peak RSS of the training process)")
-    print(table(["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit",
-                 "peak GiB", "macro-F1"], out_rows))
+    print(
+        f"\n(d) Scaling: headless training on generated inventory rows, --model-type {model_type}, "
+        f"--n-jobs {n_jobs} (peak RSS of the training process)"
+    )
+    print(
+        table(
+            ["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit", "peak GiB", "macro-F1"],
+            out_rows,
+        )
+    )
     good = [r for r in results if "seconds" in r]
     slopes = {}
     if len(good) >= 2:
         x = np.log([r["rows"] for r in good])
-        for label, values in (("total time", [r["seconds"] for r in good]),
-                              ("train stage", [max(r["stage_seconds"].get("train", 0), 1e-3) for r in good]),
-                              ("peak memory", [r["peak_rss_gib"] for r in good])):
+        for label, values in (
+            ("total time", [r["seconds"] for r in good]),
+            ("train stage", [max(r["stage_seconds"].get("train", 0), 1e-3) for r in good]),
+            ("peak memory", [r["peak_rss_gib"] for r in good]),
+        ):
             slopes[label] = float(np.polyfit(x, np.log(values), 1)[0])
-        print("    growth exponent (slope of log cost vs log rows; 1.0 = linear): "
-              + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()))
+        print(
+            "    growth exponent (slope of log cost vs log rows; 1.0 = linear): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items())
+        )
     return {"runs": results, "slopes": slopes}
 
 
@@ -589,8 +752,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller datasets and fewer repeats")
     parser.add_argument("--scaling", action="store_true", help="also run the scaling benchmark (slow)")
-    parser.add_argument("--rows", default="10000,100000",
-                        help="comma-separated row counts for --scaling (default 10000,100000; add 1000000)")
+    parser.add_argument(
+        "--rows",
+        default="10000,100000",
+        help="comma-separated row counts for --scaling (default 10000,100000; add 1000000)",
+    )
     parser.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS), help="model types to compare")
     parser.add_argument("--model-type", default="linear", help="model for the end-to-end and scaling runs")

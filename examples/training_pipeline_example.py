@@ -55,8 +55,15 @@ def custom_file(work: Path):
     ]
     for i in range(150):
         label, make, note, system, trade = kinds[i % len(kinds)]
-        rows.append({"Asset Label": label.format(i), "Make": make, "Notes": note.format(50 * (i % 9 + 1)),
-                     "System": system, "Trade Group": trade})
+        rows.append(
+            {
+                "Asset Label": label.format(i),
+                "Make": make,
+                "Notes": note.format(50 * (i % 9 + 1)),
+                "System": system,
+                "Trade Group": trade,
+            }
+        )
     data = work / "assets.csv"
     pd.DataFrame(rows).to_csv(data, index=False)
     config = work / "assets_features.yml"
@@ -86,8 +93,13 @@ def search_and_charts(work: Path):
     """3 + 4. A cross-validated hyperparameter search, and plotext charts (text and HTML)."""
     show("Hyperparameter search and visualizations")
     args = arguments_from_values(
-        {"data_path": sample_file(work), "output_dir": work / "search", "optimize": True, "visualize": True,
-         "log_level": "WARNING"}
+        {
+            "data_path": sample_file(work),
+            "output_dir": work / "search",
+            "optimize": True,
+            "visualize": True,
+            "log_level": "WARNING",
+        }
     )
     result = run_training(args)
     for target, params in result.search["best_params"].items():
@@ -99,7 +111,9 @@ def search_and_charts(work: Path):
 def legacy_agrees(work: Path, orchestrated) -> None:
     """5. The feature flag: the legacy path gives the same split, metrics and predictions."""
     show("Legacy path (feature flag) and the check that both paths agree")
-    legacy = run_training(arguments_from_values({"output_dir": work / "legacy", "legacy": True, "log_level": "WARNING"}))
+    legacy = run_training(
+        arguments_from_values({"output_dir": work / "legacy", "legacy": True, "log_level": "WARNING"})
+    )
     assert legacy.path == "legacy" and orchestrated.path == "orchestrator"
     assert legacy.split_fingerprint == orchestrated.split_fingerprint
     assert legacy.metrics == orchestrated.metrics
@@ -121,7 +135,9 @@ def listen_to_events(work: Path) -> None:
         elif isinstance(event, StageFinished):
             print(f"      done in {event.seconds:.2f}s: {event.summary[:70]}")
 
-    args = arguments_from_values({"data_path": sample_file(work), "output_dir": work / "events", "log_level": "WARNING"})
+    args = arguments_from_values(
+        {"data_path": sample_file(work), "output_dir": work / "events", "log_level": "WARNING"}
+    )
     run_training(args, on_event, CancelToken())
 
 
@@ -157,8 +173,11 @@ def main() -> None:
         handle_errors(work)
         model = load_model(orchestrated.model_path)
         show("Prediction with the saved model")
-        print(model.predict(pd.DataFrame({"description": ["500 ton centrifugal chiller", "inline pump 5 hp"]}))
-              .filter(like="predicted_").to_string(index=False))
+        print(
+            model.predict(pd.DataFrame({"description": ["500 ton centrifugal chiller", "inline pump 5 hp"]}))
+            .filter(like="predicted_")
+            .to_string(index=False)
+        )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", required=True, metavar="FILE.csv", help="Where to write the predictions (CSV)")
     parser.add_argument("--sheet", default=None, help="Excel sheet name or 0-based index")
     parser.add_argument(
-        "--trust", action="store_true",
+        "--trust",
+        action="store_true",
         help="Load the model even if its sha256 does not match its metadata (only for files you made)",
     )
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])

@@ -23,19 +23,39 @@ def parse_legacy_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The original command line of the legacy script."""
     parser = argparse.ArgumentParser(description="Train the NexusML equipment classification model (legacy path)")
     parser.add_argument("--data-path", type=str, help="Path to the training data CSV file")
-    parser.add_argument("--feature-config-path", "--feature-config", dest="feature_config_path", type=str,
-                        help="Path to the feature configuration YAML file")
-    parser.add_argument("--reference-config-path", "--reference-config", dest="reference_config_path", type=str,
-                        help="Path to the reference configuration YAML file")
+    parser.add_argument(
+        "--feature-config-path",
+        "--feature-config",
+        dest="feature_config_path",
+        type=str,
+        help="Path to the feature configuration YAML file",
+    )
+    parser.add_argument(
+        "--reference-config-path",
+        "--reference-config",
+        dest="reference_config_path",
+        type=str,
+        help="Path to the reference configuration YAML file",
+    )
     parser.add_argument("--test-size", type=float, default=0.3, help="Proportion of data to use for testing")
     parser.add_argument("--random-state", type=int, default=42, help="Random state for reproducibility")
     parser.add_argument("--sampling-strategy", type=str, default="direct", help="Sampling strategy")
-    parser.add_argument("--optimize", "--optimize-hyperparameters", dest="optimize", action="store_true",
-                        help="Perform hyperparameter optimization")
+    parser.add_argument(
+        "--optimize",
+        "--optimize-hyperparameters",
+        dest="optimize",
+        action="store_true",
+        help="Perform hyperparameter optimization",
+    )
     parser.add_argument("--output-dir", type=str, default="outputs/models", help="Directory to save the model")
     parser.add_argument("--model-name", type=str, default="equipment_classifier", help="Base name for the model file")
-    parser.add_argument("--log-level", type=str, default="INFO",
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], help="Logging level")
+    parser.add_argument(
+        "--log-level",
+        type=str,
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+        help="Logging level",
+    )
     parser.add_argument("--visualize", action="store_true", help="Generate visualizations")
     return parser.parse_args(argv)
 
@@ -91,15 +111,19 @@ def train_model(ctx: RunContext) -> None:
         logger.info("Optimizing hyperparameters")
         with search_backend(ctx.args) as (backend, where, workers):
             ctx.search = search_hyperparameters(
-                ctx.model, X_train, Y_train, cv_folds=ctx.args.cv_folds,
-                n_jobs=ctx.args.n_jobs if backend is None else -1, backend=backend,
+                ctx.model,
+                X_train,
+                Y_train,
+                cv_folds=ctx.args.cv_folds,
+                n_jobs=ctx.args.n_jobs if backend is None else -1,
+                backend=backend,
                 should_stop=lambda: ctx.cancel.cancelled,
             )
         ctx.search.where, ctx.search.workers = where, workers
         ctx.model = new_model(ctx.args, ctx.feature_config, ctx.search.best_params)
 
     logger.info("Training %s model", ctx.args.model_type)
-    stop = lambda: ctx.cancel.cancelled  # noqa: E731
+    stop = lambda: ctx.cancel.cancelled
     ctx.fitted = clone(ctx.model).fit(X_train, Y_train, should_stop=stop)
     ctx.report = evaluate_predictions(Y_test, ctx.fitted.predict_and_calibrate(X_test, Y_test))
     ctx.metrics = summary_metrics(ctx.report)
@@ -124,7 +148,10 @@ def generate_visualizations(ctx: RunContext) -> None:
     from nexusml.core.components.visualization import write_charts
 
     ctx.charts = write_charts(
-        ctx.args.output_dir / "visualizations", ctx.report, ctx.class_counts, ctx.stage_seconds,
+        ctx.args.output_dir / "visualizations",
+        ctx.report,
+        ctx.class_counts,
+        ctx.stage_seconds,
         ctx.saved.model_path.stem,
     )
     logger.info("Visualizations saved to %s", ctx.args.output_dir / "visualizations")

@@ -16,7 +16,14 @@ import signal
 import sys
 from typing import Any
 
-from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments, build_parser, parse_raw, resolve_arguments
+from nexusml.core.cli.training_args import (
+    PROG,
+    ArgumentError,
+    TrainingArguments,
+    build_parser,
+    parse_raw,
+    resolve_arguments,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -32,15 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description="Write the synthetic equipment inventory CSV and its reference CSV files."
     )
-    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS,
-                        help=f"number of inventory rows (default: {DEFAULT_ROWS})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed (default: {DEFAULT_SEED})")
-    parser.add_argument("--output", default=DEFAULT_OUTPUT,
-                        help=f"inventory CSV path (default: {DEFAULT_OUTPUT})")
-    parser.add_argument("--reference-dir", default=DEFAULT_REFERENCE_DIR,
-                        help="folder for the reference CSV files "
-                             f"(default: {DEFAULT_REFERENCE_DIR})")
+    parser.add_argument(
+        "--rows", type=int, default=DEFAULT_ROWS, help=f"number of inventory rows (default: {DEFAULT_ROWS})"
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
+    parser.add_argument("--output", default=DEFAULT_OUTPUT, help=f"inventory CSV path (default: {DEFAULT_OUTPUT})")
+    parser.add_argument(
+        "--reference-dir",
+        default=DEFAULT_REFERENCE_DIR,
+        help=f"folder for the reference CSV files (default: {DEFAULT_REFERENCE_DIR})",
+    )
     return parser
 
 
@@ -63,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     written = write_reference_files(_resolve(args.reference_dir))
     elapsed = time.perf_counter() - started
 
-    print(f"wrote {len(frame):,} rows x {frame.shape[1]} columns to {output} "
-          f"({frame['category_name'].nunique()} categories, {elapsed:.2f} s)")
+    print(
+        f"wrote {len(frame):,} rows x {frame.shape[1]} columns to {output} "
+        f"({frame['category_name'].nunique()} categories, {elapsed:.2f} s)"
+    )
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -48,7 +48,12 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 180) -> subpro
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
     return subprocess.run(
         [sys.executable, "-m", "nexusml", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
 
 

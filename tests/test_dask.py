@@ -14,13 +14,13 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from nexusml.config import load_feature_config  # noqa: E402
-from nexusml.core.cli.training_args import TrainingArguments  # noqa: E402
-from nexusml.core.components.features import engineer_features  # noqa: E402
-from nexusml.core.components.model import Cancelled  # noqa: E402
-from nexusml.core.components.search import search_hyperparameters  # noqa: E402
-from nexusml.core.components.training import new_model  # noqa: E402
-from nexusml.core.distributed import DaskUnavailable, MISSING_EXTRA, check_scheduler, search_backend  # noqa: E402
+from nexusml.config import load_feature_config
+from nexusml.core.cli.training_args import TrainingArguments
+from nexusml.core.components.features import engineer_features
+from nexusml.core.components.model import Cancelled
+from nexusml.core.components.search import search_hyperparameters
+from nexusml.core.components.training import new_model
+from nexusml.core.distributed import MISSING_EXTRA, DaskUnavailable, check_scheduler, search_backend
 
 REPO = Path(__file__).resolve().parents[1]
 GRID = {"C": [0.03, 0.3, 3.0]}
@@ -73,11 +73,17 @@ def test_local_cluster_uses_worker_processes(dask_search):
 @pytest.mark.slow
 def test_dask_search_equals_local_search(data, dask_search):
     model, X, Y = data
-    backend, where, workers = dask_search
+    backend, _where, _workers = dask_search
     events: list[tuple[int, int, str]] = []
     local = search_hyperparameters(model, X, Y, cv_folds=3, n_jobs=1, grid=GRID)
     remote = search_hyperparameters(
-        model, X, Y, cv_folds=3, n_jobs=-1, grid=GRID, backend=backend,
+        model,
+        X,
+        Y,
+        cv_folds=3,
+        n_jobs=-1,
+        grid=GRID,
+        backend=backend,
         on_candidate=lambda done, total, target: events.append((done, total, target)),
     )
     assert remote.best_params, "at least one target must be searched"
@@ -108,7 +114,12 @@ def test_cancel_stops_submitting_and_cancels_pending(data, dask_search):
     try:
         with pytest.raises(Cancelled):
             search_hyperparameters(
-                model, X, Y, cv_folds=3, n_jobs=-1, grid={"C": [0.01 * (i + 1) for i in range(10)]},
+                model,
+                X,
+                Y,
+                cv_folds=3,
+                n_jobs=-1,
+                grid={"C": [0.01 * (i + 1) for i in range(10)]},
                 backend=backend,
                 on_candidate=lambda done, total, target: finished.append(done),
                 should_stop=lambda: len(finished) >= 1,
@@ -120,7 +131,8 @@ def test_cancel_stops_submitting_and_cancels_pending(data, dask_search):
 
     def active(dask_scheduler):
         return [
-            str(key) for key, task in dask_scheduler.tasks.items()
+            str(key)
+            for key, task in dask_scheduler.tasks.items()
             if str(key).startswith("batch_of_") and task.state in ("queued", "waiting", "no-worker", "processing")
         ]
 
@@ -133,15 +145,14 @@ def test_cancel_stops_submitting_and_cancels_pending(data, dask_search):
 
 def test_missing_extra_names_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(DaskUnavailable) as caught:
-        with search_backend(TrainingArguments(dask_scheduler="local")):
-            pass
+    with pytest.raises(DaskUnavailable) as caught, search_backend(TrainingArguments(dask_scheduler="local")):
+        pass
     message = str(caught.value)
     assert 'pip install -e ".[dask]"' in message
     assert "\n" not in message
     with pytest.raises(DaskUnavailable, match=r"\.\[dask\]"):
         check_scheduler("tcp://127.0.0.1:1")
-    assert MISSING_EXTRA == message
+    assert message == MISSING_EXTRA
 
 
 def test_missing_extra_exit_code(monkeypatch, tmp_path, capsys):
@@ -150,10 +161,18 @@ def test_missing_extra_exit_code(monkeypatch, tmp_path, capsys):
     csv = tmp_path / "inventory.csv"
     _inventory(120).to_csv(csv, index=False)
     monkeypatch.setitem(sys.modules, "distributed", None)
-    code = main([
-        "--headless", "--data-path", str(csv), "--optimize", "--dask-scheduler", "local",
-        "--output-dir", str(tmp_path / "out"),
-    ])
+    code = main(
+        [
+            "--headless",
+            "--data-path",
+            str(csv),
+            "--optimize",
+            "--dask-scheduler",
+            "local",
+            "--output-dir",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 1
     assert 'pip install -e ".[dask]"' in capsys.readouterr().err
     assert not list((tmp_path / "out").glob("*.pkl"))
@@ -175,9 +194,11 @@ def test_silent_scheduler_fails_after_the_timeout(monkeypatch):
         listener.listen(8)
         address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
         started = time.perf_counter()
-        with pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"):
-            with search_backend(TrainingArguments(dask_scheduler=address)):
-                pass
+        with (
+            pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"),
+            search_backend(TrainingArguments(dask_scheduler=address)),
+        ):
+            pass
         assert time.perf_counter() - started < 4.0
 
 
@@ -189,9 +210,24 @@ def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "nexusml", "--headless", "--data-path", str(csv), "--optimize",
-         "--dask-scheduler", address, "--output-dir", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "nexusml",
+            "--headless",
+            "--data-path",
+            str(csv),
+            "--optimize",
+            "--dask-scheduler",
+            address,
+            "--output-dir",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
     elapsed = time.perf_counter() - started
     assert proc.returncode == 1, proc.stderr[-2000:]

@@ -27,7 +27,13 @@ def test_readme_opens_with_the_two_commands():
 def test_every_flag_in_readme_exists():
     from nexusml.core.cli.training_args import ARGUMENTS
 
-    known = {flag for spec in ARGUMENTS for flag in spec.flags} | {"--help", "--trust", "--model", "--input", "--output"}
+    known = {flag for spec in ARGUMENTS for flag in spec.flags} | {
+        "--help",
+        "--trust",
+        "--model",
+        "--input",
+        "--output",
+    }
     known |= {f"--no-{spec.flag[2:]}" for spec in ARGUMENTS}
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     text = re.sub(r"^dask (scheduler|worker).*$", "", text, flags=re.M)  # dask's own CLI

@@ -14,13 +14,23 @@ def test_training_pipeline_example_runs(tmp_path):
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, str(REPO / "examples" / "training_pipeline_example.py")],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
         env=dict(os.environ, PYTHONPATH=str(REPO)),
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    for heading in ("Default run", "Custom feature config", "Hyperparameter search", "Legacy path",
-                    "Listening to stage events", "Handling errors", "Prediction with the saved model"):
+    for heading in (
+        "Default run",
+        "Custom feature config",
+        "Hyperparameter search",
+        "Legacy path",
+        "Listening to stage events",
+        "Handling errors",
+        "Prediction with the saved model",
+    ):
         assert f"=== {heading}" in out
     assert "same split, same metrics, same predictions: yes" in out
     assert "bad argument -> --data-path: file not found" in out

@@ -30,14 +30,17 @@ def small():
     train, test, _ = split_indices(feats.Y, 0.3, 42)
     return (
         config,
-        feats.X.iloc[train].reset_index(drop=True), feats.Y.iloc[train].reset_index(drop=True),
-        feats.X.iloc[test].reset_index(drop=True), feats.Y.iloc[test].reset_index(drop=True),
+        feats.X.iloc[train].reset_index(drop=True),
+        feats.Y.iloc[train].reset_index(drop=True),
+        feats.X.iloc[test].reset_index(drop=True),
+        feats.Y.iloc[test].reset_index(drop=True),
     )
 
 
 def _model(model_type, config):
-    return EquipmentClassifier(model_type=model_type, text_column=config.text_feature,
-                               numeric_columns=config.numeric_features, random_state=42)
+    return EquipmentClassifier(
+        model_type=model_type, text_column=config.text_feature, numeric_columns=config.numeric_features, random_state=42
+    )
 
 
 @pytest.mark.parametrize("model_type", MODEL_TYPES)
@@ -146,8 +149,13 @@ def test_classic_random_forest_is_unchanged():
     forest = build_classifier("random_forest", 0, 1)
     assert forest.n_estimators == 200 and forest.class_weight == "balanced_subsample"
     vectorizer = build_text_vectorizer("random_forest", 1000)
-    assert (vectorizer.ngram_range, vectorizer.max_features, vectorizer.min_df, vectorizer.max_df,
-            vectorizer.sublinear_tf) == ((1, 3), 5000, 2, 0.9, True)
+    assert (
+        vectorizer.ngram_range,
+        vectorizer.max_features,
+        vectorizer.min_df,
+        vectorizer.max_df,
+        vectorizer.sublinear_tf,
+    ) == ((1, 3), 5000, 2, 0.9, True)
 
 
 def test_absent_numeric_column_is_treated_as_unknown(tmp_path):
@@ -215,8 +223,9 @@ def test_fitted_scale_gives_better_calibrated_confidence_on_unseen_rows():
     Y_rest, X_rest = feats.Y.iloc[rest].reset_index(drop=True), feats.X.iloc[rest].reset_index(drop=True)
     fit_part, calibration_part, _ = split_indices(Y_rest, 0.25, 42)
     calibrated = _model("linear", config).fit(X_rest.iloc[fit_part], Y_rest.iloc[fit_part])
-    calibrated.predict_and_calibrate(X_rest.iloc[calibration_part].reset_index(drop=True),
-                                     Y_rest.iloc[calibration_part].reset_index(drop=True))
+    calibrated.predict_and_calibrate(
+        X_rest.iloc[calibration_part].reset_index(drop=True), Y_rest.iloc[calibration_part].reset_index(drop=True)
+    )
     model = _model("linear", config).fit(X_rest, Y_rest)
     X_test, Y_test = feats.X.iloc[test].reset_index(drop=True), feats.Y.iloc[test].reset_index(drop=True)
     predicted, fixed = model.predict_with_confidence(X_test)
@@ -249,7 +258,9 @@ def test_calibration_with_binary_targets_and_classes_unseen_in_training():
     picks = rng.integers(0, 6, 400)
     X = pd.DataFrame({"text": [f"{w} unit {i % 7}" for i, w in enumerate(words[picks])], "size": rng.normal(size=400)})
     Y = pd.DataFrame({"wet": np.where(np.isin(picks, [0, 1, 3, 5]), "wet", "dry"), "kind": words[picks]})
-    model = EquipmentClassifier(model_type="linear", text_column="text", numeric_columns=("size",)).fit(X[:300], Y[:300])
+    model = EquipmentClassifier(model_type="linear", text_column="text", numeric_columns=("size",)).fit(
+        X[:300], Y[:300]
+    )
     held_out = Y[300:].copy()
     held_out.loc[held_out.index[:50], "kind"] = "never seen"  # left out of the scale's fit
     predicted = model.predict_and_calibrate(X[300:], held_out)
@@ -268,7 +279,8 @@ def test_refit_with_another_classifier_keeps_the_default_scale(small):
     from sklearn.linear_model import SGDClassifier
 
     refit.estimators_[owner] = SGDClassifier(loss="hinge", random_state=0).fit(
-        refit.transform(X_train), Y_train[owner])  # as above LARGE_DATA_ROWS
+        refit.transform(X_train), Y_train[owner]
+    )  # as above LARGE_DATA_ROWS
     refit.adopt_confidence_scales(calibrated)
     assert owner not in refit.confidence_scales
     assert owner in refit.uncalibrated_targets()
@@ -328,7 +340,8 @@ def test_evaluation_uses_the_held_out_features_computed_during_training(tmp_path
     given = []
     plain = EquipmentClassifier.predict_and_calibrate
     monkeypatch.setattr(
-        EquipmentClassifier, "predict_and_calibrate",
+        EquipmentClassifier,
+        "predict_and_calibrate",
         lambda self, X, Y, features=None: given.append(features) or plain(self, X, Y, features),
     )
     first = run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path / "a"}))

@@ -28,11 +28,17 @@ def small_frame(rows: int = 40) -> pd.DataFrame:
     records = []
     for i in range(rows):
         tag, text, category, uniformat, mcaa = CATEGORIES[i % len(CATEGORIES)]
-        records.append({
-            "equipment_tag": tag.format(i), "manufacturer": ["Trane", "Bell", "Eaton", "Aurora"][i % 4],
-            "description": text.format(10 + 7 * i), "category_name": category, "uniformat_code": uniformat,
-            "mcaa_system_category": mcaa, "service_life": 20 + i % 5,
-        })
+        records.append(
+            {
+                "equipment_tag": tag.format(i),
+                "manufacturer": ["Trane", "Bell", "Eaton", "Aurora"][i % 4],
+                "description": text.format(10 + 7 * i),
+                "category_name": category,
+                "uniformat_code": uniformat,
+                "mcaa_system_category": mcaa,
+                "service_life": 20 + i % 5,
+            }
+        )
     return pd.DataFrame(records)
 
 
@@ -132,7 +138,7 @@ def _case(tmp_path: Path, name: str) -> list[str]:
     good = tmp_path / "good.csv"
     small_frame().to_csv(good, index=False)
     out = tmp_path / "out"
-    data = lambda p: ["--data-path", str(p), "--output-dir", str(out)]  # noqa: E731
+    data = lambda p: ["--data-path", str(p), "--output-dir", str(out)]
     if name == "missing_file":
         return data(tmp_path / "missing.csv")
     if name == "directory":
@@ -259,8 +265,13 @@ def test_write_error_while_saving_keeps_previous_files(tmp_path, capsys, monkeyp
 def _start(argv: list[str], cwd: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.Popen(
-        [sys.executable, "-m", "nexusml", "--headless", *argv], cwd=cwd, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "nexusml", "--headless", *argv],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -282,8 +293,17 @@ def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, tm
     models_before = set(out.glob("*.pkl"))
 
     proc = _start(
-        ["--data-path", str(slow_data), "--output-dir", str(out), "--model-type", "random_forest",
-         "--log-level", "INFO"], tmp_path,
+        [
+            "--data-path",
+            str(slow_data),
+            "--output-dir",
+            str(out),
+            "--model-type",
+            "random_forest",
+            "--log-level",
+            "INFO",
+        ],
+        tmp_path,
     )
     seen = ""
     deadline = time.monotonic() + 120
@@ -464,5 +484,7 @@ def test_prediction_input_missing_some_or_all_columns(saved_model, tmp_path, cap
         model.predict(pd.DataFrame({"unrelated": ["x"]}))
     source = tmp_path / "bad.csv"
     pd.DataFrame({"unrelated": ["x"]}).to_csv(source, index=False)
-    code, err = _predict(["--model", str(saved_model), "--input", str(source), "--output", str(tmp_path / "o.csv")], capsys)
+    code, err = _predict(
+        ["--model", str(saved_model), "--input", str(source), "--output", str(tmp_path / "o.csv")], capsys
+    )
     assert code == 1 and "none of the columns" in err and not (tmp_path / "o.csv").exists()

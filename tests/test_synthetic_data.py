@@ -59,8 +59,15 @@ def test_inventory_columns_in_order():
     frame = generate_inventory(50)
     assert list(frame.columns) == list(INVENTORY_COLUMNS)
     assert list(INVENTORY_COLUMNS) == [
-        "equipment_tag", "manufacturer", "model", "category_name", "omniclass_code",
-        "uniformat_code", "masterformat_code", "mcaa_system_category", "service_life",
+        "equipment_tag",
+        "manufacturer",
+        "model",
+        "category_name",
+        "omniclass_code",
+        "uniformat_code",
+        "masterformat_code",
+        "mcaa_system_category",
+        "service_life",
         "description",
     ]
     assert frame["service_life"].dtype == np.float64
@@ -101,9 +108,10 @@ def test_inventory_codes_follow_their_category(inventory):
 
 
 def test_inventory_targets_have_different_cardinalities(inventory):
-    counts = {c: inventory[c].nunique() for c in
-              ("category_name", "omniclass_code", "masterformat_code", "uniformat_code",
-               "mcaa_system_category")}
+    counts = {
+        c: inventory[c].nunique()
+        for c in ("category_name", "omniclass_code", "masterformat_code", "uniformat_code", "mcaa_system_category")
+    }
     assert counts["category_name"] >= 30
     assert counts["uniformat_code"] < counts["category_name"]
     assert counts["masterformat_code"] < counts["category_name"]
@@ -168,8 +176,10 @@ def test_script_reproduces_bundled_files(tmp_path):
 def test_script_options(tmp_path):
     script = _load_script()
     output = tmp_path / "small.csv"
-    assert script.main(["--rows", "30", "--seed", "9", "--output", str(output),
-                        "--reference-dir", str(tmp_path / "ref")]) == 0
+    assert (
+        script.main(["--rows", "30", "--seed", "9", "--output", str(output), "--reference-dir", str(tmp_path / "ref")])
+        == 0
+    )
     frame = pd.read_csv(output)
     assert len(frame) == 30
     assert sorted(p.name for p in (tmp_path / "ref").iterdir()) == sorted(REFERENCE_FILES)
@@ -190,7 +200,7 @@ def test_reference_files_cover_bundled_codes(bundled, column):
 def test_service_life_reference_matches_bundled_data(bundled):
     reference = pd.read_csv(REFERENCE_DIR / "service_life.csv")
     assert list(reference.columns) == ["category_name", "service_life_years"]
-    life = dict(zip(reference["category_name"], reference["service_life_years"]))
+    life = dict(zip(reference["category_name"], reference["service_life_years"], strict=True))
     assert set(bundled["category_name"]) <= set(life)
     rows = bundled.dropna(subset=["service_life"])
     assert (rows["service_life"] == rows["category_name"].map(life)).all()
@@ -201,8 +211,7 @@ def test_write_reference_files(tmp_path):
     assert sorted(p.name for p in written) == sorted(REFERENCE_FILES)
     tables = reference_tables()
     for path in written:
-        pd.testing.assert_frame_equal(pd.read_csv(path, dtype=str),
-                                      tables[path.name].astype(str), check_dtype=False)
+        pd.testing.assert_frame_equal(pd.read_csv(path, dtype=str), tables[path.name].astype(str), check_dtype=False)
 
 
 # ----------------------------------------------------------- asset register
@@ -212,8 +221,17 @@ def test_asset_register_shape_and_columns():
     frame = generate_asset_register(4000)
     assert frame.shape == (4000, len(ASSET_REGISTER_COLUMNS))
     assert list(frame.columns) == list(ASSET_REGISTER_COLUMNS)
-    for column in ("Asset Label", "Make", "Notes", "Location", "Install Year", "Capacity",
-                   "System", "Trade Group", "Asset Type"):
+    for column in (
+        "Asset Label",
+        "Make",
+        "Notes",
+        "Location",
+        "Install Year",
+        "Capacity",
+        "System",
+        "Trade Group",
+        "Asset Type",
+    ):
         assert column in frame.columns
     assert pd.api.types.is_float_dtype(frame["Capacity"])
     assert frame["Capacity"].isna().any()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from nexusml.core.cli.training_args import (
     ARGUMENTS,
@@ -79,7 +80,9 @@ class FormState:
             self.set(dest, raw)
 
     @classmethod
-    def from_given(cls, given: dict[str, Any] | None, legacy_default: bool = False, log_level: str | None = None) -> "FormState":
+    def from_given(
+        cls, given: dict[str, Any] | None, legacy_default: bool = False, log_level: str | None = None
+    ) -> FormState:
         """Defaults, then saved settings, then a ``--config`` file, then the flags typed on the command line."""
         given = dict(given or {})
         values: dict[str, Any] = {}

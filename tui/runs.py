@@ -32,7 +32,7 @@ class RunView:
         return sum(scores) / len(scores) if scores else None
 
     @classmethod
-    def from_result(cls, result: Any) -> "RunView":
+    def from_result(cls, result: Any) -> RunView:
         return cls(
             title="This run",
             path=result.path,
@@ -51,7 +51,7 @@ class RunView:
         )
 
     @classmethod
-    def from_metadata(cls, metadata_path: Path) -> "RunView":
+    def from_metadata(cls, metadata_path: Path) -> RunView:
         data = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise ValueError(f"{metadata_path.name} is not a metadata mapping")
@@ -61,7 +61,8 @@ class RunView:
         info = data.get("data") or {}
         rows = ""
         if info.get("rows_used") is not None:
-            rows = f"{info.get('rows_used')} rows ({split.get('train_rows', '?')} train / {split.get('test_rows', '?')} held out)"
+            held = f"{split.get('train_rows', '?')} train / {split.get('test_rows', '?')} held out"
+            rows = f"{info.get('rows_used')} rows ({held})"
         metrics = data.get("metrics") or {}
         return cls(
             title=Path(metadata_path).name,
@@ -107,7 +108,11 @@ def list_past_runs(output_dir: Path) -> list[PastRun]:
         if not isinstance(data, dict):
             continue
         metrics = data.get("metrics") or {}
-        scores = [m.get("f1_macro") for m in metrics.values() if isinstance(m, dict) and isinstance(m.get("f1_macro"), (int, float))]
+        scores = [
+            m.get("f1_macro")
+            for m in metrics.values()
+            if isinstance(m, dict) and isinstance(m.get("f1_macro"), (int, float))
+        ]
         model_file = str(data.get("model_file", ""))
         runs.append(
             PastRun(

@@ -37,7 +37,7 @@ class Settings:
     def training_path(self) -> str:
         return "legacy" if self.legacy else "orchestrator"
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,12 +16,14 @@ starts a fresh interpreter.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import sys
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 OnEvent = Callable[[Any], None]
 OnLog = Callable[[int, str, str], None]  # level, logger name, message
@@ -126,10 +128,9 @@ def run_in_process(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> 
         while True:
             if cancel.cancelled and asked_at is None:
                 asked_at = time.monotonic()
-                try:
+                # OSError: the child has just finished; its last message is still in the pipe.
+                with contextlib.suppress(OSError):
                     ours.send(("cancel", cancel.reason))
-                except OSError:
-                    pass  # the child has just finished; its last message is still in the pipe
             if asked_at is not None and time.monotonic() - asked_at > CANCEL_GRACE_SECONDS:
                 process.terminate()
                 process.join(5)
@@ -218,7 +219,7 @@ def _child_main(conn: Any, args: Any, cancelled_already: str | bool = False) -> 
     import traceback
 
     # The wizard owns the terminal: nothing this process prints may reach it.
-    quiet = open(os.devnull, "w", encoding="utf-8")
+    quiet = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - kept open for the process
     os.dup2(quiet.fileno(), 1)
     os.dup2(quiet.fileno(), 2)
     sys.stdout = sys.stderr = quiet
@@ -247,8 +248,9 @@ def _child_main(conn: Any, args: Any, cancelled_already: str | bool = False) -> 
 
     threading.Thread(target=listen, name="nexusml-cancel-listener", daemon=True).start()
     try:
-        result = run_in_thread(args, lambda event: send(("event", event)),
-                               lambda *record: send(("log", *record)), token)
+        result = run_in_thread(
+            args, lambda event: send(("event", event)), lambda *record: send(("log", *record)), token
+        )
     except TrainingCancelled as exc:
         send(("cancelled", exc.stage, exc.message, exc.exit_code))
     except TrainingError as exc:

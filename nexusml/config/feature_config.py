@@ -103,16 +103,14 @@ class FeatureConfig:
     def to_dict(self) -> dict[str, Any]:
         return {
             "text_combinations": [
-                {"name": t.name, "columns": list(t.columns), "separator": t.separator}
-                for t in self.text_combinations
+                {"name": t.name, "columns": list(t.columns), "separator": t.separator} for t in self.text_combinations
             ],
             "numeric_columns": [
                 {"name": n.name, "new_name": n.new_name, "fill_value": n.fill_value, "dtype": n.dtype}
                 for n in self.numeric_columns
             ],
             "hierarchies": [
-                {"new_col": h.new_col, "parents": list(h.parents), "separator": h.separator}
-                for h in self.hierarchies
+                {"new_col": h.new_col, "parents": list(h.parents), "separator": h.separator} for h in self.hierarchies
             ],
             "column_mappings": [{"source": m.source, "target": m.target} for m in self.column_mappings],
             "targets": list(self.targets),
@@ -166,9 +164,7 @@ def feature_config_from_dict(data: Any, source: str = "<dict>") -> FeatureConfig
         raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
     unknown = [k for k in data if k not in KNOWN_KEYS and k not in IGNORED_KEYS]
     if unknown:
-        raise ConfigError(
-            f"{source}: unknown key '{unknown[0]}'; expected one of {', '.join(sorted(KNOWN_KEYS))}"
-        )
+        raise ConfigError(f"{source}: unknown key '{unknown[0]}'; expected one of {', '.join(sorted(KNOWN_KEYS))}")
 
     texts = []
     for i, item in enumerate(_entries(data, "text_combinations", source)):

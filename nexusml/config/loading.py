@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nexusml.errors import NexusMLError
 
-class ConfigError(ValueError):
+
+class ConfigError(NexusMLError, ValueError):
     """A configuration problem: names the file, the key and what was expected."""
 
 

@@ -15,23 +15,23 @@ import contextlib
 import logging
 import socket
 import time
-from typing import Any, ContextManager, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
 
 from nexusml.core.cli.training_args import TrainingArguments
+from nexusml.errors import NexusMLError
 
 log = logging.getLogger("nexusml.run")
 
 CONNECT_TIMEOUT_S = 5
 DEFAULT_SCHEDULER_PORT = 8786
-MISSING_EXTRA = (
-    "--dask-scheduler needs the Dask extra (dask, distributed); "
-    "install it with: pip install -e \".[dask]\""
-)
+MISSING_EXTRA = '--dask-scheduler needs the Dask extra (dask, distributed); install it with: pip install -e ".[dask]"'
 # joblib's Dask backend names the futures it submits "batch_of_<func>_<n>_calls-<uuid>".
 _JOBLIB_KEY_PREFIXES = ("batch_of_", "mixed_batch_of_")
 
 
-class DaskUnavailable(Exception):
+class DaskUnavailable(NexusMLError):
     """The [dask] extra is not installed or the scheduler cannot be reached."""
 
 
@@ -78,9 +78,7 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
         with socket.create_connection(endpoint, timeout=timeout):
             pass
     except socket.gaierror:
-        raise DaskUnavailable(
-            f"cannot reach the Dask scheduler at {address}: unknown host {endpoint[0]!r}"
-        ) from None
+        raise DaskUnavailable(f"cannot reach the Dask scheduler at {address}: unknown host {endpoint[0]!r}") from None
     except TimeoutError:
         raise DaskUnavailable(
             f"cannot reach the Dask scheduler at {address}: no answer within {timeout:g}s; "
@@ -112,7 +110,7 @@ def probe_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     future = pool.submit(asyncio.run, _handshake(address, timeout))
     try:
         future.result(timeout=timeout + 1)
-    except (TimeoutError, concurrent.futures.TimeoutError, asyncio.TimeoutError):
+    except (TimeoutError, concurrent.futures.TimeoutError):
         raise DaskUnavailable(
             f"cannot reach the Dask scheduler at {address}: no Dask handshake within {timeout:g}s; "
             "check that the address is a Dask scheduler and that it is running"
@@ -136,7 +134,7 @@ class DaskBackend:
     def __init__(self, client: Any):
         self.client = client
 
-    def __call__(self, scatter: Sequence[Any] = ()) -> ContextManager:
+    def __call__(self, scatter: Sequence[Any] = ()) -> AbstractContextManager:
         import joblib
 
         return joblib.parallel_config(
@@ -149,7 +147,8 @@ class DaskBackend:
     def pending_keys(self) -> list[str]:
         """Keys of submitted search tasks that have neither finished nor been cancelled."""
         return [
-            key for key, state in list(self.client.futures.items())
+            key
+            for key, state in list(self.client.futures.items())
             if str(key).startswith(_JOBLIB_KEY_PREFIXES) and getattr(state, "status", "pending") == "pending"
         ]
 
@@ -203,7 +202,7 @@ def _check_workers(client: Any, address: str) -> int:
             ) from None
         workers = len(client.scheduler_info().get("workers", {}))
     # A lambda travels by value, so the probe itself does not need nexusml on the worker.
-    probe = lambda: __import__("importlib.util").util.find_spec("nexusml") is not None  # noqa: E731
+    probe = lambda: __import__("importlib.util").util.find_spec("nexusml") is not None
     missing = [w for w, ok in client.run(probe).items() if not ok]
     if missing:
         raise DaskUnavailable(
@@ -234,7 +233,10 @@ def search_backend(
         kind = "LocalCluster" if cluster is not None else "scheduler"
         log.info(
             "Search runs on Dask %s %s with %d worker(s) (connected in %.1fs)",
-            kind, address, workers, time.perf_counter() - started,
+            kind,
+            address,
+            workers,
+            time.perf_counter() - started,
         )
         yield DaskBackend(client), f"dask {address}", workers
     finally:

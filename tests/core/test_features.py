@@ -29,19 +29,25 @@ def test_hierarchies_feed_inputs_and_targets_in_training_and_prediction():
     from nexusml.config import feature_config_from_dict
     from nexusml.core.components.features import engineer_features
 
-    config = feature_config_from_dict({
-        "text_combinations": [{"name": "combined_text", "columns": ["description", "family"]}],
-        "hierarchies": [
-            {"new_col": "system", "parents": ["group", "kind"], "separator": "/"},
-            {"new_col": "family", "parents": ["system", "size"], "separator": " "},  # built from the one above
-            {"new_col": "label", "parents": ["kind", "size"], "separator": "-"},
-        ],
-        "targets": ["label"],
-    })
-    frame = pd.DataFrame({
-        "description": ["Chiller", "Pump "], "group": ["HVAC", "Plumbing"], "kind": ["CH", "PU"],
-        "size": [500.0, 3.0],
-    })
+    config = feature_config_from_dict(
+        {
+            "text_combinations": [{"name": "combined_text", "columns": ["description", "family"]}],
+            "hierarchies": [
+                {"new_col": "system", "parents": ["group", "kind"], "separator": "/"},
+                {"new_col": "family", "parents": ["system", "size"], "separator": " "},  # built from the one above
+                {"new_col": "label", "parents": ["kind", "size"], "separator": "-"},
+            ],
+            "targets": ["label"],
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "description": ["Chiller", "Pump "],
+            "group": ["HVAC", "Plumbing"],
+            "kind": ["CH", "PU"],
+            "size": [500.0, 3.0],
+        }
+    )
     trained = engineer_features(frame, config)
     assert trained.X["combined_text"].tolist() == ["Chiller HVAC/CH 500", "Pump Plumbing/PU 3"]
     assert trained.Y["label"].tolist() == ["CH-500", "PU-3"]

@@ -36,7 +36,9 @@ def test_decision_scores_equal_decision_function(seed):
     estimator = CLASSIFIERS[(seed // 6) % 3]().fit(X, y)
     if seed % 2:
         _coefficients_as_float32(estimator)  # how the product stores its weights
-    rows = sp.random(int(rng.integers(1, 60)), n_features, density=0.1, format="csr", random_state=99 + seed, dtype=dtype)
+    rows = sp.random(
+        int(rng.integers(1, 60)), n_features, density=0.1, format="csr", random_state=99 + seed, dtype=dtype
+    )
     rows = sp.vstack([sp.csr_matrix((1, n_features), dtype=dtype), rows], format="csr")  # a row with no feature
 
     expected = estimator.decision_function(rows)

@@ -24,16 +24,19 @@ sys.exit(0 if code in (0, None) else int(code))
 
 
 def probe(*argv: str) -> tuple[int, set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    line = [l for l in done.stdout.splitlines() if l.startswith("LOADED=")][-1]
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    line = [row for row in done.stdout.splitlines() if row.startswith("LOADED=")][-1]
     return done.returncode, {m for m in line.removeprefix("LOADED=").split(",") if m}
 
 
 def test_headless_run_does_not_import_textual(tmp_path: Path) -> None:
     code, loaded = probe(
-        "--headless", "--legacy", "--data-path", str(TINY_CSV), "--output-dir", str(tmp_path / "m"),
+        "--headless",
+        "--legacy",
+        "--data-path",
+        str(TINY_CSV),
+        "--output-dir",
+        str(tmp_path / "m"),
     )
     assert code == 0
     assert "textual" not in loaded and "tui" not in loaded

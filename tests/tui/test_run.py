@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from textual.widgets import DataTable, Input, RichLog, Static
+from textual.widgets import DataTable, RichLog, Static
+from tui_helpers import settle, text_of
 
 from tui.app import create_app
 from tui.screens.confirm import ConfirmScreen
@@ -16,7 +16,6 @@ from tui.screens.results import ResultsScreen
 from tui.screens.run import RunScreen
 from tui.screens.traceback import TracebackScreen
 from tui.screens.wizard import WizardScreen
-from tui_helpers import settle, text_of
 
 SIZE = (120, 40)
 
@@ -147,7 +146,9 @@ async def test_cancel_leaves_no_model(run_given: dict, tmp_path: Path, gated_tra
 
 async def test_failed_run_names_the_stage_and_shows_the_traceback(run_given: dict, tmp_path: Path) -> None:
     bad = tmp_path / "wrong_targets.yml"
-    bad.write_text("text_combinations:\n  - name: combined_text\n    columns: [description]\ntargets: [no_such_column]\n")
+    bad.write_text(
+        "text_combinations:\n  - name: combined_text\n    columns: [description]\ntargets: [no_such_column]\n"
+    )
     app = create_app({**run_given, "feature_config": str(bad)})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

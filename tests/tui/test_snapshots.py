@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import TINY_CSV
 from textual.widgets import Input
 
-from conftest import TINY_CSV
 from tui.app import create_app
 
 

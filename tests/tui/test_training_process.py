@@ -40,10 +40,12 @@ def test_child_process_gives_the_in_process_results_events_and_logs(
     inventory_csv: Path, tmp_path: Path, start_method: str
 ) -> None:
     events, logs = [], []
-    result = run_in_process(_args(inventory_csv, tmp_path / "child"), events.append,
-                            lambda *record: logs.append(record), CancelToken())
-    same = run_in_thread(_args(inventory_csv, tmp_path / "here"), lambda event: None,
-                         lambda *record: None, CancelToken())
+    result = run_in_process(
+        _args(inventory_csv, tmp_path / "child"), events.append, lambda *record: logs.append(record), CancelToken()
+    )
+    same = run_in_thread(
+        _args(inventory_csv, tmp_path / "here"), lambda event: None, lambda *record: None, CancelToken()
+    )
 
     assert result.metrics == same.metrics and result.split_fingerprint == same.split_fingerprint
     assert Path(result.model_path).exists() and Path(result.model_path).parent == tmp_path / "child"
@@ -90,7 +92,9 @@ def test_the_child_may_start_processes_of_its_own(inventory_csv: Path, tmp_path:
     pytest.importorskip("distributed")
     result = run_in_process(
         _args(inventory_csv, tmp_path, optimize=True, dask_scheduler="local", cv_folds=2),
-        lambda event: None, lambda *record: None, CancelToken(),
+        lambda event: None,
+        lambda *record: None,
+        CancelToken(),
     )
     assert result.search is not None and result.search["where"].startswith("dask tcp://127.0.0.1")
 
@@ -99,8 +103,12 @@ def test_a_failing_stage_is_reported_with_its_traceback(inventory_csv: Path, tmp
     config = tmp_path / "features.yml"
     config.write_text("text_combinations:\n  - name: combined_text\n    columns: [description]\ntargets: [nope]\n")
     with pytest.raises(TrainingError) as info:
-        run_in_process(_args(inventory_csv, tmp_path, feature_config=config),
-                       lambda event: None, lambda *record: None, CancelToken())
+        run_in_process(
+            _args(inventory_csv, tmp_path, feature_config=config),
+            lambda event: None,
+            lambda *record: None,
+            CancelToken(),
+        )
     assert not isinstance(info.value, TrainingCancelled)
     assert "nope" in info.value.message and info.value.stage in {"load_data", "validate", "features"}
     assert "Traceback" in info.value.traceback

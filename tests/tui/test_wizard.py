@@ -6,13 +6,13 @@ from pathlib import Path
 
 import yaml
 from textual.widgets import DataTable, Input, SelectionList, Static
+from tui_helpers import settle, text_of
 
 from tui.app import create_app
 from tui.screens.help import HelpScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.wizard import WizardScreen
 from tui.settings import load_settings
-from tui_helpers import settle, text_of
 
 SIZE = (120, 40)
 
@@ -45,7 +45,7 @@ async def test_data_step_previews_the_file(inventory_csv: Path) -> None:
         assert "150 rows × 8 columns" in summary
         table = app.screen.query_one("#preview-table", DataTable)
         assert table.row_count == 8
-        assert [str(c.label) for c in table.columns.values()][0] == "equipment_tag"
+        assert next(str(c.label) for c in table.columns.values()) == "equipment_tag"
 
 
 async def test_unreadable_file_says_why_inline(tmp_path: Path) -> None:
@@ -106,7 +106,9 @@ async def test_features_chosen_from_the_header_write_a_feature_config(inventory_
         assert app.form.first_error()[0] == "feature_config"
         await pilot.press("space")  # undo
         # Drop uniformat_code (row 5) from the targets.
-        targets.highlighted = [i for i in range(targets.option_count) if targets.get_option_at_index(i).value == "uniformat_code"][0]
+        targets.highlighted = next(
+            i for i in range(targets.option_count) if targets.get_option_at_index(i).value == "uniformat_code"
+        )
         await pilot.press("space")
         await pilot.pause()
         written = Path(app.form.values["feature_config"])

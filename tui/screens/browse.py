@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -59,7 +60,9 @@ class BrowseScreen(ModalScreen[Path | None]):
             yield Static("Choose a data file", classes="dialog-title")
             yield Static(str(self.root), id="browse-root", classes="dialog-hint")
             yield DataFileTree(self.root, id="browse-tree")
-            yield Static("enter: open folder / choose file   backspace: parent folder   escape: close", classes="dialog-hint")
+            yield Static(
+                "enter: open folder / choose file   backspace: parent folder   escape: close", classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one(DataFileTree).focus()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -107,7 +107,9 @@ class ResultsScreen(Screen):
                 key=target,
             )
         self.query_one("#chart-scores", ChartPlot).draw(score_painter(self.view.metrics), "no metrics")
-        self.query_one("#chart-durations", ChartPlot).draw(durations_painter(self.view.stage_seconds), "no stage timings")
+        self.query_one("#chart-durations", ChartPlot).draw(
+            durations_painter(self.view.stage_seconds), "no stage timings"
+        )
         self.draw_target(self.selected_target)
         table.focus()
         if self.view.model_path is not None and self.view.model_path.exists():

@@ -168,7 +168,9 @@ class RunScreen(Screen):
         self.result = message.result
         bar = self.query_one("#run-progress", ProgressBar)
         bar.update(total=1, progress=1)
-        self._status(f"✓ done; model saved to {message.result.model_path}   (enter: results, escape: back)", "bold green")
+        self._status(
+            f"✓ done; model saved to {message.result.model_path}   (enter: results, escape: back)", "bold green"
+        )
         self.app.run_finished(self, ok=True)
         self.action_results()
 

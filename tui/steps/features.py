@@ -97,7 +97,9 @@ class FeaturesStep(Step):
         if config is None:
             return set(), set()
         targets = {t for t in config.targets if t in self.columns}
-        reads = {c for c in config.input_columns if c in self.columns and c not in {n.name for n in config.numeric_columns}}
+        reads = {
+            c for c in config.input_columns if c in self.columns and c not in {n.name for n in config.numeric_columns}
+        }
         return targets, reads
 
     def _fill_pickers(self) -> None:

@@ -21,9 +21,12 @@ import argparse
 import os
 import re
 import shlex
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
+
+from nexusml.errors import NexusMLError
 
 PROG = "nexusml-train"
 
@@ -42,7 +45,7 @@ def bundled_data_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "equipment_inventory.csv"
 
 
-class ArgumentError(ValueError):
+class ArgumentError(NexusMLError, ValueError):
     """A bad argument value: names the field and says how to fix it."""
 
     def __init__(self, field: str, message: str):
@@ -275,107 +278,230 @@ GROUP_TITLES = {
 
 ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
-        "data_path", ("--data-path",), "path", None,
+        "data_path",
+        ("--data-path",),
+        "path",
+        None,
         "Training data: CSV, Excel (.xlsx) or Parquet file (default: the bundled sample inventory)",
-        "data", validate_data_path, "Data file", metavar="FILE", placeholder="path/to/inventory.csv",
+        "data",
+        validate_data_path,
+        "Data file",
+        metavar="FILE",
+        placeholder="path/to/inventory.csv",
     ),
     ArgSpec(
-        "sheet", ("--sheet",), "text", None,
+        "sheet",
+        ("--sheet",),
+        "text",
+        None,
         "Excel sheet name or 0-based index (default: the first sheet)",
-        "data", validate_sheet, "Excel sheet", metavar="NAME", placeholder="first sheet",
+        "data",
+        validate_sheet,
+        "Excel sheet",
+        metavar="NAME",
+        placeholder="first sheet",
     ),
     ArgSpec(
-        "feature_config", ("--feature-config", "--feature-config-path"), "path", None,
+        "feature_config",
+        ("--feature-config", "--feature-config-path"),
+        "path",
+        None,
         "Feature config YAML (text columns, numeric columns, targets; default: the bundled config)",
-        "features", validate_feature_config, "Feature config", metavar="FILE", placeholder="bundled default",
+        "features",
+        validate_feature_config,
+        "Feature config",
+        metavar="FILE",
+        placeholder="bundled default",
     ),
     ArgSpec(
-        "reference_config", ("--reference-config", "--reference-config-path"), "path", None,
+        "reference_config",
+        ("--reference-config", "--reference-config-path"),
+        "path",
+        None,
         "Reference config YAML (code lists and service-life table; default: the bundled references)",
-        "features", validate_reference_config, "Reference config", metavar="FILE", placeholder="bundled default",
+        "features",
+        validate_reference_config,
+        "Reference config",
+        metavar="FILE",
+        placeholder="bundled default",
     ),
     ArgSpec(
-        "test_size", ("--test-size",), "float", 0.3,
+        "test_size",
+        ("--test-size",),
+        "float",
+        0.3,
         "Fraction of rows held out for evaluation, between 0 and 1",
-        "training", validate_test_size, "Test size", metavar="FRACTION",
+        "training",
+        validate_test_size,
+        "Test size",
+        metavar="FRACTION",
     ),
     ArgSpec(
-        "random_state", ("--random-state",), "int", 42,
+        "random_state",
+        ("--random-state",),
+        "int",
+        42,
         "Random seed for the split and the model",
-        "training", validate_random_state, "Random state", metavar="SEED",
+        "training",
+        validate_random_state,
+        "Random state",
+        metavar="SEED",
     ),
     ArgSpec(
-        "sampling_strategy", ("--sampling-strategy",), "choice", "direct",
+        "sampling_strategy",
+        ("--sampling-strategy",),
+        "choice",
+        "direct",
         "How rows are sampled for training ('direct': as they are, with balanced class weights)",
-        "training", _choice(SAMPLING_STRATEGIES), "Sampling strategy", choices=SAMPLING_STRATEGIES,
+        "training",
+        _choice(SAMPLING_STRATEGIES),
+        "Sampling strategy",
+        choices=SAMPLING_STRATEGIES,
     ),
     ArgSpec(
-        "model_type", ("--model-type",), "choice", "linear",
+        "model_type",
+        ("--model-type",),
+        "choice",
+        "linear",
         "Model: 'linear' (tuned word+char TF-IDF linear model, the default), 'linear_svc', 'logreg', "
         "'sgd', or 'random_forest' (the classic NexusML model)",
-        "training", _choice(MODEL_TYPES), "Model type", choices=MODEL_TYPES,
+        "training",
+        _choice(MODEL_TYPES),
+        "Model type",
+        choices=MODEL_TYPES,
     ),
     ArgSpec(
-        "optimize", ("--optimize", "--optimize-hyperparameters"), "bool", False,
+        "optimize",
+        ("--optimize", "--optimize-hyperparameters"),
+        "bool",
+        False,
         "Run a cross-validated hyperparameter search before training",
-        "training", validate_bool, "Hyperparameter search",
+        "training",
+        validate_bool,
+        "Hyperparameter search",
     ),
     ArgSpec(
-        "cv_folds", ("--cv-folds",), "int", 3,
+        "cv_folds",
+        ("--cv-folds",),
+        "int",
+        3,
         "Cross-validation folds for --optimize (fewer are used on tiny data)",
-        "training", validate_cv_folds, "CV folds", metavar="N",
+        "training",
+        validate_cv_folds,
+        "CV folds",
+        metavar="N",
     ),
     ArgSpec(
-        "n_jobs", ("--n-jobs",), "int", 1,
+        "n_jobs",
+        ("--n-jobs",),
+        "int",
+        1,
         "Parallel jobs for fitting and search (-1: all cores)",
-        "training", validate_n_jobs, "Parallel jobs", metavar="N",
+        "training",
+        validate_n_jobs,
+        "Parallel jobs",
+        metavar="N",
     ),
     ArgSpec(
-        "dask_scheduler", ("--dask-scheduler",), "text", None,
+        "dask_scheduler",
+        ("--dask-scheduler",),
+        "text",
+        None,
         "Run the --optimize search on a Dask cluster: tcp://HOST:PORT, or 'local' for a cluster on "
         "this machine (needs the [dask] extra)",
-        "training", validate_dask_scheduler, "Dask scheduler", metavar="ADDRESS", placeholder="none (local joblib)",
+        "training",
+        validate_dask_scheduler,
+        "Dask scheduler",
+        metavar="ADDRESS",
+        placeholder="none (local joblib)",
     ),
     ArgSpec(
-        "output_dir", ("--output-dir",), "path", "outputs/models",
+        "output_dir",
+        ("--output-dir",),
+        "path",
+        "outputs/models",
         "Directory for the saved model, metadata, logs and charts",
-        "output", validate_output_dir, "Output directory", metavar="DIR",
+        "output",
+        validate_output_dir,
+        "Output directory",
+        metavar="DIR",
     ),
     ArgSpec(
-        "model_name", ("--model-name",), "text", "equipment_classifier",
+        "model_name",
+        ("--model-name",),
+        "text",
+        "equipment_classifier",
         "Base file name of the saved model (no path separators)",
-        "output", validate_model_name, "Model name", metavar="NAME",
+        "output",
+        validate_model_name,
+        "Model name",
+        metavar="NAME",
     ),
     ArgSpec(
-        "visualize", ("--visualize",), "bool", False,
+        "visualize",
+        ("--visualize",),
+        "bool",
+        False,
         "Write plotext charts (text and HTML) under OUTPUT_DIR/visualizations",
-        "output", validate_bool, "Write charts",
+        "output",
+        validate_bool,
+        "Write charts",
     ),
     ArgSpec(
-        "log_level", ("--log-level",), "choice", "INFO",
+        "log_level",
+        ("--log-level",),
+        "choice",
+        "INFO",
         "Logging level; DEBUG also prints tracebacks",
-        "output", _choice(LOG_LEVELS, upper=True), "Log level", choices=LOG_LEVELS,
+        "output",
+        _choice(LOG_LEVELS, upper=True),
+        "Log level",
+        choices=LOG_LEVELS,
     ),
     ArgSpec(
-        "legacy", ("--legacy",), "bool", False,
+        "legacy",
+        ("--legacy",),
+        "bool",
+        False,
         "Feature flag: run the legacy (pre-orchestrator) training path; results are identical",
-        "run", validate_bool, "Legacy training path", wizard=False,
+        "run",
+        validate_bool,
+        "Legacy training path",
+        wizard=False,
     ),
     ArgSpec(
-        "use_orchestrator", ("--use-orchestrator",), "bool", True,
+        "use_orchestrator",
+        ("--use-orchestrator",),
+        "bool",
+        True,
         "Run the orchestrator path (the default; the opposite of --legacy)",
-        "run", validate_bool, "Use orchestrator", wizard=False,
+        "run",
+        validate_bool,
+        "Use orchestrator",
+        wizard=False,
     ),
     ArgSpec(
-        "headless", ("--headless",), "bool", False,
+        "headless",
+        ("--headless",),
+        "bool",
+        False,
         "Run without the wizard, as a plain command-line program (implied when not in a terminal)",
-        "run", validate_bool, "Headless", wizard=False,
+        "run",
+        validate_bool,
+        "Headless",
+        wizard=False,
     ),
     ArgSpec(
-        "config", ("--config",), "path", None,
-        "YAML file of argument values (for example saved by the wizard); flags given on the command "
-        "line override it",
-        "run", validate_config_file, "Run config", metavar="FILE", wizard=False,
+        "config",
+        ("--config",),
+        "path",
+        None,
+        "YAML file of argument values (for example saved by the wizard); flags given on the command line override it",
+        "run",
+        validate_config_file,
+        "Run config",
+        metavar="FILE",
+        wizard=False,
     ),
 )
 
@@ -425,7 +551,7 @@ class TrainingArguments:
     def resolved_data_path(self) -> Path:
         return self.data_path if self.data_path is not None else bundled_data_path()
 
-    def replace(self, **changes: Any) -> "TrainingArguments":
+    def replace(self, **changes: Any) -> TrainingArguments:
         """A copy with some values changed, each checked by its validator."""
         values = self.to_dict()
         values.update(changes)
@@ -468,7 +594,7 @@ class TrainingArguments:
 
 
 _VALUE_FIELDS = {f.name for f in fields(TrainingArguments)}
-assert _VALUE_FIELDS == set(SPECS), "TrainingArguments and ARGUMENTS must declare the same fields"
+assert set(SPECS) == _VALUE_FIELDS, "TrainingArguments and ARGUMENTS must declare the same fields"
 
 
 def arguments_from_values(values: Mapping[str, Any]) -> TrainingArguments:
@@ -518,9 +644,7 @@ def load_run_config(path: Path | str) -> dict[str, Any]:
     return out
 
 
-_ALIASES = {
-    f.lstrip("-").replace("-", "_"): spec.dest for spec in ARGUMENTS for f in spec.flags
-}
+_ALIASES = {f.lstrip("-").replace("-", "_"): spec.dest for spec in ARGUMENTS for f in spec.flags}
 
 
 def save_run_config(args: TrainingArguments, path: Path | str) -> Path:
@@ -583,7 +707,10 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                 if spec.dest not in _PLAIN_SWITCHES:
                     # --no-visualize etc. switch off a value set by a --config file (not listed in --help).
                     group.add_argument(
-                        f"--no-{spec.flag[2:]}", dest=spec.dest, action="store_const", const=False,
+                        f"--no-{spec.flag[2:]}",
+                        dest=spec.dest,
+                        action="store_const",
+                        const=False,
                         help=argparse.SUPPRESS,
                     )
                 continue

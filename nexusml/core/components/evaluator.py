@@ -19,13 +19,18 @@ def _evaluate_target(truth_column: pd.Series, predicted_column: pd.Series, top: 
     truth = truth_column.astype(str).to_numpy()
     predicted = predicted_column.astype(str).to_numpy()
     if not len(truth):
-        return {"accuracy": 0.0, "f1_macro": 0.0, "support": 0, "n_classes": 0,
-                "confusion": {"labels": [], "matrix": []}}
+        return {
+            "accuracy": 0.0,
+            "f1_macro": 0.0,
+            "support": 0,
+            "n_classes": 0,
+            "confusion": {"labels": [], "matrix": []},
+        }
     # Everything comes from one confusion matrix over the integer codes of the
     # sorted labels: the figures scikit-learn's accuracy_score and f1_score
     # (macro, zero_division=0) give for the strings, without their slow checks.
     codes, names = pd.factorize(np.concatenate([truth, predicted]), sort=True)
-    truth_codes, predicted_codes = codes[: len(truth)], codes[len(truth):]
+    truth_codes, predicted_codes = codes[: len(truth)], codes[len(truth) :]
     n_labels = len(names)
     matrix = np.bincount(truth_codes * n_labels + predicted_codes, minlength=n_labels * n_labels).reshape(
         n_labels, n_labels
@@ -39,8 +44,8 @@ def _evaluate_target(truth_column: pd.Series, predicted_column: pd.Series, top: 
     return {
         "accuracy": float(true_positives.sum() / len(truth)),
         "f1_macro": float(np.average(f1)),
-        "support": int(len(truth)),
-        "n_classes": int(len(present)),
+        "support": len(truth),
+        "n_classes": len(present),
         "confusion": {
             "labels": [str(names[c]) for c in top_codes],
             "matrix": matrix[np.ix_(top_codes, top_codes)].astype(int).tolist(),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nexusml.config import FeatureConfig
+from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def collapse_whitespace(text: pd.Series) -> pd.Series:
     return text.astype("string[pyarrow]").str.replace(WHITESPACE_RUN, " ", regex=True).str.strip()
 
 
-class FeatureError(Exception):
+class FeatureError(NexusMLError):
     """The data cannot give the features or targets the config asks for."""
 
 

@@ -6,8 +6,9 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, IO
+from typing import IO
 
 
 def _current_umask() -> int:
@@ -52,9 +53,8 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
 
 def atomic_write(path: Path | str, write: Callable[[IO[bytes]], None]) -> Path:
     """Write through ``write(handle)`` into a temporary file, then rename it into place."""
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as handle:
-            write(handle)
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        write(handle)
     return Path(path)
 
 

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from nexusml.errors import NexusMLError
+
 log = logging.getLogger(__name__)
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 DELIMITERS = ",;\t|"
 
 
-class DataLoadError(Exception):
+class DataLoadError(NexusMLError):
     """The data file cannot be used; the message says why and what to do."""
 
 

@@ -41,7 +41,8 @@ import logging
 import threading
 import time
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,15 +90,15 @@ def _vectorizer_kwargs(n_rows: int, **kwargs: Any) -> dict[str, Any]:
 def build_text_vectorizer(model_type: str, n_rows: int) -> BaseEstimator:
     if model_type == "random_forest":
         return TfidfVectorizer(
-            **_vectorizer_kwargs(
-                n_rows, ngram_range=(1, 3), max_features=5000, min_df=2, max_df=0.9, sublinear_tf=True
-            )
+            **_vectorizer_kwargs(n_rows, ngram_range=(1, 3), max_features=5000, min_df=2, max_df=0.9, sublinear_tf=True)
         )
     if model_type == "linear_svc":
-        return FeatureUnion([
-            ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2))),
-            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))),
-        ])
+        return FeatureUnion(
+            [
+                ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2))),
+                ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))),
+            ]
+        )
     if model_type not in ("linear", "logreg", "sgd"):
         raise ValueError(f"unknown model type {model_type!r}")
     word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, dtype=np.float32)
@@ -130,8 +131,13 @@ def build_classifier(
         base = LogisticRegression(C=30.0, solver="saga", max_iter=50, tol=1e-3, random_state=random_state)
     elif model_type == "sgd":
         base = SGDClassifier(
-            loss="modified_huber", alpha=1e-5, average=True, max_iter=20, tol=None,
-            random_state=random_state, n_jobs=n_jobs,
+            loss="modified_huber",
+            alpha=1e-5,
+            average=True,
+            max_iter=20,
+            tol=None,
+            random_state=random_state,
+            n_jobs=n_jobs,
         )
     else:
         raise ValueError(f"unknown model type {model_type!r}")
@@ -141,8 +147,14 @@ def build_classifier(
 def large_data_classifier(random_state: int, n_jobs: int) -> SGDClassifier:
     """The default's classifier above LARGE_DATA_ROWS: averaged hinge SGD, a few passes over the rows."""
     return SGDClassifier(
-        loss="hinge", alpha=1e-6, average=True, max_iter=5, tol=None, class_weight="balanced",
-        random_state=random_state, n_jobs=n_jobs,
+        loss="hinge",
+        alpha=1e-6,
+        average=True,
+        max_iter=5,
+        tol=None,
+        class_weight="balanced",
+        random_state=random_state,
+        n_jobs=n_jobs,
     )
 
 
@@ -239,9 +251,7 @@ class EquipmentClassifier(BaseEstimator):
         self.target_params = target_params
 
     def make_transformer(self, n_rows: int) -> ColumnTransformer:
-        parts: list[tuple[str, Any, Any]] = [
-            ("text", build_text_vectorizer(self.model_type, n_rows), self.text_column)
-        ]
+        parts: list[tuple[str, Any, Any]] = [("text", build_text_vectorizer(self.model_type, n_rows), self.text_column)]
         if self.numeric_columns:
             parts.append(("numeric", StandardScaler(), list(self.numeric_columns)))
             if self.model_type in BINNED_MODEL_TYPES:
@@ -260,7 +270,7 @@ class EquipmentClassifier(BaseEstimator):
         on_target: Callable[[int, int, str], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         on_transformer_fitted: Callable[[], None] | None = None,
-    ) -> "EquipmentClassifier":
+    ) -> EquipmentClassifier:
         """Fit the shared transformer, then one classifier per target.
 
         ``on_transformer_fitted`` is called once the transformer is fitted, before
@@ -319,7 +329,7 @@ class EquipmentClassifier(BaseEstimator):
         """Fitted softmax scale per margin classifier, keyed by the target that owns it."""
         return getattr(self, "confidence_scales_", {})  # models saved before calibration have none
 
-    def adopt_confidence_scales(self, calibrated: "EquipmentClassifier") -> None:
+    def adopt_confidence_scales(self, calibrated: EquipmentClassifier) -> None:
         """Take the scales fitted for ``calibrated``, the same model fitted on fewer rows.
 
         A scale is only taken where this model's classifier for the target is of
@@ -460,7 +470,7 @@ class HeldOutFeatures:
             for start in range(0, max(len(X), 1), self.CHUNK_ROWS):
                 if self._stop.is_set():
                     return
-                part = self._transform(X.iloc[start:start + self.CHUNK_ROWS])
+                part = self._transform(X.iloc[start : start + self.CHUNK_ROWS])
                 parts.append(part.tocsr() if hasattr(part, "tocsr") else part)
             self._result = parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
         except BaseException as exc:  # handed to whoever asks for the result
@@ -514,7 +524,7 @@ def _coefficients_as_float32(estimator) -> None:
 def _label_map(source: np.ndarray, target: np.ndarray) -> dict[Any, Any]:
     pairs = pd.DataFrame({"s": pd.Series(source, dtype=object), "t": pd.Series(target, dtype=object)})
     pairs = pairs.drop_duplicates("s")
-    return dict(zip(pairs["s"], pairs["t"]))
+    return dict(zip(pairs["s"], pairs["t"], strict=True))
 
 
 class RelabeledClassifier(BaseEstimator):

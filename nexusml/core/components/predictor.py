@@ -16,15 +16,16 @@ import pandas as pd
 from nexusml.config import FeatureConfig
 from nexusml.core.components.features import engineer_features, missing_inputs
 from nexusml.core.components.model import EquipmentClassifier
+from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
 
 
-class ModelLoadError(Exception):
+class ModelLoadError(NexusMLError):
     """The model file cannot be loaded safely; the message says why."""
 
 
-class PredictionError(Exception):
+class PredictionError(NexusMLError):
     """The input cannot be used for prediction."""
 
 
@@ -38,7 +39,7 @@ class TrainedModel:
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_training(cls, estimator: EquipmentClassifier, config: FeatureConfig) -> "TrainedModel":
+    def from_training(cls, estimator: EquipmentClassifier, config: FeatureConfig) -> TrainedModel:
         """Bundle a fitted estimator with the feature config it reads and the library versions."""
         return cls(estimator, config, library_versions())
 

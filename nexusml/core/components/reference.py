@@ -62,12 +62,17 @@ def apply_reference_data(frame: pd.DataFrame, config: ReferenceConfig) -> tuple[
                 report.unknown_codes[name] = unknown
                 log.warning(
                     "%d %s code(s) in the data are not in %s: %s",
-                    len(unknown), name, path.name, ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else ""),
+                    len(unknown),
+                    name,
+                    path.name,
+                    ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else ""),
                 )
     if config.service_life is not None:
         try:
             table = _read_table(config.service_life)
-            lookup = dict(zip(table["category_name"].str.strip(), pd.to_numeric(table["service_life_years"])))
+            lookup = dict(
+                zip(table["category_name"].str.strip(), pd.to_numeric(table["service_life_years"]), strict=True)
+            )
         except (OSError, KeyError, ValueError, pd.errors.ParserError) as exc:
             reason = "missing columns category_name, service_life_years" if isinstance(exc, KeyError) else str(exc)
             report.unavailable["service_life"] = reason.splitlines()[0]

@@ -12,8 +12,10 @@ import contextlib
 import logging
 import time
 import warnings
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Callable, ContextManager
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,7 +84,7 @@ def search_hyperparameters(
     grid: dict[str, list[Any]] | None = None,
     on_candidate: Callable[[int, int, str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    backend: Callable[..., ContextManager] | None = None,
+    backend: Callable[..., AbstractContextManager] | None = None,
 ) -> SearchResult:
     """Search a grid per target; returns the best parameters and CV macro-F1 of each.
 
@@ -120,7 +122,9 @@ def search_hyperparameters(
             log.warning("Search skipped for %s: %s; default parameters are used", target, result.skipped[target])
             continue
         if folds < cv_folds:
-            log.warning("Search for %s uses %d folds instead of %d (smallest class is too small)", target, folds, cv_folds)
+            log.warning(
+                "Search for %s uses %d folds instead of %d (smallest class is too small)", target, folds, cv_folds
+            )
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=model.random_state)
         splits = list(splitter.split(np.zeros(len(y)), y))
         plans.append((target, y, splits))
@@ -137,9 +141,7 @@ def search_hyperparameters(
                 result.skipped[target] = result.skipped[source]
         return result
 
-    scores = {
-        (target, c): np.full(len(splits), np.nan) for target, _, splits in plans for c in range(len(candidates))
-    }
+    scores = {(target, c): np.full(len(splits), np.nan) for target, _, splits in plans for c in range(len(candidates))}
     remaining = {key: len(value) for key, value in scores.items()}
     stopped = (lambda: False) if should_stop is None else should_stop
 
@@ -203,11 +205,10 @@ def search_hyperparameters(
         elif source in result.skipped:
             result.skipped[target] = result.skipped[source]
     if aliases:
-        log.info("Searched once for targets grouping rows alike: %s",
-                 ", ".join(f"{t} = {s}" for t, s in aliases.items()))
-    log.info(
-        "Searched %d candidate(s), %d fit(s) in %.1fs", result.candidates, result.fits, result.seconds
-    )
+        log.info(
+            "Searched once for targets grouping rows alike: %s", ", ".join(f"{t} = {s}" for t, s in aliases.items())
+        )
+    log.info("Searched %d candidate(s), %d fit(s) in %.1fs", result.candidates, result.fits, result.seconds)
     return result
 
 

@@ -100,11 +100,14 @@ def save_model(model: Any, metadata: dict[str, Any], output_dir: Path, model_nam
         latest_model = output_dir / f"{model_name}_latest.pkl"
         latest_meta = metadata_path_for(latest_model)
         latest_text = to_json(dict(metadata, model_file=latest_model.name))
-        with directory_lock(output_dir, model_name):
-            # Both temporary files are complete before either is renamed into place.
-            with atomic_path(latest_model) as tmp_model, atomic_path(latest_meta) as tmp_meta:
-                _link_or_copy(model_path, tmp_model)
-                tmp_meta.write_text(latest_text, encoding="utf-8")
+        # Both temporary files are complete before either is renamed into place.
+        with (
+            directory_lock(output_dir, model_name),
+            atomic_path(latest_model) as tmp_model,
+            atomic_path(latest_meta) as tmp_meta,
+        ):
+            _link_or_copy(model_path, tmp_model)
+            tmp_meta.write_text(latest_text, encoding="utf-8")
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

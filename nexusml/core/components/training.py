@@ -6,7 +6,7 @@ import hashlib
 import logging
 import math
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -16,11 +16,12 @@ from sklearn.model_selection import train_test_split
 from nexusml.config import FeatureConfig
 from nexusml.core.cli.training_args import TrainingArguments
 from nexusml.core.components.model import MARGIN_SOFTMAX_SCALE, EquipmentClassifier
+from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
 
 
-class SplitError(Exception):
+class SplitError(NexusMLError):
     """The data is too small for the requested split."""
 
 
@@ -65,7 +66,9 @@ def single_class_warnings(Y: pd.DataFrame) -> list[str]:
         if len(counts) < 2:
             out.append(f"target '{target}' has a single class ({counts.index[0]}); it will always be predicted")
         elif (counts == 1).any():
-            out.append(f"target '{target}' has {int((counts == 1).sum())} class(es) with one row; they may never be learned")
+            out.append(
+                f"target '{target}' has {int((counts == 1).sum())} class(es) with one row; they may never be learned"
+            )
     for message in out:
         log.warning(message)
     return out
@@ -110,7 +113,7 @@ def build_metadata(
 ) -> dict[str, Any]:
     return {
         "nexusml_metadata_version": 1,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_path": path,
         "arguments": args.to_dict(),
         "data": {
@@ -120,8 +123,16 @@ def build_metadata(
             "rows_used": rows_used,
             "rows_dropped_empty_target": rows_dropped,
         },
-        "split": {"train_rows": n_train, "test_rows": n_test, "stratified": stratified, "test_fingerprint": split_fingerprint},
-        "refit": f"the saved model was refit on all {rows_used} usable rows after evaluation; metrics are from the {n_test} held-out rows",
+        "split": {
+            "train_rows": n_train,
+            "test_rows": n_test,
+            "stratified": stratified,
+            "test_fingerprint": split_fingerprint,
+        },
+        "refit": (
+            f"the saved model was refit on all {rows_used} usable rows after evaluation; "
+            f"metrics are from the {n_test} held-out rows"
+        ),
         "feature_config": config.to_dict(),
         "feature_config_source": config.source,
         "targets": list(config.targets),
@@ -132,8 +143,8 @@ def build_metadata(
             "margin_scales": {t: round(v, 4) for t, v in (confidence_scales or {}).items()},
             "default_scale_targets": list(uncalibrated_targets or []),
             "method": "margin classifiers: softmax of the decision scores times a scale fitted on the held-out "
-                      f"rows (temperature scaling; {MARGIN_SOFTMAX_SCALE} for the default_scale_targets); "
-                      "probability models: the predicted class's probability",
+            f"rows (temperature scaling; {MARGIN_SOFTMAX_SCALE} for the default_scale_targets); "
+            "probability models: the predicted class's probability",
         },
         "stage_seconds": {k: round(v, 4) for k, v in stage_seconds.items()},
         "warnings": warnings,

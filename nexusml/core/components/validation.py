@@ -9,13 +9,14 @@ import pandas as pd
 
 from nexusml.config import FeatureConfig
 from nexusml.core.components.features import missing_inputs, missing_targets
+from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
 
 MIN_ROWS_FOR_METRICS = 50
 
 
-class DataValidationError(Exception):
+class DataValidationError(NexusMLError):
     """The data cannot be trained on; the message says why."""
 
 
@@ -60,7 +61,8 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
         report.warnings.append(f"{report.duplicate_rows} duplicate row(s)")
     if len(frame) < MIN_ROWS_FOR_METRICS:
         report.warnings.append(
-            f"only {len(frame)} rows: the model will train, but its metrics mean little below {MIN_ROWS_FOR_METRICS} rows"
+            f"only {len(frame)} rows: the model will train, "
+            f"but its metrics mean little below {MIN_ROWS_FOR_METRICS} rows"
         )
     for message in report.warnings:
         if not message.startswith("input column(s)"):  # the features step logs created columns itself

@@ -49,7 +49,7 @@ def draw_confusion(plt: Any, confusion: dict[str, Any], target: str) -> None:
     plt.title(f"Confusion matrix: {target}, top {len(labels)} classes (rows: true, columns: predicted)")
     ticks = list(range(1, len(labels) + 1))
     plt.xticks(ticks, [str(i) for i in ticks])
-    plt.yticks(ticks, [f"{i} {_short(l, 14)}" for i, l in zip(ticks, labels)])
+    plt.yticks(ticks, [f"{i} {_short(label, 14)}" for i, label in zip(ticks, labels, strict=True)])
 
 
 def draw_stage_durations(plt: Any, seconds: dict[str, float]) -> None:

@@ -8,8 +8,9 @@ ends the run), and finally ``RunFinished`` with the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from nexusml.core.pipeline.result import TrainingResult
@@ -54,10 +55,10 @@ class StageFailed:
 
 @dataclass(frozen=True)
 class RunFinished:
-    result: "TrainingResult"
+    result: TrainingResult
 
 
-Event = Union[RunStarted, StageStarted, StageProgress, StageFinished, StageFailed, RunFinished]
+Event = RunStarted | StageStarted | StageProgress | StageFinished | StageFailed | RunFinished
 EventSink = Callable[[Event], None]
 
 

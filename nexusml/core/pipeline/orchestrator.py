@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from typing import Sequence
+from collections.abc import Sequence
 
 from nexusml.core.pipeline.context import RunContext
 from nexusml.core.pipeline.events import (
@@ -24,15 +24,9 @@ log = logging.getLogger("nexusml.run")
 
 def describe_error(exc: BaseException) -> str:
     """One line a user can act on."""
-    from nexusml.config import ConfigError
-    from nexusml.core.components.features import FeatureError
-    from nexusml.core.components.loader import DataLoadError
-    from nexusml.core.components.training import SplitError
-    from nexusml.core.components.validation import DataValidationError
-    from nexusml.core.distributed import DaskUnavailable
+    from nexusml.errors import NexusMLError
 
-    known = (ConfigError, DataLoadError, FeatureError, DataValidationError, SplitError, DaskUnavailable)
-    if isinstance(exc, known):
+    if isinstance(exc, NexusMLError):
         return str(exc)
     if isinstance(exc, MemoryError):
         return "out of memory; train on fewer rows or use --model-type linear"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from nexusml.core.cli.training_args import TrainingArguments
 from nexusml.core.pipeline.cancel import CancelToken
@@ -42,7 +42,11 @@ def log_event(event: Event) -> None:
     elif isinstance(event, StageFailed):
         level = logging.WARNING if event.cancelled else logging.ERROR
         log.log(
-            level, "Stage '%s' %s: %s", event.stage, "stopped" if event.cancelled else "failed", event.error,
+            level,
+            "Stage '%s' %s: %s",
+            event.stage,
+            "stopped" if event.cancelled else "failed",
+            event.error,
             extra={**echo, FINAL_LINE: True},
         )
         if event.traceback:
@@ -148,7 +152,9 @@ def run_training(
             except KeyboardInterrupt as exc:
                 stage = ctx.current_stage
                 emit(StageFailed(stage, f"interrupted during step '{stage}'", "Cancelled", "", cancelled=True))
-                raise TrainingCancelled(stage, f"interrupted during step '{stage}'", getattr(exc, "exit_code", 130)) from None
+                raise TrainingCancelled(
+                    stage, f"interrupted during step '{stage}'", getattr(exc, "exit_code", 130)
+                ) from None
             except Exception as exc:
                 from nexusml.core.pipeline.orchestrator import describe_error
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from nexusml.core.cli.training_args import TrainingArguments
 from nexusml.core.pipeline.context import Progress, RunContext
@@ -87,7 +87,9 @@ def optimize(ctx: RunContext, progress: Progress) -> str:
     X, Y = ctx.train_frames()
     with search_backend(ctx.args) as (backend, where, workers):
         result = search_hyperparameters(
-            ctx.model, X, Y,
+            ctx.model,
+            X,
+            Y,
             cv_folds=ctx.args.cv_folds,
             n_jobs=ctx.args.n_jobs if backend is None else -1,
             backend=backend,
@@ -117,7 +119,8 @@ def train(ctx: RunContext, progress: Progress) -> str:
 
     # A run that stops before evaluate has the transform cancelled by run_training.
     ctx.fitted = estimator.fit(
-        X, Y,
+        X,
+        Y,
         on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
         on_transformer_fitted=transform_held_out,
@@ -144,7 +147,8 @@ def refit(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.predictor import TrainedModel
 
     estimator = clone(ctx.model).fit(
-        ctx.features.X, ctx.features.Y,
+        ctx.features.X,
+        ctx.features.Y,
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
     )
@@ -164,8 +168,11 @@ def visualize(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.visualization import write_charts
 
     ctx.charts = write_charts(
-        ctx.args.output_dir / "visualizations", ctx.report, ctx.class_counts,
-        ctx.stage_seconds, ctx.saved.model_path.stem,
+        ctx.args.output_dir / "visualizations",
+        ctx.report,
+        ctx.class_counts,
+        ctx.stage_seconds,
+        ctx.saved.model_path.stem,
     )
     return f"{len(ctx.charts)} chart files in {ctx.args.output_dir / 'visualizations'}"
 

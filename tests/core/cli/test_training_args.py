@@ -196,8 +196,7 @@ def test_legacy_and_use_orchestrator_contradict(capsys):
 def test_config_file_values_and_command_line_precedence(tmp_path, data_file):
     config = tmp_path / "run.yml"
     config.write_text(
-        f"data_path: {data_file}\ntest-size: 0.25\nvisualize: true\nmodel_name: from_config\n"
-        "random_state: 9\n",
+        f"data_path: {data_file}\ntest-size: 0.25\nvisualize: true\nmodel_name: from_config\nrandom_state: 9\n",
         encoding="utf-8",
     )
     args = parse_args(["--config", str(config), "--test-size", "0.2", "--no-visualize"])
@@ -238,8 +237,19 @@ def test_bad_config_files(tmp_path, capsys, text, fragment, monkeypatch):
 
 def test_command_line_round_trip(data_file):
     args = parse_args(
-        ["--data-path", str(data_file), "--test-size", "0.2", "--optimize", "--model-name", "x y".replace(" ", "_"),
-         "--visualize", "--legacy", "--model-type", "sgd"]
+        [
+            "--data-path",
+            str(data_file),
+            "--test-size",
+            "0.2",
+            "--optimize",
+            "--model-name",
+            "x y".replace(" ", "_"),
+            "--visualize",
+            "--legacy",
+            "--model-type",
+            "sgd",
+        ]
     )
     command = args.to_command_line()
     assert command.startswith("nexusml-train --headless")

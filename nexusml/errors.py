@@ -1,0 +1,12 @@
+"""The base of every error a user can cause and fix.
+
+A :class:`NexusMLError`'s ``str()`` is one line that says what is wrong and how
+to fix it; the command line prints it as it is, the wizard shows it in a
+notification, and neither needs to know which component raised it.
+"""
+
+from __future__ import annotations
+
+
+class NexusMLError(Exception):
+    """A problem with the user's input (a file, a value, a config, a cluster), not a bug."""
