@@ -80,8 +80,8 @@ def main(argv=None) -> int:
 
     from nexusml.config import load_feature_config
     from nexusml.core.cli.training_args import TrainingArguments
+    from nexusml.core.components.builder import new_model
     from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.training import new_model
     from nexusml.data.synthetic import generate_inventory
 
     grid = GRIDS[options.model_type]

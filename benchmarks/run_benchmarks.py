@@ -129,7 +129,7 @@ def compare_models(quick: bool, models: list[str], repeat: int) -> dict[str, Any
     from nexusml.core.components.evaluator import evaluate_predictions
     from nexusml.core.components.features import engineer_features
     from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.training import split_indices
+    from nexusml.core.components.split import split_indices
 
     results: dict[str, Any] = {}
     summary_rows = []
@@ -224,7 +224,7 @@ def calibration(quick: bool) -> dict[str, Any]:
     from nexusml.core.components.evaluator import expected_calibration_error
     from nexusml.core.components.features import engineer_features
     from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.training import split_indices
+    from nexusml.core.components.split import split_indices
 
     rows, results = [], {}
     for name, frame, config in datasets(quick):

@@ -10,3 +10,7 @@ from __future__ import annotations
 
 class NexusMLError(Exception):
     """A problem with the user's input (a file, a value, a config, a cluster), not a bug."""
+
+
+class Cancelled(Exception):
+    """Raised inside a long step (a fit, a search) when a cancel request is seen."""

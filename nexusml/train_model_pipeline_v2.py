@@ -38,7 +38,7 @@ class Interrupted(KeyboardInterrupt):
 
 def console_handler(level: str) -> logging.Handler:
     """Records at ``level`` on stderr, minus the failure line the program prints itself at the end."""
-    from nexusml.core.pipeline.runner import FINAL_LINE
+    from nexusml.core.pipeline.logs import FINAL_LINE
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S"))
@@ -74,7 +74,7 @@ def format_result(result: Any) -> str:
 def run_headless(args: TrainingArguments) -> int:
     """Run with console logging and signal handling; returns the exit code."""
     from nexusml.core.pipeline import TrainingCancelled, TrainingError, run_training
-    from nexusml.core.pipeline.runner import routed_logs
+    from nexusml.core.pipeline.logs import routed_logs
 
     log = logging.getLogger("nexusml.run")
 
@@ -100,7 +100,7 @@ def run_headless(args: TrainingArguments) -> int:
         print(f"{PROG}: stopped ({exc}); no model was saved", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:
-        from nexusml.core.pipeline.orchestrator import describe_error
+        from nexusml.core.pipeline.failures import describe_error
 
         print(f"{PROG}: error: {describe_error(exc)}", file=sys.stderr)
         return EXIT_FAILED

@@ -17,7 +17,7 @@ from nexusml.core.components.model import (
     RelabeledClassifier,
     build_classifier,
 )
-from nexusml.core.components.training import split_indices
+from nexusml.core.components.split import split_indices
 from nexusml.data.synthetic import generate_inventory
 
 MODEL_TYPES = ("linear", "linear_svc", "logreg", "sgd", "random_forest")

@@ -112,28 +112,72 @@ def test_events_in_order_and_typed(inventory_csv, tmp_path):
     assert result.search and result.search["best_params"]
 
 
-def test_orchestrator_and_legacy_give_identical_results(inventory_csv, asset_register, tmp_path):
-    assets, assets_config = asset_register
-    for data, config in ((inventory_csv, None), (assets, assets_config)):
-        results = {}
-        for legacy in (False, True):
-            out = tmp_path / f"{data.stem}_{legacy}"
-            code = main(
-                ["--headless", "--data-path", str(data), "--output-dir", str(out), "--log-level", "WARNING"]
-                + (["--feature-config", str(config)] if config else [])
-                + (["--legacy"] if legacy else [])
-            )
-            assert code == 0
-            meta = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
-            from nexusml import load_model
+@pytest.fixture(scope="module")
+def inventory_xlsx(inventory_csv, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("excel") / "inventory.xlsx"
+    pd.read_csv(inventory_csv).head(240).to_excel(path, sheet_name="Equipment", index=False)
+    return path
 
-            predictions = load_model(out / "equipment_classifier_latest.pkl").predict(pd.read_csv(data))
-            results[legacy] = (meta, predictions)
-        (meta_new, pred_new), (meta_old, pred_old) = results[False], results[True]
-        assert meta_new["training_path"] == "orchestrator" and meta_old["training_path"] == "legacy"
-        assert meta_new["split"] == meta_old["split"]
-        assert meta_new["metrics"] == meta_old["metrics"]
-        pd.testing.assert_frame_equal(pred_new, pred_old)
+
+EQUIVALENCE_CASES = {
+    "defaults": lambda data: (data["csv"], []),
+    "custom columns": lambda data: (data["assets"], ["--feature-config", str(data["assets_config"])]),
+    "optimize": lambda data: (data["csv"], ["--optimize", "--cv-folds", "2"]),
+    "random forest": lambda data: (data["csv"], ["--model-type", "random_forest", "--visualize"]),
+    "excel": lambda data: (data["xlsx"], ["--sheet", "Equipment", "--model-type", "logreg"]),
+}
+
+
+@pytest.mark.parametrize("case", list(EQUIVALENCE_CASES))
+def test_orchestrator_and_legacy_give_identical_results(case, inventory_csv, inventory_xlsx, asset_register, tmp_path):
+    from nexusml import load_model
+
+    assets, assets_config = asset_register
+    files = {"csv": inventory_csv, "xlsx": inventory_xlsx, "assets": assets, "assets_config": assets_config}
+    data, flags = EQUIVALENCE_CASES[case](files)
+    frame = pd.read_excel(data) if data.suffix == ".xlsx" else pd.read_csv(data)
+    results = {}
+    for legacy in (False, True):
+        out = tmp_path / ("legacy" if legacy else "orchestrator")
+        argv = ["--headless", "--data-path", str(data), "--output-dir", str(out), "--log-level", "WARNING", *flags]
+        assert main(argv + (["--legacy"] if legacy else [])) == 0
+        meta = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
+        predictions = load_model(out / "equipment_classifier_latest.pkl").predict(frame)
+        results[legacy] = (meta, predictions)
+    (meta_new, pred_new), (meta_old, pred_old) = results[False], results[True]
+    assert meta_new["training_path"] == "orchestrator" and meta_old["training_path"] == "legacy"
+    for key in ("split", "metrics", "class_counts", "confidence", "warnings"):
+        assert meta_new[key] == meta_old[key], key
+    search_new, search_old = meta_new["hyperparameter_search"], meta_old["hyperparameter_search"]
+    if search_new is not None:
+        search_new.pop("seconds"), search_old.pop("seconds")
+    assert search_new == search_old
+    assert list(meta_new["stage_seconds"]) == list(meta_old["stage_seconds"])
+    pd.testing.assert_frame_equal(pred_new, pred_old)
+    if "--optimize" in flags:
+        assert meta_new["hyperparameter_search"]["best_params"]
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])
+def test_a_cancel_during_the_fits_is_a_cancel_on_both_paths(legacy, inventory_csv, tmp_path, monkeypatch):
+    from nexusml.core.pipeline import stages
+
+    fit = stages.train
+
+    def train_cancelled_by_the_user(ctx, progress):
+        ctx.cancel.cancel("cancelled in the wizard")  # seen by the per-target fits, before their first target
+        return fit(ctx, progress)
+
+    monkeypatch.setattr(stages, "train", train_cancelled_by_the_user)
+    events: list = []
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "legacy": legacy})
+    with pytest.raises(TrainingCancelled) as info:
+        run_training(args, on_event=events.append)
+    assert info.value.stage == "train" and info.value.exit_code == 130
+    assert info.value.message == "cancelled in the wizard during stage 'train'"
+    assert isinstance(events[0], RunStarted) and isinstance(events[-1], StageFailed)
+    assert events[-1].cancelled and events[-1].stage == "train"
+    assert pkl_files(tmp_path) == []
 
 
 def test_custom_file_with_spaces_in_column_names(asset_register, tmp_path):

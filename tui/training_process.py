@@ -38,9 +38,12 @@ PRELOAD = (
     "sklearn.linear_model",
     "sklearn.svm",
     "nexusml.core.pipeline.runner",
+    "nexusml.core.pipeline.orchestrator",
+    "nexusml.core.pipeline.sequential",
     "nexusml.core.pipeline.stages",
     "nexusml.core.components.model",
-    "nexusml.core.components.training",
+    "nexusml.core.components.builder",
+    "nexusml.core.components.split",
 )
 POLL_SECONDS = 0.05
 CHILD_NAME = "nexusml-training"
@@ -188,7 +191,7 @@ def _death_notice(exit_code: int | None) -> str:
 def run_in_thread(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> Any:
     """The same contract as :func:`run_in_process`, running in the calling thread."""
     from nexusml.core.pipeline import run_training
-    from nexusml.core.pipeline.runner import routed_logs
+    from nexusml.core.pipeline.logs import routed_logs
 
     with routed_logs(_RecordSender(getattr(logging, args.log_level, logging.INFO), on_log)):
         return run_training(args, on_event, cancel)
@@ -203,7 +206,7 @@ class _RecordSender(logging.Handler):
         self.setFormatter(logging.Formatter("%(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
-        from nexusml.core.pipeline.runner import EVENT_ECHO
+        from nexusml.core.pipeline.logs import EVENT_ECHO
 
         if getattr(record, EVENT_ECHO, False):  # the wizard shows the events themselves
             return
@@ -225,7 +228,7 @@ def _child_main(conn: Any, args: Any, cancelled_already: str | bool = False) -> 
     sys.stdout = sys.stderr = quiet
 
     from nexusml.core.pipeline import CancelToken, TrainingCancelled, TrainingError
-    from nexusml.core.pipeline.orchestrator import describe_error
+    from nexusml.core.pipeline.failures import describe_error
 
     lock = threading.Lock()
 

@@ -100,7 +100,7 @@ class RunScreen(Screen):
         except Exception as exc:  # outside the run itself: starting the child, reading its messages
             import traceback
 
-            from nexusml.core.pipeline.orchestrator import describe_error
+            from nexusml.core.pipeline.failures import describe_error
 
             self.post_message(RunFailed("setup", describe_error(exc), traceback.format_exc()))
         else:
@@ -130,7 +130,7 @@ class RunScreen(Screen):
             self._progress()
             self._log(f"▶ run started: {event.path} path, {len(event.stages)} stages", "bold")
             if event.path == "legacy":
-                self._log("  the legacy path reports through its log records below", "dim")
+                self._log("  the legacy path reports its stages through the log records below", "dim")
         elif isinstance(event, StageStarted):
             stages.mark(event.stage, "running", title=event.title)
             self._status(f"[{event.index}/{event.total}] {event.title} …", "yellow")
@@ -150,6 +150,7 @@ class RunScreen(Screen):
             verb = "stopped" if event.cancelled else "failed"
             self._log(f"  ✗ {event.stage} {verb}: {event.error}", style)
         elif isinstance(event, RunFinished):
+            stages.finish(event.result.stage_seconds)
             self._log(f"■ model saved: {event.result.model_path}", "bold green")
 
     @on(RunLog)

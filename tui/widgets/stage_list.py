@@ -57,6 +57,13 @@ class StageList(Static):
             row.note = note
         self._redraw()
 
+    def finish(self, stage_seconds: dict[str, float]) -> None:
+        """Mark every stage done with its time, from the result of a finished run (either path)."""
+        for row in self.rows:
+            row.state = "done"
+            row.seconds = stage_seconds.get(row.name, row.seconds)
+        self._redraw()
+
     def state_of(self, stage: str) -> str:
         return self._row(stage).state
 
@@ -69,12 +76,7 @@ class StageList(Static):
     def _redraw(self) -> None:
         text = Text()
         if not self.rows:
-            if self.path == "legacy":
-                text.append("Legacy training path\n", "bold")
-                text.append("runs its steps in sequence;\nfollow them in the log", "dim")
-            else:
-                text.append("waiting for the run to start", "dim")
-            self.update(text)
+            self.update(Text("waiting for the run to start", "dim"))
             return
         width = max(len(r.title) for r in self.rows)
         for i, row in enumerate(self.rows):

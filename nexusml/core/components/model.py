@@ -56,6 +56,8 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
+from nexusml.errors import Cancelled
+
 log = logging.getLogger(__name__)
 
 SMALL_DATA_ROWS = 30
@@ -74,10 +76,6 @@ CHAR_NGRAMS = (3, 4)
 LINEAR_C = 1.0
 # Value of the one-hot numeric bin features next to the unit-length TF-IDF rows.
 BIN_WEIGHT = 0.5
-
-
-class Cancelled(Exception):
-    """Raised when a cancel request is seen inside a long step."""
 
 
 def _vectorizer_kwargs(n_rows: int, **kwargs: Any) -> dict[str, Any]:

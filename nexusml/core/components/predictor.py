@@ -175,3 +175,18 @@ def _joblib_load(data: bytes) -> Any:
     import joblib
 
     return joblib.load(io.BytesIO(data))
+
+
+def sample_predictions(model: Any, frame: pd.DataFrame, n: int = 3) -> list[dict[str, Any]]:
+    """Predict a few rows of the training file, to show what the model does."""
+    predicted = model.predict(frame.head(n), include_text=True)
+    texts = predicted["model_text"].tolist()
+    out = []
+    for i, text in enumerate(texts):
+        item: dict[str, Any] = {"text": text}
+        for target in model.targets:
+            item[target] = str(predicted[f"predicted_{target}"].iloc[i])
+            if f"confidence_{target}" in predicted:
+                item[f"{target}_confidence"] = float(predicted[f"confidence_{target}"].iloc[i])
+        out.append(item)
+    return out

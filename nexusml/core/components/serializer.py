@@ -13,7 +13,7 @@ import json
 import os
 import pickle
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ class SavedModel:
     latest_model_path: Path
     latest_metadata_path: Path
     sha256: str
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False)  # as written beside the model
 
 
 def metadata_path_for(model_path: Path | str) -> Path:
@@ -114,4 +115,4 @@ def save_model(model: Any, metadata: dict[str, Any], output_dir: Path, model_nam
         raise
     finally:
         release_claim(model_path)
-    return SavedModel(model_path, meta_path, latest_model, latest_meta, digest)
+    return SavedModel(model_path, meta_path, latest_model, latest_meta, digest, metadata)

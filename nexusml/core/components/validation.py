@@ -68,3 +68,19 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
         if not message.startswith("input column(s)"):  # the features step logs created columns itself
             log.warning(message)
     return report
+
+
+def single_class_warnings(Y: pd.DataFrame) -> list[str]:
+    """Warnings (also logged) for targets with one class, or with classes of a single row."""
+    out = []
+    for target in Y.columns:
+        counts = Y[target].value_counts()
+        if len(counts) < 2:
+            out.append(f"target '{target}' has a single class ({counts.index[0]}); it will always be predicted")
+        elif (counts == 1).any():
+            out.append(
+                f"target '{target}' has {int((counts == 1).sum())} class(es) with one row; they may never be learned"
+            )
+    for message in out:
+        log.warning(message)
+    return out

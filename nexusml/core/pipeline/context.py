@@ -52,7 +52,8 @@ class RunContext:
         return self.features.X.iloc[self.test_idx], self.features.Y.iloc[self.test_idx]
 
     def metadata(self) -> dict[str, Any]:
-        from nexusml.core.components.training import build_metadata, fingerprint
+        from nexusml.core.components.metadata import build_metadata
+        from nexusml.core.components.split import fingerprint
 
         return build_metadata(
             args=self.args,
@@ -77,7 +78,7 @@ class RunContext:
         )
 
     def result(self) -> TrainingResult:
-        from nexusml.core.components.training import fingerprint
+        from nexusml.core.components.split import fingerprint
 
         return TrainingResult(
             path=self.path,
@@ -101,4 +102,5 @@ class RunContext:
             charts=tuple(self.charts),
             sample_predictions=tuple(self.sample),
             log_path=self.log_path,
+            metadata=self.saved.metadata,
         )

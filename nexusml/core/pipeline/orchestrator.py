@@ -1,81 +1,89 @@
-"""Runs named stages in order: times them, emits events, honours cancellation, names the failing stage."""
+"""Runners of the stage list.
+
+Both paths run the same :func:`~nexusml.core.pipeline.stages.training_stages`
+with the same context, so their results are identical by construction; they
+differ only in how they report (Kedro's pattern: one pipeline, interchangeable
+runners).  :class:`Runner` holds what they share: the plan, timing, cancel
+checks between stages and the one error mapping.  :class:`Orchestrator`
+reports every stage as typed events with progress.
+"""
 
 from __future__ import annotations
 
-import logging
 import time
-import traceback
 from collections.abc import Sequence
 
-from nexusml.core.pipeline.context import RunContext
+from nexusml.core.pipeline.context import Progress, RunContext
 from nexusml.core.pipeline.events import (
     EventSink,
     RunStarted,
-    StageFailed,
     StageFinished,
     StageProgress,
     StageStarted,
 )
-from nexusml.core.pipeline.result import TrainingCancelled, TrainingError
-from nexusml.core.pipeline.stages import Stage
-
-log = logging.getLogger("nexusml.run")
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line a user can act on."""
-    from nexusml.errors import NexusMLError
-
-    if isinstance(exc, NexusMLError):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return "out of memory; train on fewer rows or use --model-type linear"
-    if isinstance(exc, OSError):
-        where = f" {exc.filename}" if exc.filename else ""
-        return f"cannot access{where}: {exc.strerror or exc}; check free disk space and permissions"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+from nexusml.core.pipeline.failures import failed_event, stage_failure
+from nexusml.core.pipeline.stages import Stage, plan
+from nexusml.errors import Cancelled
 
 
-class Orchestrator:
-    """Runs ``stages`` whose ``enabled(args)`` is true, in order."""
+def _no_progress(fraction: float, message: str) -> None:
+    pass
 
-    def __init__(self, stages: Sequence[Stage]):
-        self.stages = list(stages)
 
-    def plan(self, ctx: RunContext) -> list[Stage]:
-        return [stage for stage in self.stages if stage.enabled(ctx.args)]
+class Runner:
+    """Runs the enabled stages in order; a subclass says how each stage is reported."""
 
-    def run(self, ctx: RunContext, emit: EventSink) -> RunContext:
-        plan = self.plan(ctx)
-        emit(RunStarted(tuple((s.name, s.title) for s in plan), ctx.path))
-        for index, stage in enumerate(plan, start=1):
-            if ctx.cancel.cancelled:
-                self._cancelled(emit, stage.name, ctx.cancel.reason, 130)
-            emit(StageStarted(stage.name, stage.title, index, len(plan)))
+    path = ""
 
-            def progress(fraction: float, message: str, _stage: str = stage.name) -> None:
-                emit(StageProgress(_stage, max(0.0, min(1.0, fraction)), message))
+    def run(self, stages: Sequence[Stage], ctx: RunContext, emit: EventSink) -> RunContext:
+        """Run ``stages`` on ``ctx``; raises ``TrainingError`` / ``TrainingCancelled`` naming the stage.
 
+        Emits ``RunStarted`` with the plan first and ``StageFailed`` when a stage
+        fails or the run is cancelled; the caller emits ``RunFinished``.
+        """
+        ctx.path = self.path
+        steps = plan(stages, ctx.args)
+        emit(RunStarted(tuple((s.name, s.title) for s in steps), self.path))
+        for index, stage in enumerate(steps, start=1):
+            ctx.current_stage = stage.name
             started = time.perf_counter()
             try:
-                summary = stage.run(ctx, progress)
-            except KeyboardInterrupt as exc:
-                self._cancelled(emit, stage.name, "interrupted", getattr(exc, "exit_code", 130))
-            except Exception as exc:
-                from nexusml.core.components.model import Cancelled
-
-                if isinstance(exc, Cancelled) or ctx.cancel.cancelled:
-                    self._cancelled(emit, stage.name, ctx.cancel.reason, 130)
-                message = describe_error(exc)
-                emit(StageFailed(stage.name, message, type(exc).__name__, traceback.format_exc()))
-                raise TrainingError(stage.name, message, traceback.format_exc()) from exc
+                if ctx.cancel.cancelled:
+                    raise Cancelled(stage.name)
+                self.stage_started(stage, index, len(steps), emit)
+                summary = stage.run(ctx, self.progress_for(stage, emit))
+            except (Exception, KeyboardInterrupt) as exc:
+                error = stage_failure(stage.name, exc, ctx.cancel)
+                emit(failed_event(error, type(exc).__name__))
+                raise error from exc
             seconds = time.perf_counter() - started
             ctx.stage_seconds[stage.name] = seconds
-            emit(StageFinished(stage.name, seconds, summary))
+            self.stage_finished(stage, seconds, summary, emit)
         return ctx
 
-    @staticmethod
-    def _cancelled(emit: EventSink, stage: str, reason: str, exit_code: int) -> None:
-        emit(StageFailed(stage, f"{reason} during stage '{stage}'", "Cancelled", "", cancelled=True))
-        raise TrainingCancelled(stage, f"{reason} during stage '{stage}'", exit_code)
+    def stage_started(self, stage: Stage, index: int, total: int, emit: EventSink) -> None:
+        pass
+
+    def stage_finished(self, stage: Stage, seconds: float, summary: str, emit: EventSink) -> None:
+        pass
+
+    def progress_for(self, stage: Stage, emit: EventSink) -> Progress:
+        return _no_progress
+
+
+class Orchestrator(Runner):
+    """Reports each stage as ``StageStarted``, ``StageProgress`` and ``StageFinished`` events."""
+
+    path = "orchestrator"
+
+    def stage_started(self, stage: Stage, index: int, total: int, emit: EventSink) -> None:
+        emit(StageStarted(stage.name, stage.title, index, total))
+
+    def stage_finished(self, stage: Stage, seconds: float, summary: str, emit: EventSink) -> None:
+        emit(StageFinished(stage.name, seconds, summary))
+
+    def progress_for(self, stage: Stage, emit: EventSink) -> Progress:
+        def progress(fraction: float, message: str) -> None:
+            emit(StageProgress(stage.name, max(0.0, min(1.0, fraction)), message))
+
+        return progress

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nexusml.core.cli.training_args import TrainingArguments
@@ -18,6 +18,14 @@ class Stage:
     title: str
     run: Callable[[RunContext, Progress], str]
     enabled: Callable[[TrainingArguments], bool] = lambda args: True
+
+
+def check_cluster(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.distributed import check_scheduler
+
+    # Fails in a second, before any data is loaded, when the cluster cannot be used.
+    check_scheduler(ctx.args.dask_scheduler)
+    return f"the --optimize search will run on {ctx.args.dask_scheduler}"
 
 
 def load_data(ctx: RunContext, progress: Progress) -> str:
@@ -52,7 +60,7 @@ def validate(ctx: RunContext, progress: Progress) -> str:
 
 def features(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.training import single_class_warnings
+    from nexusml.core.components.validation import single_class_warnings
 
     ctx.features = engineer_features(ctx.frame, ctx.feature_config)
     if ctx.features.dropped_rows:
@@ -63,7 +71,7 @@ def features(ctx: RunContext, progress: Progress) -> str:
 
 
 def split(ctx: RunContext, progress: Progress) -> str:
-    from nexusml.core.components.training import split_indices
+    from nexusml.core.components.split import split_indices
 
     ctx.train_idx, ctx.test_idx, ctx.stratified = split_indices(
         ctx.features.Y, ctx.args.test_size, ctx.args.random_state
@@ -73,15 +81,15 @@ def split(ctx: RunContext, progress: Progress) -> str:
 
 
 def build(ctx: RunContext, progress: Progress) -> str:
-    from nexusml.core.components.training import new_model
+    from nexusml.core.components.builder import new_model
 
     ctx.model = new_model(ctx.args, ctx.feature_config)
     return f"{ctx.args.model_type} model, {len(ctx.feature_config.targets)} target(s)"
 
 
 def optimize(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.builder import new_model
     from nexusml.core.components.search import search_hyperparameters
-    from nexusml.core.components.training import new_model
     from nexusml.core.distributed import search_backend
 
     X, Y = ctx.train_frames()
@@ -178,7 +186,7 @@ def visualize(ctx: RunContext, progress: Progress) -> str:
 
 
 def sample_prediction(ctx: RunContext, progress: Progress) -> str:
-    from nexusml.core.components.training import sample_predictions
+    from nexusml.core.components.predictor import sample_predictions
 
     ctx.sample = sample_predictions(ctx.final, ctx.frame)
     for item in ctx.sample:
@@ -187,9 +195,15 @@ def sample_prediction(ctx: RunContext, progress: Progress) -> str:
     return f"predicted {len(ctx.sample)} example row(s)"
 
 
+def plan(stages: Sequence[Stage], args: TrainingArguments) -> list[Stage]:
+    """The stages a run with ``args`` runs, in order."""
+    return [stage for stage in stages if stage.enabled(args)]
+
+
 def training_stages() -> list[Stage]:
-    """Every stage, in run order; ``optimize`` and ``visualize`` run only when asked for."""
+    """Every stage, in run order; ``check_cluster``, ``optimize`` and ``visualize`` run only when asked for."""
     return [
+        Stage("check_cluster", "Check Dask cluster", check_cluster, lambda args: args.optimize and args.dask_scheduler),
         Stage("load_data", "Load data", load_data),
         Stage("load_reference", "Load reference data", load_reference),
         Stage("validate", "Validate data", validate),

@@ -1,0 +1,86 @@
+"""Both runners keep the event contract: RunStarted with the plan first, then RunFinished or StageFailed last."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from nexusml.core.cli.training_args import arguments_from_values
+from nexusml.core.pipeline import (
+    RunFinished,
+    RunStarted,
+    StageFailed,
+    StageFinished,
+    StageProgress,
+    StageStarted,
+    TrainingError,
+    run_training,
+)
+from nexusml.core.pipeline.stages import plan, training_stages
+
+
+def planned(**values) -> list[str]:
+    return [s.name for s in plan(training_stages(), arguments_from_values(values))]
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])
+def test_a_run_declares_its_plan_and_ends_with_its_result(legacy, inventory_csv, tmp_path):
+    events: list = []
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "legacy": legacy})
+    result = run_training(args, on_event=events.append)
+    first, last = events[0], events[-1]
+    assert isinstance(first, RunStarted) and first.path == result.path == ("legacy" if legacy else "orchestrator")
+    assert [name for name, _ in first.stages] == planned(legacy=legacy) == list(result.stage_seconds)
+    assert isinstance(last, RunFinished) and last.result is result
+    per_stage = events[1:-1]
+    if legacy:  # the legacy runner reports its stages through log lines only
+        assert per_stage == []
+    else:
+        assert [e.stage for e in per_stage if isinstance(e, StageStarted)] == list(result.stage_seconds)
+        assert [e.stage for e in per_stage if isinstance(e, StageFinished)] == list(result.stage_seconds)
+        assert all(isinstance(e, StageStarted | StageFinished | StageProgress) for e in per_stage)
+    assert result.metadata["model_sha256"] == result.model_sha256 and result.metadata["training_path"] == result.path
+
+
+def test_the_plan_names_only_the_stages_a_run_uses():
+    assert planned() == [
+        "load_data",
+        "load_reference",
+        "validate",
+        "features",
+        "split",
+        "build",
+        "train",
+        "evaluate",
+        "refit",
+        "save",
+        "sample_prediction",
+    ]
+    both = planned(optimize=True, visualize=True)
+    assert both.index("build") < both.index("optimize") < both.index("train") and both[-2:] == [
+        "visualize",
+        "sample_prediction",
+    ]
+    # The cluster is checked first, before any data is read, and only when the search uses it.
+    assert planned(optimize=True, dask_scheduler="local")[0] == "check_cluster"
+    assert "check_cluster" not in planned(dask_scheduler="local")
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])
+def test_an_unreachable_cluster_fails_its_stage_after_the_run_started(legacy, inventory_csv, tmp_path):
+    pytest.importorskip("distributed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"  # nothing listens once the probe closes
+    events: list = []
+    args = arguments_from_values(
+        {"data_path": inventory_csv, "output_dir": tmp_path, "optimize": True, "dask_scheduler": address}
+    )
+    args = args.replace(legacy=legacy)
+    with pytest.raises(TrainingError) as info:
+        run_training(args, on_event=events.append)
+    assert info.value.stage == "check_cluster" and "cannot reach the Dask scheduler" in info.value.message
+    assert isinstance(events[0], RunStarted) and events[0].stages[0][0] == "check_cluster"
+    assert isinstance(events[-1], StageFailed) and events[-1].stage == "check_cluster"
+    assert not events[-1].cancelled and not list(tmp_path.glob("*.pkl"))
