@@ -24,6 +24,7 @@ def check_cluster(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.distributed import check_scheduler
 
     # Fails in a second, before any data is loaded, when the cluster cannot be used.
+    assert ctx.args.dask_scheduler is not None  # the stage runs only when one is given
     check_scheduler(ctx.args.dask_scheduler)
     return f"the --optimize search will run on {ctx.args.dask_scheduler}"
 
@@ -203,7 +204,12 @@ def plan(stages: Sequence[Stage], args: TrainingArguments) -> list[Stage]:
 def training_stages() -> list[Stage]:
     """Every stage, in run order; ``check_cluster``, ``optimize`` and ``visualize`` run only when asked for."""
     return [
-        Stage("check_cluster", "Check Dask cluster", check_cluster, lambda args: args.optimize and args.dask_scheduler),
+        Stage(
+            "check_cluster",
+            "Check Dask cluster",
+            check_cluster,
+            lambda args: args.optimize and bool(args.dask_scheduler),
+        ),
         Stage("load_data", "Load data", load_data),
         Stage("load_reference", "Load reference data", load_reference),
         Stage("validate", "Validate data", validate),
