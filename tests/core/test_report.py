@@ -1,0 +1,94 @@
+"""Per-class figures, top confusions and the auto-coding threshold, checked against scikit-learn and brute force."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import classification_report, f1_score
+
+from nexusml.core.components.report import (
+    auto_coding,
+    per_class_report,
+    precision_coverage,
+    top_confusions,
+    worst_classes,
+)
+
+
+def labelled(seed: int, n: int = 300, classes: int = 12):
+    rng = np.random.default_rng(seed)
+    truth = rng.choice(
+        [f"c{i}" for i in range(classes)], size=n, p=np.r_[0.5, np.full(classes - 1, 0.5 / (classes - 1))]
+    )
+    predicted = np.where(rng.random(n) < 0.7, truth, rng.choice([f"c{i}" for i in range(classes + 2)], size=n))
+    return truth, predicted
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_per_class_figures_are_scikit_learns(seed):
+    truth, predicted = labelled(seed)
+    ours = per_class_report(truth, predicted)
+    theirs = classification_report(truth, predicted, output_dict=True, zero_division=0)
+    for name, figures in ours.items():
+        assert figures["precision"] == pytest.approx(theirs[name]["precision"], abs=1e-6)
+        assert figures["recall"] == pytest.approx(theirs[name]["recall"], abs=1e-6)
+        assert figures["f1"] == pytest.approx(theirs[name]["f1-score"], abs=1e-6)
+        assert figures["support"] == theirs[name]["support"]
+    assert sum(f["support"] for f in ours.values()) == len(truth)
+    macro = f1_score(truth, predicted, average="macro", zero_division=0)
+    assert np.mean([f["f1"] for f in ours.values()]) == pytest.approx(macro, abs=1e-6)
+    # A class only ever predicted is listed with no support (it lowers macro-F1 as scikit-learn counts it).
+    assert any(f["support"] == 0 for f in ours.values())
+
+
+def test_worst_classes_skip_classes_that_are_only_predicted():
+    report = {
+        "a": {"precision": 1, "recall": 1, "f1": 1.0, "support": 5},
+        "b": {"precision": 0, "recall": 0, "f1": 0.0, "support": 0},
+        "c": {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2},
+        "d": {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 9},
+    }
+    assert [name for name, _ in worst_classes(report, 2)] == ["d", "c"]
+
+
+def test_top_confusions_count_the_errors_most_frequent_first():
+    truth = ["pump", "pump", "pump", "fan", "fan", "valve", "valve"]
+    predicted = ["fan", "fan", "pump", "pump", "fan", "pump", "fan"]
+    assert top_confusions(truth, predicted) == [
+        {"true": "pump", "predicted": "fan", "count": 2},
+        {"true": "fan", "predicted": "pump", "count": 1},
+        {"true": "valve", "predicted": "fan", "count": 1},
+        {"true": "valve", "predicted": "pump", "count": 1},
+    ]
+    assert top_confusions(["a"], ["a"]) == []
+    truth, predicted = labelled(1, n=2000)
+    errors = sum(t != p for t, p in zip(truth, predicted, strict=True))
+    listed = top_confusions(truth, predicted, n=10_000)
+    assert sum(c["count"] for c in listed) == errors
+    assert len(top_confusions(truth, predicted)) == 20
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_auto_coding_threshold_is_the_lowest_that_reaches_the_precision(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 400))
+    confidence = np.round(rng.random(n), int(rng.integers(1, 4)))  # ties on purpose
+    correct = rng.random(n) < confidence * 1.1
+    target = float(rng.choice([0.8, 0.9, 0.95]))
+    found = auto_coding(confidence, correct, target)
+    feasible = [t for t in np.unique(confidence) if correct[confidence >= t].mean() >= target]
+    if not feasible:
+        assert found["threshold"] is None and found["coverage"] == 0.0
+        return
+    assert found["threshold"] == min(feasible)
+    chosen = confidence >= found["threshold"]
+    assert correct[chosen].mean() >= target
+    assert found["coverage"] == pytest.approx(chosen.mean(), abs=1e-6)
+    assert found["precision"] == pytest.approx(correct[chosen].mean(), abs=1e-6)
+
+
+def test_precision_coverage_runs_from_the_surest_rows_down():
+    thresholds, coverage, precision = precision_coverage([0.9, 0.5, 0.9, 0.2], [True, False, True, True])
+    assert thresholds.tolist() == [0.9, 0.5, 0.2]
+    assert coverage.tolist() == [0.5, 0.75, 1.0]
+    assert precision.tolist() == [1.0, pytest.approx(2 / 3), 0.75]
