@@ -125,7 +125,9 @@ def train_model(ctx: RunContext) -> None:
     logger.info("Training %s model", ctx.args.model_type)
     stop = lambda: ctx.cancel.cancelled
     ctx.fitted = clone(ctx.model).fit(X_train, Y_train, should_stop=stop)
-    ctx.report = evaluate_predictions(Y_test, ctx.fitted.predict_and_calibrate(X_test, Y_test))
+    held_out = ctx.fitted.score_held_out(X_test, Y_test)
+    ctx.report = evaluate_predictions(Y_test, held_out.predictions)
+    ctx.fitted.fit_confidence(held_out)
     ctx.metrics = summary_metrics(ctx.report)
     ctx.class_counts = class_counts(ctx.features.Y)
     for target, m in ctx.metrics.items():
