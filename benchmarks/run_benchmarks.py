@@ -251,7 +251,7 @@ def calibration(quick: bool) -> dict[str, Any]:
 
         # As in a training run: fit, calibrate on held-out rows, refit on both parts, keep the scales.
         calibrated = new_model().fit(X_fit, Y_fit)
-        calibrated.predict_and_calibrate(X_cal, Y_cal)
+        calibrated.fit_confidence(calibrated.score_held_out(X_cal, Y_cal))
         model = new_model().fit(X_rest, Y_rest)
         fixed_pred, fixed_conf = model.predict_with_confidence(X_test)
         model.adopt_confidence_scales(calibrated)
@@ -359,9 +359,10 @@ BARE_SCRIPT = textwrap.dedent(
     from sklearn.metrics import f1_score
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
-    from nexusml.core.components.model import (
-        BIN_WEIGHT, BINNED_MODEL_TYPES, NumericBins, build_classifier, build_text_vectorizer,
+    from nexusml.core.components.model_factory import (
+        BIN_WEIGHT, BINNED_MODEL_TYPES, build_classifier, build_text_vectorizer,
     )
+    from nexusml.core.components.transformers import NumericBins
 
     path, model_type, refit = sys.argv[1], sys.argv[2], sys.argv[3] == "refit"
     frame = pd.read_csv(path)
@@ -418,21 +419,24 @@ IN_PROCESS_SCRIPT = textwrap.dedent(
     import sklearn.pipeline, sklearn.preprocessing, sklearn.svm, sklearn.ensemble
     started = time.perf_counter()
     from nexusml.core.cli.training_args import parse_args
-    from nexusml.core.components.model import EquipmentClassifier, HeldOutFeatures
+    from nexusml.core.components.held_out_features import HeldOutFeatures
+    from nexusml.core.components.model import EquipmentClassifier
     from nexusml.core.pipeline.runner import run_training
 
     # Time the evaluate stage's prediction of the held-out rows (the "predict" of fit + predict,
     # with the confidence scale fitted on the same transformed rows), and the transform of those
     # rows that ran on a second thread while the classifiers fitted.
     predict_seconds, background = [], []
-    plain_predict = EquipmentClassifier.predict_and_calibrate
-    def timed_predict(self, X, Y, features=None):
-        t = time.perf_counter()
-        try:
-            return plain_predict(self, X, Y, features)
-        finally:
-            predict_seconds.append(time.perf_counter() - t)
-    EquipmentClassifier.predict_and_calibrate = timed_predict
+    def timed(method):
+        def run(self, *args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                predict_seconds.append(time.perf_counter() - t)
+        return run
+    EquipmentClassifier.score_held_out = timed(EquipmentClassifier.score_held_out)
+    EquipmentClassifier.fit_confidence = timed(EquipmentClassifier.fit_confidence)
     plain_result = HeldOutFeatures.result
     def noted_result(self):
         try:

@@ -18,9 +18,9 @@ from nexusml.config import load_feature_config
 from nexusml.core.cli.training_args import TrainingArguments
 from nexusml.core.components.builder import new_model
 from nexusml.core.components.features import engineer_features
-from nexusml.core.components.model import Cancelled
 from nexusml.core.components.search import search_hyperparameters
 from nexusml.core.distributed import MISSING_EXTRA, DaskUnavailable, check_scheduler, search_backend
+from nexusml.errors import Cancelled
 
 REPO = Path(__file__).resolve().parents[1]
 GRID = {"C": [0.03, 0.3, 3.0]}

@@ -10,14 +10,10 @@ import pytest
 from nexusml.config import load_feature_config
 from nexusml.core.components.evaluator import evaluate_predictions
 from nexusml.core.components.features import engineer_features
-from nexusml.core.components.model import (
-    SEARCH_GRIDS,
-    EquipmentClassifier,
-    NumericBins,
-    RelabeledClassifier,
-    build_classifier,
-)
+from nexusml.core.components.model import EquipmentClassifier, RelabeledClassifier
+from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier
 from nexusml.core.components.split import split_indices
+from nexusml.core.components.transformers import NumericBins
 from nexusml.data.synthetic import generate_inventory
 
 MODEL_TYPES = ("linear", "linear_svc", "logreg", "sgd", "random_forest")
@@ -120,6 +116,8 @@ def test_single_class_target_and_tiny_data():
     model = EquipmentClassifier(numeric_columns=("service_life",)).fit(frame, Y)
     predicted, confidence = model.predict_with_confidence(frame)
     assert list(predicted["b"]) == ["HVAC"] * 4
+    assert confidence["b"].tolist() == [1.0] * 4
+    assert model.uncalibrated_targets() == ["a"]  # the single class has no scale to fit
     assert ((confidence.to_numpy() >= 0) & (confidence.to_numpy() <= 1)).all()
 
 
@@ -144,7 +142,7 @@ def test_search_grid_params_are_valid(model_type):
 
 
 def test_classic_random_forest_is_unchanged():
-    from nexusml.core.components.model import build_text_vectorizer
+    from nexusml.core.components.model_factory import build_text_vectorizer
 
     forest = build_classifier("random_forest", 0, 1)
     assert forest.n_estimators == 200 and forest.class_weight == "balanced_subsample"
@@ -183,7 +181,7 @@ def test_absent_numeric_column_is_treated_as_unknown(tmp_path):
 def test_fitted_margin_scale_recovers_a_known_temperature():
     from scipy.special import softmax
 
-    from nexusml.core.components.model import fit_margin_scale
+    from nexusml.core.components.calibration import fit_margin_scale
 
     rng = np.random.default_rng(3)
     logits = rng.normal(size=(20000, 6))
@@ -196,9 +194,12 @@ def test_calibration_changes_confidence_not_predictions(small):
     config, X_train, Y_train, X_test, Y_test = small
     model = _model("linear", config).fit(X_train, Y_train)
     before, fixed = model.predict_with_confidence(X_test)
-    predicted = model.predict_and_calibrate(X_test, Y_test)
+    held_out = model.score_held_out(X_test, Y_test)
+    assert model.confidence_scales == {}  # scoring fits nothing
+    predicted = held_out.predictions
     pd.testing.assert_frame_equal(predicted, model.predict(X_test))
     pd.testing.assert_frame_equal(predicted, before)
+    assert model.fit_confidence(held_out) is model
     # One scale per classifier actually fitted; targets sharing a classifier share its scale.
     owners = [t for t in Y_train.columns if t not in model.shared_with_]
     assert set(model.confidence_scales) == set(owners)
@@ -223,8 +224,10 @@ def test_fitted_scale_gives_better_calibrated_confidence_on_unseen_rows():
     Y_rest, X_rest = feats.Y.iloc[rest].reset_index(drop=True), feats.X.iloc[rest].reset_index(drop=True)
     fit_part, calibration_part, _ = split_indices(Y_rest, 0.25, 42)
     calibrated = _model("linear", config).fit(X_rest.iloc[fit_part], Y_rest.iloc[fit_part])
-    calibrated.predict_and_calibrate(
-        X_rest.iloc[calibration_part].reset_index(drop=True), Y_rest.iloc[calibration_part].reset_index(drop=True)
+    calibrated.fit_confidence(
+        calibrated.score_held_out(
+            X_rest.iloc[calibration_part].reset_index(drop=True), Y_rest.iloc[calibration_part].reset_index(drop=True)
+        )
     )
     model = _model("linear", config).fit(X_rest, Y_rest)
     X_test, Y_test = feats.X.iloc[test].reset_index(drop=True), feats.Y.iloc[test].reset_index(drop=True)
@@ -240,7 +243,7 @@ def test_fitted_scale_gives_better_calibrated_confidence_on_unseen_rows():
 def test_spotless_held_out_rows_do_not_make_confidence_certain():
     from scipy.special import softmax
 
-    from nexusml.core.components.model import MAX_MARGIN_SCALE, fit_margin_scale
+    from nexusml.core.components.calibration import MAX_MARGIN_SCALE, fit_margin_scale
 
     rng = np.random.default_rng(1)
     logits = rng.normal(size=(40, 5))
@@ -263,8 +266,10 @@ def test_calibration_with_binary_targets_and_classes_unseen_in_training():
     )
     held_out = Y[300:].copy()
     held_out.loc[held_out.index[:50], "kind"] = "never seen"  # left out of the scale's fit
-    predicted = model.predict_and_calibrate(X[300:], held_out)
-    pd.testing.assert_frame_equal(predicted, model.predict(X[300:]))
+    scored = model.score_held_out(X[300:], held_out)
+    assert len(scored.samples["kind"].true_columns) == 50  # 100 rows, 50 of a class never seen
+    model.fit_confidence(scored)
+    pd.testing.assert_frame_equal(scored.predictions, model.predict(X[300:]))
     assert set(model.confidence_scales) == {"wet", "kind"}
     _, confidence = model.predict_with_confidence(X[300:])
     assert ((confidence.to_numpy(float) > 0) & (confidence.to_numpy(float) <= 1)).all()
@@ -273,7 +278,7 @@ def test_calibration_with_binary_targets_and_classes_unseen_in_training():
 def test_refit_with_another_classifier_keeps_the_default_scale(small):
     config, X_train, Y_train, X_test, Y_test = small
     calibrated = _model("linear", config).fit(X_train, Y_train)
-    calibrated.predict_and_calibrate(X_test, Y_test)
+    calibrated.fit_confidence(calibrated.score_held_out(X_test, Y_test))
     refit = _model("linear", config).fit(X_train, Y_train)
     owner = next(iter(calibrated.confidence_scales))
     from sklearn.linear_model import SGDClassifier
@@ -288,7 +293,7 @@ def test_refit_with_another_classifier_keeps_the_default_scale(small):
 
 @pytest.mark.parametrize("model_type", ("linear", "random_forest"))
 def test_held_out_rows_transformed_in_chunks_give_the_same_matrix(small, model_type, monkeypatch):
-    from nexusml.core.components.model import HeldOutFeatures
+    from nexusml.core.components.held_out_features import HeldOutFeatures
 
     config, X_train, Y_train, X_test, Y_test = small
     monkeypatch.setattr(HeldOutFeatures, "CHUNK_ROWS", 7)  # many chunks, the last one short
@@ -299,13 +304,18 @@ def test_held_out_rows_transformed_in_chunks_give_the_same_matrix(small, model_t
     expected = model.transform(X_test).tocsr()
     assert background.shape == expected.shape and background.dtype == expected.dtype
     assert (background != expected).nnz == 0
-    assert model.predict_and_calibrate(X_test, Y_test, background).equals(model.predict_and_calibrate(X_test, Y_test))
+    given, computed = model.score_held_out(X_test, Y_test, background), model.score_held_out(X_test, Y_test)
+    assert given.predictions.equals(computed.predictions)
+    assert given.samples.keys() == computed.samples.keys()
+    for target, sample in given.samples.items():
+        assert np.array_equal(sample.logits, computed.samples[target].logits)
+        assert np.array_equal(sample.true_columns, computed.samples[target].true_columns)
 
 
 def test_held_out_transform_reports_errors_and_stops_when_cancelled():
     import threading
 
-    from nexusml.core.components.model import HeldOutFeatures
+    from nexusml.core.components.held_out_features import HeldOutFeatures
 
     def broken(rows):
         raise ValueError("column 'combined_text' is missing")
@@ -332,16 +342,16 @@ def test_held_out_transform_reports_errors_and_stops_when_cancelled():
 
 def test_evaluation_uses_the_held_out_features_computed_during_training(tmp_path, monkeypatch):
     from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.components.model import HeldOutFeatures
+    from nexusml.core.components.held_out_features import HeldOutFeatures
     from nexusml.core.pipeline.runner import run_training
 
     data = tmp_path / "inventory.csv"
     generate_inventory(300, 3).to_csv(data, index=False)
     given = []
-    plain = EquipmentClassifier.predict_and_calibrate
+    plain = EquipmentClassifier.score_held_out
     monkeypatch.setattr(
         EquipmentClassifier,
-        "predict_and_calibrate",
+        "score_held_out",
         lambda self, X, Y, features=None: given.append(features) or plain(self, X, Y, features),
     )
     first = run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path / "a"}))

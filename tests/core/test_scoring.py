@@ -9,13 +9,8 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
 
-from nexusml.core.components.model import (
-    MARGIN_SOFTMAX_SCALE,
-    EquipmentClassifier,
-    _coefficients_as_float32,
-    decision_scores,
-    predict_from_scores,
-)
+from nexusml.core.components.model import EquipmentClassifier, _coefficients_as_float32
+from nexusml.core.components.scoring import MARGIN_SOFTMAX_SCALE, decision_scores, predict_from_scores
 
 CLASSIFIERS = [
     lambda: LinearSVC(),

@@ -8,7 +8,7 @@ from typing import Any
 
 from nexusml.config import FeatureConfig
 from nexusml.core.cli.training_args import TrainingArguments
-from nexusml.core.components.model import MARGIN_SOFTMAX_SCALE
+from nexusml.core.components.scoring import MARGIN_SOFTMAX_SCALE
 
 
 def build_metadata(

@@ -115,7 +115,7 @@ def optimize(ctx: RunContext, progress: Progress) -> str:
 def train(ctx: RunContext, progress: Progress) -> str:
     from sklearn.base import clone
 
-    from nexusml.core.components.model import HeldOutFeatures
+    from nexusml.core.components.held_out_features import HeldOutFeatures
 
     X, Y = ctx.train_frames()
     held_out = ctx.test_frames()[0]
@@ -143,8 +143,11 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
     X, Y = ctx.test_frames()
     pending, ctx.held_out_features = ctx.held_out_features, None
     features = pending.result() if pending is not None else None
-    # The held-out rows also fit how sure the confidences are (one scale per margin classifier).
-    ctx.report = evaluate_predictions(Y, ctx.fitted.predict_and_calibrate(X, Y, features))
+    # One scoring pass over the held-out rows gives the predictions evaluated here and the
+    # decision scores that fit how sure the confidences are (one scale per margin classifier).
+    held_out = ctx.fitted.score_held_out(X, Y, features)
+    ctx.report = evaluate_predictions(Y, held_out.predictions)
+    ctx.fitted.fit_confidence(held_out)
     ctx.metrics = summary_metrics(ctx.report)
     ctx.class_counts = class_counts(ctx.features.Y)
     return "; ".join(f"{t}: acc {m['accuracy']:.3f}, F1 {m['f1_macro']:.3f}" for t, m in ctx.metrics.items())
@@ -161,7 +164,7 @@ def refit(ctx: RunContext, progress: Progress) -> str:
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
     )
-    estimator.adopt_confidence_scales(ctx.fitted)
+    estimator.adopt_confidence_scales(ctx.fitted)  # the scales fitted in evaluate
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
     return f"refit on all {len(ctx.features.X)} usable rows"
 

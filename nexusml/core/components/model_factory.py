@@ -1,0 +1,145 @@
+"""How each model type is built: its text vectorizer, its classifier and its search grid.
+
+Model types:
+
+``linear`` (default)
+    Word 1-2 grams and ``char_wb`` 3-4 grams, both with sublinear tf, plus each
+    numeric column both scaled and one-hot binned (``NumericBins``: a linear
+    model can then use "service life is 30" rather than only "service life is
+    large"), into one LinearSVC (class_weight balanced) per target.  Chosen by
+    measurement (``benchmarks/``): more accurate than the two references below
+    on every dataset measured and cheaper to fit than ``linear_svc``.  Above
+    ``LARGE_DATA_ROWS`` training rows the same features go into an averaged SGD
+    hinge model, whose cost grows linearly with rows.
+``linear_svc``
+    The plain reference: word 1-2 and ``char_wb`` 2-5 TF-IDF with scikit-learn
+    defaults into LinearSVC(C=1) per target.
+``logreg`` / ``sgd``
+    The ``linear`` features into LogisticRegression or a modified-Huber SGD
+    model (both give probabilities).
+``random_forest``
+    The classic NexusML model: word 1-3 gram TF-IDF (5,000 features, min_df 2,
+    max_df 0.9, sublinear tf) and the scaled numeric columns into a 200-tree
+    RandomForest (class_weight balanced_subsample) per target.
+
+A target with a single class in the training rows gets ``single_class_classifier``
+(scikit-learn's ``DummyClassifier``), whatever the model type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+SMALL_DATA_ROWS = 30
+# Above this many training rows the default switches from LinearSVC to averaged SGD.
+LARGE_DATA_ROWS = 200_000
+
+# The tuned features shared by linear, logreg and sgd.
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (3, 4)
+LINEAR_C = 1.0
+# Value of the one-hot numeric bin features next to the unit-length TF-IDF rows.
+BIN_WEIGHT = 0.5
+# Model types whose numeric columns are also one-hot binned.
+BINNED_MODEL_TYPES = ("linear", "logreg", "sgd")
+
+SEARCH_GRIDS: dict[str, dict[str, list[Any]]] = {
+    "linear": {"C": [0.3, 1.0, 3.0], "class_weight": [None, "balanced"]},
+    "linear_svc": {"C": [0.3, 1.0, 3.0]},
+    "logreg": {"C": [10.0, 30.0, 100.0]},
+    "sgd": {"alpha": [1e-6, 1e-5, 1e-4]},
+    "random_forest": {"n_estimators": [100, 200], "max_features": ["sqrt", 0.2]},
+}
+
+
+def _vectorizer_kwargs(n_rows: int, **kwargs: Any) -> dict[str, Any]:
+    if n_rows < SMALL_DATA_ROWS:
+        kwargs["min_df"] = 1
+        kwargs["max_df"] = 1.0
+    return kwargs
+
+
+def build_text_vectorizer(model_type: str, n_rows: int) -> BaseEstimator:
+    if model_type == "random_forest":
+        return TfidfVectorizer(
+            **_vectorizer_kwargs(n_rows, ngram_range=(1, 3), max_features=5000, min_df=2, max_df=0.9, sublinear_tf=True)
+        )
+    if model_type == "linear_svc":
+        return FeatureUnion(
+            [
+                ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2))),
+                ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))),
+            ]
+        )
+    if model_type not in ("linear", "logreg", "sgd"):
+        raise ValueError(f"unknown model type {model_type!r}")
+    word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, dtype=np.float32)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, dtype=np.float32)
+    return FeatureUnion([("word", word), ("char", char)])
+
+
+def build_classifier(
+    model_type: str,
+    random_state: int,
+    n_jobs: int,
+    params: dict[str, Any] | None = None,
+    n_rows: int | None = None,
+) -> Any:
+    """The unfitted classifier of ``model_type`` for one target (``params`` override its defaults)."""
+    params = dict(params or {})
+    base: Any
+    if model_type == "random_forest":
+        from sklearn.ensemble import RandomForestClassifier  # its import alone costs 0.1 s; only this model needs it
+
+        base = RandomForestClassifier(
+            n_estimators=200, class_weight="balanced_subsample", random_state=random_state, n_jobs=n_jobs
+        )
+    elif model_type == "linear":
+        if n_rows is not None and n_rows > LARGE_DATA_ROWS and not params:
+            base = large_data_classifier(random_state, n_jobs)
+        else:
+            base = LinearSVC(C=LINEAR_C, class_weight="balanced", tol=1e-3, random_state=random_state)
+    elif model_type == "linear_svc":
+        base = LinearSVC(C=1.0, random_state=random_state)
+    elif model_type == "logreg":
+        base = LogisticRegression(C=30.0, solver="saga", max_iter=50, tol=1e-3, random_state=random_state)
+    elif model_type == "sgd":
+        base = SGDClassifier(
+            loss="modified_huber",
+            alpha=1e-5,
+            average=True,
+            max_iter=20,
+            tol=None,
+            random_state=random_state,
+            n_jobs=n_jobs,
+        )
+    else:
+        raise ValueError(f"unknown model type {model_type!r}")
+    return base.set_params(**params) if params else base
+
+
+def large_data_classifier(random_state: int, n_jobs: int) -> SGDClassifier:
+    """The default's classifier above LARGE_DATA_ROWS: averaged hinge SGD, a few passes over the rows."""
+    return SGDClassifier(
+        loss="hinge",
+        alpha=1e-6,
+        average=True,
+        max_iter=5,
+        tol=None,
+        class_weight="balanced",
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
+
+
+def single_class_classifier() -> DummyClassifier:
+    """The classifier of a target with one class: always predicts it, with confidence 1.0."""
+    return DummyClassifier(strategy="most_frequent")

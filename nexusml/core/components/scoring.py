@@ -1,0 +1,129 @@
+"""Predictions and confidences from one fitted classifier.
+
+A margin model (LinearSVC, hinge SGD) is scored once: its decision scores give
+both the predicted class and the confidence, a softmax over the scores times a
+scale (``MARGIN_SOFTMAX_SCALE`` until one is fitted on held-out rows, see
+``calibration``).  A model with probabilities reports the probability of the
+predicted class.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.svm import LinearSVC
+
+# Scale applied to decision scores before the softmax that turns them into a confidence.
+MARGIN_SOFTMAX_SCALE = 3.0
+# Classifiers that predict the class with the highest decision score (scored by decision_scores).
+LINEAR_CLASSIFIERS = (LinearSVC, LogisticRegression, SGDClassifier)
+
+
+def has_probabilities(estimator: Any) -> bool:
+    """Whether the confidence is a probability (else it is a softmax over decision scores)."""
+    if isinstance(estimator, SGDClassifier):
+        return estimator.loss in ("log_loss", "modified_huber")
+    return hasattr(estimator, "predict_proba")
+
+
+def is_margin_classifier(estimator: Any) -> bool:
+    """Scored by decision scores alone: these are the classifiers whose confidence scale is fitted."""
+    return not has_probabilities(estimator) and hasattr(estimator, "decision_function")
+
+
+def predict_labels(estimator: Any, features: Any) -> np.ndarray:
+    """``estimator.predict(features)`` in the dtype of its classes.
+
+    (``DummyClassifier`` returns its class in a new string array; every other
+    classifier here indexes ``classes_``.)
+    """
+    predicted = np.asarray(estimator.predict(features))
+    classes = np.asarray(estimator.classes_)
+    return predicted if predicted.dtype == classes.dtype else predicted.astype(classes.dtype)
+
+
+def decision_scores(estimator: Any, features: Any) -> np.ndarray:
+    """``estimator.decision_function(features)``, scoring only the feature columns the rows use.
+
+    For a linear model on sparse rows this gives the same numbers as
+    scikit-learn, bit for bit (the same products summed in the same order), but
+    it never converts the whole weight matrix: float32 weights scored against
+    float64 rows would otherwise be copied to float64 in full (classes x
+    features) on every call, which is most of the cost of predicting a few rows.
+    Any other model is asked for its ``decision_function``.
+    """
+    coef = getattr(estimator, "coef_", None)
+    intercept = getattr(estimator, "intercept_", None)
+    if not (sp.issparse(features) and isinstance(coef, np.ndarray) and coef.ndim == 2 and intercept is not None):
+        return estimator.decision_function(features)
+    features = features.tocsr()
+    if features.shape[1] != coef.shape[1]:
+        raise ValueError(f"X has {features.shape[1]} features, but the model expects {coef.shape[1]}")
+    used = np.zeros(features.shape[1], dtype=bool)
+    used[features.indices] = True
+    columns = np.flatnonzero(used)
+    position = np.cumsum(used, dtype=features.indices.dtype) - 1  # old column -> column in the compact matrix
+    compact = sp.csr_matrix(
+        (features.data, position[features.indices], features.indptr), shape=(features.shape[0], len(columns))
+    )
+    weights = np.ascontiguousarray(coef[:, columns].T, dtype=np.result_type(features.dtype, coef.dtype))
+    scores = compact @ weights + intercept
+    return scores.ravel() if scores.shape[1] == 1 else scores
+
+
+def predict_from_scores(estimator: Any, scores: np.ndarray) -> np.ndarray:
+    """The class a linear model predicts from its decision scores (as its ``predict`` does)."""
+    scores = np.asarray(scores)
+    chosen = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+    return np.asarray(estimator.classes_)[chosen]
+
+
+def as_logits(scores: Any) -> np.ndarray:
+    """Decision scores as one float64 column per class (a binary model's single score becomes [0, score])."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1:
+        scores = np.column_stack([np.zeros_like(scores), scores])
+    return scores
+
+
+def softmax_max(logits: np.ndarray) -> np.ndarray:
+    """The largest softmax weight of each row."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    weights = np.exp(shifted)
+    return 1.0 / weights.sum(axis=1)  # the largest weight is exp(0) = 1
+
+
+def confidence_scores(estimator: Any, features: Any, scale: float = MARGIN_SOFTMAX_SCALE) -> np.ndarray:
+    """Confidence of each prediction in [0, 1].
+
+    The probability of the predicted class for models that have probabilities;
+    for margin models (LinearSVC) a softmax over the decision scores times
+    ``scale``, the temperature fitted on held-out rows
+    (:class:`~nexusml.core.components.calibration.ConfidenceCalibration`), or
+    ``MARGIN_SOFTMAX_SCALE`` when there were too few of them.
+    """
+    if has_probabilities(estimator):
+        proba = estimator.predict_proba(features)
+        return np.clip(np.asarray(proba, dtype=float).max(axis=1), 0.0, 1.0)
+    return softmax_max(as_logits(decision_scores(estimator, features)) * scale)
+
+
+def predict_one(estimator: Any, features: Any, scale: float, confidence: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """One classifier's predictions and (if asked) confidences.
+
+    A margin model (LinearSVC, hinge SGD) is scored once for both; a model with
+    probabilities gets them from its own ``predict_proba``.
+    """
+    if not isinstance(estimator, LINEAR_CLASSIFIERS):
+        predicted = predict_labels(estimator, features)
+        return predicted, confidence_scores(estimator, features, scale) if confidence else None
+    scores = decision_scores(estimator, features)
+    predicted = predict_from_scores(estimator, scores)
+    if not confidence:
+        return predicted, None
+    if has_probabilities(estimator):
+        return predicted, confidence_scores(estimator, features, scale)
+    return predicted, softmax_max(as_logits(scores) * scale)

@@ -1,0 +1,116 @@
+"""Models saved before the model module was split (and before DummyClassifier) still load and predict."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.dummy import DummyClassifier
+
+from nexusml.config import load_feature_config
+from nexusml.core.components import model as model_module
+from nexusml.core.components.model import EquipmentClassifier
+from nexusml.core.components.predictor import TrainedModel, load_model
+from nexusml.core.components.transformers import NumericBins
+
+OLD_MODULE = "nexusml.core.components.model"
+
+
+class _OldConstantClassifier(BaseEstimator):
+    """The single-class classifier of earlier versions, as it was."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(X.shape[0], self.classes_[0], dtype=object)
+
+    def predict_proba(self, X):
+        return np.ones((X.shape[0], 1))
+
+
+_OldConstantClassifier.__module__ = OLD_MODULE
+_OldConstantClassifier.__qualname__ = _OldConstantClassifier.__name__ = "ConstantClassifier"
+
+
+def _frames():
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(
+        {
+            "combined_text": [("pump inline" if i % 3 else "fan axial") + f" {i % 11}" for i in range(120)],
+            "service_life": rng.uniform(5, 30, 120),
+        }
+    )
+    Y = pd.DataFrame({"kind": ["pump" if i % 3 else "fan" for i in range(120)], "site": ["main"] * 120})
+    return X, Y
+
+
+def _pickle_as_saved_by_an_earlier_version(estimator, monkeypatch) -> bytes:
+    """The estimator pickled the way earlier versions wrote it: both classes named in the model module."""
+    _, Y = _frames()
+    old = _OldConstantClassifier().fit(None, Y["site"].to_numpy())
+    estimator.estimators_["site"] = old
+    with monkeypatch.context() as patch:
+        patch.setattr(model_module, "ConstantClassifier", _OldConstantClassifier)
+        patch.setattr(NumericBins, "__module__", OLD_MODULE)
+        return pickle.dumps(estimator, protocol=5)
+
+
+class _Recording(pickle.Unpickler):
+    def __init__(self, data: bytes):
+        super().__init__(io.BytesIO(data))
+        self.names: set[tuple[str, str]] = set()
+
+    def find_class(self, module, name):
+        self.names.add((module, name))
+        return super().find_class(module, name)
+
+
+def test_an_old_pickle_loads_and_predicts_as_a_new_model(monkeypatch):
+    X, Y = _frames()
+    new = EquipmentClassifier(numeric_columns=("service_life",)).fit(X[:90], Y[:90])
+    expected_predictions, expected_confidence = new.predict_with_confidence(X[90:])
+    old_bytes = _pickle_as_saved_by_an_earlier_version(
+        EquipmentClassifier(numeric_columns=("service_life",)).fit(X[:90], Y[:90]), monkeypatch
+    )
+    unpickler = _Recording(old_bytes)
+    loaded = unpickler.load()
+    assert {(OLD_MODULE, "ConstantClassifier"), (OLD_MODULE, "NumericBins")} <= unpickler.names
+
+    single = loaded.estimators_["site"]
+    assert isinstance(single, DummyClassifier) and single.classes_.tolist() == ["main"]
+    assert isinstance(loaded.transformer_.named_transformers_["numeric_bins"], NumericBins)
+    predictions, confidence = loaded.predict_with_confidence(X[90:])
+    pd.testing.assert_frame_equal(predictions, expected_predictions)
+    pd.testing.assert_frame_equal(confidence, expected_confidence)
+    assert confidence["site"].tolist() == [1.0] * 30
+    assert loaded.uncalibrated_targets() == ["kind"]
+    # Saved again, it names the classes where they live now, and loads as before.
+    again = pickle.loads(pickle.dumps(loaded))
+    pd.testing.assert_frame_equal(again.predict_with_confidence(X[90:])[1], expected_confidence)
+
+
+def test_an_old_model_file_loads_through_load_model(monkeypatch, tmp_path):
+    import hashlib
+
+    X, Y = _frames()
+    config = load_feature_config(None)
+    estimator = EquipmentClassifier(text_column="combined_text", numeric_columns=("service_life",)).fit(X, Y)
+    bundle = TrainedModel.from_training(estimator, config)
+    with monkeypatch.context() as patch:
+        patch.setattr(model_module, "ConstantClassifier", _OldConstantClassifier)
+        patch.setattr(NumericBins, "__module__", OLD_MODULE)
+        estimator.estimators_["site"] = _OldConstantClassifier().fit(None, Y["site"].to_numpy())
+        data = pickle.dumps(bundle, protocol=5)
+    path = tmp_path / "old_model.pkl"
+    path.write_bytes(data)
+    (tmp_path / "old_model_metadata.json").write_text(json.dumps({"model_sha256": hashlib.sha256(data).hexdigest()}))
+    loaded = load_model(path)
+    assert isinstance(loaded.estimator.estimators_["site"], DummyClassifier)
+    predicted, confidence = loaded.estimator.predict_with_confidence(X.head(5))
+    assert predicted["site"].tolist() == ["main"] * 5 and confidence["site"].tolist() == [1.0] * 5
