@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nexusml.core.cli.training_args import help_table  # noqa: E402
+from nexusml.core.cli.docs import help_table  # noqa: E402
 
 START, END = "<!-- flags:start -->", "<!-- flags:end -->"
 

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from nexusml.core.cli.training_args import ArgumentError
+from nexusml.core.cli.validators import ArgumentError
 from tui.form import FormState, label_for
 from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
 
@@ -32,8 +32,7 @@ class NexusTrainApp(App[int]):
         self.given = dict(given or {})
         self.settings_path = Path(settings_path) if settings_path else default_settings_path()
         self.settings = load_settings(self.settings_path)
-        level = self.given.get("log_level") or self.settings.log_level
-        self.form = FormState.from_given(self.given, legacy_default=self.settings.legacy, log_level=level)
+        self.form = FormState.from_given(self.given, self.settings.argument_values())
         self.active_run: Any = None
         self.last_run_failed = False
         self.last_result: Any = None
@@ -55,6 +54,8 @@ class NexusTrainApp(App[int]):
         self._subtitle()
         if "config" in self.form.extra_errors:
             self.notify(self.form.extra_errors["config"], title="--config not loaded", severity="error")
+        if "legacy" in self.form.extra_errors:
+            self.notify(self.form.extra_errors["legacy"], title="Training path not chosen", severity="error")
 
     def on_unmount(self) -> None:
         import logging
@@ -77,9 +78,18 @@ class NexusTrainApp(App[int]):
             self.notify(f"Settings not saved: {exc}", severity="error")
         if "legacy" in changes:
             self.form.legacy = bool(changes["legacy"])
+            self.form.set_extra_error("legacy", "")  # choosing the path in the settings settles contradicting flags
             self._subtitle()
+            self._refresh_wizard_status()
         if "theme" in changes:
             self._apply_theme(changes["theme"])
+
+    def _refresh_wizard_status(self) -> None:
+        from tui.screens.wizard import WizardScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WizardScreen):
+                screen.render_status()
 
     def action_settings(self) -> None:
         from tui.screens.settings import SettingsScreen

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nexusml.core.cli.precedence import merge_sources
 from nexusml.core.cli.training_args import (
     ARGUMENTS,
     GROUP_TITLES,
     SPECS,
     ArgSpec,
-    ArgumentError,
     TrainingArguments,
     arguments_from_values,
     bundled_data_path,
-    load_run_config,
     validate_field,
 )
+from nexusml.core.cli.validators import ArgumentError
 
 STEPS: tuple[tuple[str, str], ...] = (
     ("data", "Data"),
@@ -80,38 +79,27 @@ class FormState:
             self.set(dest, raw)
 
     @classmethod
-    def from_given(
-        cls, given: dict[str, Any] | None, legacy_default: bool = False, log_level: str | None = None
-    ) -> FormState:
-        """Defaults, then saved settings, then a ``--config`` file, then the flags typed on the command line."""
-        given = dict(given or {})
-        values: dict[str, Any] = {}
-        if log_level:
-            values["log_level"] = log_level
-        config_error = ""
-        if given.get("config"):
-            try:
-                values.update(load_run_config(Path(str(given["config"])).expanduser()))
-            except ArgumentError as exc:
-                config_error = exc.message
-        legacy = legacy_default
-        if "legacy" in values:
-            legacy = bool(values.pop("legacy"))
-        values.update({k: v for k, v in given.items() if k in SPECS})
-        if given.get("use_orchestrator"):
-            legacy = False
-        if "legacy" in given:
-            legacy = bool(given["legacy"])
+    def from_given(cls, given: Mapping[str, Any] | None, saved: Mapping[str, Any] | None = None) -> FormState:
+        """Defaults, then ``saved`` settings, then a ``--config`` file, then the flags typed on the command line.
+
+        The order is :func:`~nexusml.core.cli.precedence.merge_sources`, as for ``nexusml-train --headless``;
+        what the command line would reject (a bad ``--config``, ``--legacy`` with ``--use-orchestrator``) is
+        shown as an error of the form.
+        """
+        merged = merge_sources(given or {}, saved)
+        values = dict(merged.values)
         if values.get("data_path") is None and bundled_data_path().exists():
             values["data_path"] = str(bundled_data_path())
-        state = cls(values, legacy=legacy)
-        if config_error:
-            state.extra_errors["config"] = config_error
+        state = cls(values, legacy=bool(values["legacy"]))
+        for problem in merged.problems:
+            state.extra_errors.setdefault(problem.field, problem.message)
         return state
 
-    def set(self, dest: str, raw: Any) -> str:
+    def set(self, dest: str, raw: Any, error: str | None = None) -> str:
+        """Record a field's raw value and its error; ``error=None`` runs the validator, a string is its verdict."""
         self.values[dest] = raw
-        error = check_field(dest, raw)
+        if error is None:
+            error = check_field(dest, raw)
         if error:
             self.errors[dest] = error
         else:

@@ -51,7 +51,10 @@ class PreviewLoaded(Message):
 
 @dataclass
 class FieldChanged(Message):
-    """A form field was edited: its raw value and the validator's message ('' when valid)."""
+    """A form field was edited: its raw value and the validator's message ('' when valid).
+
+    The field has run the validator; the form records ``error`` as it is instead of validating again.
+    """
 
     dest: str
     raw: Any

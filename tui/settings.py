@@ -7,9 +7,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from nexusml.core.cli.training_args import LOG_LEVELS
+from nexusml.core.cli.validators import ArgumentError, validate_bool
+
 ENV_VAR = "NEXUSML_CONFIG_DIR"
 FILE_NAME = "settings.yml"
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_THEME = "textual-dark"
 
 
@@ -37,6 +39,10 @@ class Settings:
     def training_path(self) -> str:
         return "legacy" if self.legacy else "orchestrator"
 
+    def argument_values(self) -> dict[str, Any]:
+        """The settings that are training arguments, the lowest source after the defaults."""
+        return {"legacy": self.legacy, "log_level": self.log_level}
+
     def replace(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
@@ -56,8 +62,11 @@ def _coerce(data: Any) -> Settings:
     path = str(data.get("training_path", "")).strip().lower()
     if path in {"legacy", "orchestrator"}:
         legacy = path == "legacy"
-    elif isinstance(data.get("legacy"), bool):
-        legacy = data["legacy"]
+    elif data.get("legacy") is not None:
+        try:
+            legacy = validate_bool(data["legacy"], "legacy")
+        except ArgumentError:
+            legacy = base.legacy
     level = str(data.get("log_level", base.log_level)).strip().upper()
     if level not in LOG_LEVELS:
         level = base.log_level
@@ -86,13 +95,12 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings atomically (a temporary file renamed over the old one)."""
     import yaml
 
+    from nexusml.core.components.io import atomic_write_text
+
     path = path or default_settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "# nexusml training wizard settings\n" + yaml.safe_dump(settings.to_dict(), sort_keys=False)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(path, text)
 
 
 SETTING_FIELDS = tuple(f.name for f in fields(Settings))

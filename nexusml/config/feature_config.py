@@ -9,6 +9,7 @@ this project does not use (``classification_systems``, ``direct_mappings``,
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,7 +220,7 @@ def feature_config_from_dict(data: Any, source: str = "<dict>") -> FeatureConfig
             )
         )
 
-    targets = DEFAULT_TARGETS
+    targets: tuple[str, ...] = DEFAULT_TARGETS
     if data.get("targets") is not None:
         targets = _str_list(data.get("targets"), source, "targets")
         if len(set(targets)) != len(targets):
@@ -244,10 +245,42 @@ def feature_config_from_dict(data: Any, source: str = "<dict>") -> FeatureConfig
     return config
 
 
+_CACHE_SIZE = 32
+_cache: dict[str, tuple[tuple[int, int, int], FeatureConfig]] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells one version of a file from the next: inode, modification time (ns) and size."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
 def load_feature_config(path: Path | str | None = None) -> FeatureConfig:
-    """Load a feature config file (``None``: the bundled default)."""
+    """Load a feature config file (``None``: the bundled default).
+
+    A file is parsed once per version: the result is kept by path, modification
+    time and size, so the wizard's validator and its summary of the same file
+    share one parse, and a file changed on disk is read again.
+    """
     path = Path(path) if path is not None else default_feature_config_path()
-    return feature_config_from_dict(read_yaml(path), str(path))
+    key = str(path)
+    stamp = _stamp(path)
+    with _cache_lock:
+        cached = _cache.get(key)
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        return cached[1]
+    config = feature_config_from_dict(read_yaml(path), key)
+    if stamp is not None:
+        with _cache_lock:
+            _cache.pop(key, None)
+            _cache[key] = (stamp, config)
+            while len(_cache) > _CACHE_SIZE:
+                del _cache[next(iter(_cache))]
+    return config
 
 
 def default_feature_config_path() -> Path:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from nexusml.core.cli.training_args import ArgumentError, save_run_config
-from tui.form import STEP_FIELDS, FormState, check_field
+from nexusml.core.cli.precedence import resolve_arguments
+from nexusml.core.cli.run_config import save_run_config
+from nexusml.core.cli.training_args import SPECS
+from nexusml.core.cli.validators import ArgumentError
+from tui import form
+from tui.form import STEP_FIELDS, STEPS, WIZARD_SPECS, FormState, check_field
 from tui.runs import RunView, list_past_runs
 from tui.settings import Settings, default_settings_path, load_settings, save_settings
 
@@ -22,11 +27,13 @@ def test_check_field_uses_the_argument_validators(tmp_path: Path) -> None:
     assert "looks like a path" in check_field("model_name", "a/b")
 
 
-def test_steps_hold_the_wizard_fields() -> None:
-    assert STEP_FIELDS["data"] == ("data_path", "sheet")
-    assert "test_size" in STEP_FIELDS["training"]
-    assert "log_level" in STEP_FIELDS["output"]
-    assert not any("legacy" in fields for fields in STEP_FIELDS.values())
+def test_each_wizard_field_is_on_the_step_of_its_group() -> None:
+    placed = [dest for fields in STEP_FIELDS.values() for dest in fields]
+    assert sorted(placed) == sorted(spec.dest for spec in WIZARD_SPECS)
+    for step, fields in STEP_FIELDS.items():
+        assert all(SPECS[dest].group == step for dest in fields)
+    assert set(STEP_FIELDS) == {name for name, _ in STEPS}
+    assert not {"legacy", "use_orchestrator", "headless", "config"} & set(placed)
 
 
 def test_given_values_prefill_and_invalid_ones_stay(inventory_csv: Path) -> None:
@@ -41,14 +48,50 @@ def test_given_values_prefill_and_invalid_ones_stay(inventory_csv: Path) -> None
 
 
 def test_command_line_flag_wins_over_saved_setting(inventory_csv: Path) -> None:
-    given = {"data_path": str(inventory_csv), "legacy": True, "log_level": "DEBUG"}
-    state = FormState.from_given(given, legacy_default=False, log_level="WARNING")
+    saved = {"legacy": False, "log_level": "WARNING"}
+    state = FormState.from_given({"data_path": str(inventory_csv), "legacy": True, "log_level": "DEBUG"}, saved)
     assert state.legacy is True
     assert state.arguments().log_level == "DEBUG"
-    state = FormState.from_given({"data_path": str(inventory_csv), "use_orchestrator": True}, legacy_default=True)
+    saved = {"legacy": True, "log_level": "WARNING"}
+    state = FormState.from_given({"data_path": str(inventory_csv), "use_orchestrator": True}, saved)
     assert state.legacy is False
-    state = FormState.from_given({"data_path": str(inventory_csv)}, legacy_default=True, log_level="WARNING")
+    state = FormState.from_given({"data_path": str(inventory_csv)}, saved)
     assert state.legacy is True and state.arguments().log_level == "WARNING"
+
+
+def test_settings_then_config_then_flags(inventory_csv: Path, tmp_path: Path) -> None:
+    config = tmp_path / "run.yml"
+    config.write_text("log_level: ERROR\nlegacy: false\nmodel_name: from_file\n", encoding="utf-8")
+    saved = {"legacy": True, "log_level": "WARNING"}
+    given = {"data_path": str(inventory_csv), "config": str(config)}
+    state = FormState.from_given(given, saved)
+    assert (state.legacy, state.values["log_level"], state.values["model_name"]) == (False, "ERROR", "from_file")
+    state = FormState.from_given({**given, "log_level": "DEBUG", "legacy": True}, saved)
+    assert (state.legacy, state.values["log_level"]) == (True, "DEBUG")
+
+
+def test_contradicting_run_mode_flags_are_the_command_lines_error(inventory_csv: Path) -> None:
+    given = {"data_path": str(inventory_csv), "legacy": True, "use_orchestrator": True}
+    with pytest.raises(ArgumentError) as headless:
+        resolve_arguments(given)
+    state = FormState.from_given(given, {"legacy": False, "log_level": "INFO"})
+    assert state.first_error() == ("legacy", headless.value.message)
+    with pytest.raises(ArgumentError) as wizard:
+        state.arguments()
+    assert str(wizard.value) == str(headless.value)
+
+
+def test_a_recorded_verdict_is_not_checked_again(monkeypatch: pytest.MonkeyPatch, inventory_csv: Path) -> None:
+    state = FormState.from_given({"data_path": str(inventory_csv)})
+
+    def no_second_check(dest: str, raw: object) -> str:
+        raise AssertionError(f"{dest} validated twice")
+
+    monkeypatch.setattr(form, "check_field", no_second_check)
+    assert state.set("test_size", "abc", "'abc' is not a number") == "'abc' is not a number"
+    assert state.errors["test_size"] == "'abc' is not a number"
+    state.set("test_size", "0.2", "")
+    assert "test_size" not in state.errors and state.values["test_size"] == "0.2"
 
 
 def test_config_file_is_read_then_flags_override(inventory_csv: Path, tmp_path: Path) -> None:
@@ -73,6 +116,29 @@ def test_bad_settings_file_falls_back_to_defaults(config_dir: Path) -> None:
     assert load_settings() == Settings()
     (config_dir / "settings.yml").write_text("training_path: sideways\nlog_level: loud\n")
     assert load_settings() == Settings()
+    (config_dir / "settings.yml").write_text("legacy: maybe\n")
+    assert load_settings() == Settings()
+
+
+def test_settings_read_switches_as_the_command_line_does(config_dir: Path) -> None:
+    config_dir.mkdir(parents=True)
+    (config_dir / "settings.yml").write_text("legacy: y\n")
+    assert load_settings().legacy is True
+    assert Settings(legacy=True, log_level="ERROR").argument_values() == {"legacy": True, "log_level": "ERROR"}
+
+
+def test_settings_are_written_atomically(config_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_settings(Settings(theme="nord"))
+    before = default_settings_path().read_text()
+
+    def interrupted(src: object, dst: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)  # ctrl+c just before the new file would be renamed
+    with pytest.raises(KeyboardInterrupt):
+        save_settings(Settings(theme="gruvbox"))
+    assert default_settings_path().read_text() == before
+    assert [p.name for p in config_dir.iterdir()] == ["settings.yml"]  # no temporary file left behind
 
 
 def test_past_runs_skip_latest_and_unreadable(tmp_path: Path) -> None:

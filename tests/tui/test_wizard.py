@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
-from textual.widgets import DataTable, Input, SelectionList, Static
+from textual.widgets import DataTable, Input, SelectionList, Static, Switch
 from tui_helpers import settle, text_of
 
+from nexusml.config import feature_config
+from nexusml.core.cli.parser import parse_args
+from nexusml.core.cli.precedence import resolve_arguments
+from nexusml.core.cli.validators import ArgumentError
 from tui.app import create_app
 from tui.screens.help import HelpScreen
 from tui.screens.settings import SettingsScreen
@@ -75,6 +80,8 @@ async def test_typing_an_invalid_value_shows_the_message_and_blocks_next(invento
         await pilot.press(*"abc")
         await pilot.pause()
         assert "'abc' is not a number" in text_of(app.screen.query_one("#error-test_size", Static))
+        assert test_size.has_class("-invalid")  # the argument's validator runs as the Input's validator
+        assert app.form.errors["test_size"] == "'abc' is not a number; use a fraction such as 0.3"
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.screen.step_name == "training"
@@ -82,6 +89,7 @@ async def test_typing_an_invalid_value_shows_the_message_and_blocks_next(invento
         await pilot.press(*"0.25")
         await pilot.pause()
         assert not app.screen.query_one("#field-test_size").has_class("-invalid")
+        assert not test_size.has_class("-invalid") and "test_size" not in app.form.errors
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.screen.step_name == "output"
@@ -136,7 +144,7 @@ async def test_review_shows_the_command_and_saves_a_run_config(inventory_csv: Pa
         app.screen.query_one("#config-path", Input).value = str(out)
         await pilot.press("enter")
         await pilot.pause()
-    from nexusml.core.cli.training_args import load_run_config, resolve_arguments
+    from nexusml.core.cli.run_config import load_run_config
 
     assert load_run_config(out)["test_size"] == 0.2
     assert resolve_arguments({"config": str(out)}).legacy is True
@@ -185,3 +193,83 @@ async def test_help_opens_with_question_mark_outside_inputs_and_f1(inventory_csv
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_value == 0
+
+
+async def test_contradicting_run_mode_flags_are_refused_as_headless_does(
+    inventory_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--data-path", str(inventory_csv), "--legacy", "--use-orchestrator"]
+    with pytest.raises(SystemExit):
+        parse_args(argv)
+    headless_error = capsys.readouterr().err.strip().removeprefix("nexusml-train: error: ")
+    app = create_app({"data_path": str(inventory_csv), "legacy": True, "use_orchestrator": True})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = "--legacy and --use-orchestrator contradict each other; give one"
+        assert any(str(n.message) == message for n in app._notifications)
+        assert message in text_of(app.screen.query_one("#nav-status", Static))
+        try:
+            app.form.arguments()
+        except ArgumentError as exc:
+            assert str(exc) == headless_error
+        else:
+            raise AssertionError("the wizard accepted contradicting flags")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen) and app.active_run is None
+        # Choosing the path in the settings settles it.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.form.legacy is True and app.form.first_error() is None
+        assert "ready to train" in text_of(app.screen.query_one("#nav-status", Static))
+
+
+async def test_config_switch_values_read_as_the_command_line_reads_them(inventory_csv: Path, tmp_path: Path) -> None:
+    config = tmp_path / "run.yml"
+    config.write_text("visualize: y\noptimize: 'off'\n", encoding="utf-8")
+    given = {"data_path": str(inventory_csv), "config": str(config)}
+    assert resolve_arguments(given).visualize is True
+    app = create_app(given)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#input-visualize", Switch).value is True
+        assert text_of(app.screen.query_one("#state-visualize", Static)) == "on"
+        assert app.screen.query_one("#input-optimize", Switch).value is False
+        assert app.form.arguments().visualize is True
+
+
+async def test_one_keystroke_parses_the_feature_config_once(
+    inventory_csv: Path, features_yaml: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[Path] = []
+    real = feature_config.read_yaml
+
+    def counting(path: Path):
+        parsed.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(feature_config, "read_yaml", counting)
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        field = app.screen.query_one("#input-feature_config", Input)
+        field.focus()
+        await pilot.pause()
+        field.value = str(features_yaml)[:-1]  # not a file yet: nothing to parse
+        field.cursor_position = len(field.value)
+        await settle(pilot)
+        assert "file not found" in app.form.errors["feature_config"]
+        parsed.clear()
+        await pilot.press(str(features_yaml)[-1])
+        await settle(pilot)
+        assert parsed == [features_yaml]
+        assert "feature_config" not in app.form.errors
+        summary = text_of(app.screen.query_one("#features-summary", Static))
+        assert "predicts     category_name, mcaa_system_category" in summary
+        assert "from: features.yml" in summary

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static, Switch
 
 from tui.settings import LOG_LEVELS, Settings
+
+if TYPE_CHECKING:
+    from tui.app import NexusTrainApp
 
 
 class SettingsScreen(ModalScreen[None]):
@@ -54,6 +59,10 @@ class SettingsScreen(ModalScreen[None]):
             )
             yield Static("escape: close", classes="dialog-hint")
 
+    @property
+    def _nexus_app(self) -> NexusTrainApp:
+        return cast("NexusTrainApp", self.app)
+
     def on_mount(self) -> None:
         self._note()
         self.query_one("#setting-legacy", Switch).focus()
@@ -69,18 +78,18 @@ class SettingsScreen(ModalScreen[None]):
 
     @on(Switch.Changed, "#setting-legacy")
     def _legacy(self, event: Switch.Changed) -> None:
-        self.app.update_settings(legacy=event.value)
+        self._nexus_app.update_settings(legacy=event.value)
         self._note()
 
     @on(Select.Changed, "#setting-log-level")
     def _level(self, event: Select.Changed) -> None:
         if event.value is not Select.NULL:
-            self.app.update_settings(log_level=str(event.value))
+            self._nexus_app.update_settings(log_level=str(event.value))
 
     @on(Select.Changed, "#setting-theme")
     def _theme(self, event: Select.Changed) -> None:
         if event.value is not Select.NULL:
-            self.app.update_settings(theme=str(event.value))
+            self._nexus_app.update_settings(theme=str(event.value))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -21,6 +22,9 @@ from tui.steps.options import OutputStep, TrainingStep
 from tui.steps.review import ReviewStep
 from tui.widgets.field import ArgField
 
+if TYPE_CHECKING:
+    from tui.app import NexusTrainApp
+
 
 class WizardScreen(Screen):
     BINDINGS = [
@@ -36,15 +40,15 @@ class WizardScreen(Screen):
         self.step_index = 0
 
     def compose(self) -> ComposeResult:
-        values = self.state.values
+        state = self.state
         yield Header()
         yield Static("", id="step-bar")
         with ContentSwitcher(initial="step-data", id="steps"):
-            yield DataStep(values)
-            yield FeaturesStep(values, self.generated_dir)
-            yield TrainingStep(values)
-            yield OutputStep(values)
-            yield ReviewStep(self.state)
+            yield DataStep(state)
+            yield FeaturesStep(state, self.generated_dir)
+            yield TrainingStep(state)
+            yield OutputStep(state)
+            yield ReviewStep(state)
         with Horizontal(id="nav"):
             yield Static("", id="nav-status")
             yield Button("◀ Back", id="back", compact=True)
@@ -65,6 +69,18 @@ class WizardScreen(Screen):
     def step(self, name: str) -> Step:
         return self.query_one(f"#step-{name}", Step)
 
+    @property
+    def data_step(self) -> DataStep:
+        return self.query_one("#step-data", DataStep)
+
+    @property
+    def features_step(self) -> FeaturesStep:
+        return self.query_one("#step-features", FeaturesStep)
+
+    @property
+    def review_step(self) -> ReviewStep:
+        return self.query_one("#step-review", ReviewStep)
+
     def show_step(self, index: int, focus: bool = True) -> None:
         self.step_index = max(0, min(index, len(STEPS) - 1))
         name = self.step_name
@@ -73,7 +89,7 @@ class WizardScreen(Screen):
         step.shown()
         self.query_one("#back", Button).disabled = self.step_index == 0
         self.query_one("#next", Button).display = self.step_index < len(STEPS) - 1
-        self._render_bar()
+        self.render_status()
         if focus:
             controls = [f.control for f in step.fields()]
             target = controls[0] if controls else None
@@ -84,7 +100,8 @@ class WizardScreen(Screen):
             if target is not None:
                 self.call_after_refresh(target.focus)
 
-    def _render_bar(self) -> None:
+    def render_status(self) -> None:
+        """The step bar (steps with errors marked) and the first problem of the form."""
         text = Text()
         for i, (name, title) in enumerate(STEPS):
             if i:
@@ -137,7 +154,7 @@ class WizardScreen(Screen):
 
     @on(Button.Pressed, "#train")
     def _train(self) -> None:
-        self.app.action_run()
+        cast("NexusTrainApp", self.app).action_run()
 
     @on(Button.Pressed, "#browse")
     def _browse_pressed(self) -> None:
@@ -151,18 +168,18 @@ class WizardScreen(Screen):
     def action_browse(self) -> None:
         from tui.screens.browse import BrowseScreen
 
-        current = self.step("data").field("data_path").raw_value
+        current = self.data_step.field("data_path").raw_value
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self.step("data").field("data_path").set_raw(str(path))
+                self.data_step.field("data_path").set_raw(str(path))
 
         self.app.push_screen(BrowseScreen(current), chosen)
 
     def action_save_config(self) -> None:
         if self.step_name != "review":
             self.show_step(len(STEPS) - 1)
-        path = self.step("review").save_config()
+        path = self.review_step.save_config()
         if path is not None:
             self.notify(f"Saved {path}", title="Run config")
 
@@ -173,26 +190,27 @@ class WizardScreen(Screen):
         if message.dest == "columns":
             self.state.set_extra_error("feature_config", message.error)
         else:
-            self.state.set(message.dest, message.raw)
+            self.state.set(message.dest, message.raw, message.error)  # the field has validated it
         if message.dest in {"data_path", "sheet"}:
             self.state.set_extra_error("data_path", "")
-            self.step("data").reload()
+            self.data_step.reload()
         if message.dest == "feature_config":
-            features = self.step("features")
+            features = self.features_step
             features.problem = ""
             self.state.set_extra_error("feature_config", "")
             features.refresh_summary()
-        self._render_bar()
+        self.render_status()
         if self.step_name == "review":
-            self.step("review").refresh_review()
+            self.review_step.refresh_review()
 
     @on(PreviewLoaded)
     def _preview_loaded(self, message: PreviewLoaded) -> None:
-        data_field = self.step("data").field("data_path")
+        data_field = self.data_step.field("data_path")
         if message.error:
             self.state.set_extra_error("data_path", f"cannot read the file: {message.error}")
             data_field.show_error(f"cannot read the file: {message.error}")
         else:
             self.state.set_extra_error("data_path", "")
-            self.step("features").set_columns(message.columns, message.path.stem)
-        self._render_bar()
+            data_field.show_error(data_field.error)
+            self.features_step.set_columns(message.columns, message.path.stem)
+        self.render_status()

@@ -11,11 +11,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
-from nexusml.core.cli.training_args import SPECS, bundled_data_path
-from tui.form import check_field, is_blank
+from nexusml.core.cli.training_args import bundled_data_path
+from tui.form import FormState, is_blank
 from tui.messages import PreviewLoaded
 from tui.steps.base import Step
-from tui.widgets.field import ArgField
 
 PREVIEW_ROWS = 8
 CELL_WIDTH = 28
@@ -31,18 +30,17 @@ def _cell(value: Any) -> str:
 class DataStep(Step):
     step_name = "data"
 
-    def __init__(self, values: dict[str, Any], *, id: str | None = None):
-        super().__init__(id=id or "step-data")
-        self._values = values
+    def __init__(self, state: FormState, *, id: str | None = None):
+        super().__init__(state, id=id)
         self.columns: tuple[str, ...] = ()
         self.loaded_path: Path | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Pick the inventory file to train on (CSV, Excel or Parquet).", classes="step-intro")
         with Horizontal(id="data-path-row"):
-            yield ArgField(SPECS["data_path"], self._values.get("data_path"))
+            yield self.new_field("data_path")
             yield Button("Browse…", id="browse", compact=True)
-        yield ArgField(SPECS["sheet"], self._values.get("sheet"))
+        yield self.new_field("sheet")
         yield Static("", id="preview-summary")
         yield DataTable(id="preview-table", zebra_stripes=True, cursor_type="row")
 
@@ -50,9 +48,10 @@ class DataStep(Step):
         self.reload()
 
     def current_path(self) -> tuple[Path | None, Any]:
-        raw = self.field("data_path").raw_value
+        field = self.field("data_path")
+        raw = field.raw_value
         sheet = self.field("sheet").raw_value
-        if check_field("data_path", raw):
+        if field.error:  # the validator's verdict on the current value
             return None, sheet
         path = bundled_data_path() if is_blank(raw) else Path(str(raw).strip()).expanduser()
         return path, sheet

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -12,20 +11,23 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, SelectionList, Static
 
-from nexusml.core.cli.training_args import SPECS
-from tui.form import check_field, is_blank
+from tui.form import FormState, is_blank
 from tui.steps.base import Step
-from tui.widgets.field import ArgField
+
+if TYPE_CHECKING:
+    from nexusml.config import FeatureConfig
 
 TEXT_FEATURE = "combined_text"
 
 
-def load_effective_config(raw: Any):
-    """The feature config the run would use for this field value (None when it cannot be read)."""
+def load_effective_config(raw: Any) -> FeatureConfig | None:
+    """The feature config the run would use for a valid field value (None when it cannot be read).
+
+    Files are parsed once per version (``load_feature_config`` keeps the result), so this costs nothing
+    after the field's validator has read the same file.
+    """
     from nexusml.config import ConfigError, load_feature_config
 
-    if check_field("feature_config", raw):
-        return None
     try:
         return load_feature_config(None if is_blank(raw) else Path(str(raw).strip()).expanduser())
     except (ConfigError, OSError):
@@ -43,22 +45,19 @@ def write_generated_config(directory: Path, stem: str, data: dict[str, Any]) -> 
     """Write a feature-config YAML atomically; returns its path."""
     import yaml
 
+    from nexusml.core.components.io import atomic_write_text
+
     directory.mkdir(parents=True, exist_ok=True)
     safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in stem) or "data"
-    path = directory / f"{safe}_features.yml"
     text = "# feature config chosen in the nexusml training wizard\n" + yaml.safe_dump(data, sort_keys=False)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(directory / f"{safe}_features.yml", text)
 
 
 class FeaturesStep(Step):
     step_name = "features"
 
-    def __init__(self, values: dict[str, Any], generated_dir: Path, *, id: str | None = None):
-        super().__init__(id=id or "step-features")
-        self._values = values
+    def __init__(self, state: FormState, generated_dir: Path, *, id: str | None = None):
+        super().__init__(state, id=id)
         self.generated_dir = generated_dir
         self.columns: tuple[str, ...] = ()
         self.data_stem = "data"
@@ -78,8 +77,8 @@ class FeaturesStep(Step):
                 yield Label("Text columns (read)", classes="picker-title")
                 yield SelectionList[str](id="text-columns", compact=True)
         yield Static("", id="features-summary")
-        yield ArgField(SPECS["feature_config"], self._values.get("feature_config"))
-        yield ArgField(SPECS["reference_config"], self._values.get("reference_config"))
+        yield self.new_field("feature_config")
+        yield self.new_field("reference_config")
 
     def on_mount(self) -> None:
         self.refresh_summary()
@@ -92,8 +91,13 @@ class FeaturesStep(Step):
         self._fill_pickers()
         self.refresh_summary()
 
+    def effective_config(self) -> FeatureConfig | None:
+        """The feature config of the field's current value; None while the field is invalid."""
+        field = self.field("feature_config")
+        return None if field.error else load_effective_config(field.raw_value)
+
     def _config_selection(self) -> tuple[set[str], set[str]]:
-        config = load_effective_config(self.field("feature_config").raw_value)
+        config = self.effective_config()
         if config is None:
             return set(), set()
         targets = {t for t in config.targets if t in self.columns}
@@ -115,7 +119,7 @@ class FeaturesStep(Step):
         targets = list(self.query_one("#targets", SelectionList).selected)
         reads = list(self.query_one("#text-columns", SelectionList).selected)
         order = {c: i for i, c in enumerate(self.columns)}
-        return sorted(targets, key=order.get), sorted(reads, key=order.get)
+        return sorted(targets, key=lambda c: order[c]), sorted(reads, key=lambda c: order[c])
 
     @on(SelectionList.SelectedChanged)
     def _picked(self, event: SelectionList.SelectedChanged) -> None:
@@ -167,7 +171,7 @@ class FeaturesStep(Step):
         if self.problem:
             text.append(f"✗ {self.problem}\n", "bold red")
         raw = self.field("feature_config").raw_value
-        config = load_effective_config(raw)
+        config = self.effective_config()
         if config is None:
             text.append("The feature config cannot be read; fix the field below.", "red")
             summary.update(text)

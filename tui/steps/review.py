@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from nexusml.core.cli.training_args import ArgumentError, save_run_config
-from tui.form import WIZARD_SPECS, FormState, display_value, label_for
+from nexusml.core.cli.run_config import save_run_config
+from nexusml.core.cli.validators import ArgumentError
+from tui.form import WIZARD_SPECS, display_value, label_for
 from tui.steps.base import Step
 
 DEFAULT_CONFIG_NAME = "nexusml_run.yml"
@@ -19,10 +20,6 @@ DEFAULT_CONFIG_NAME = "nexusml_run.yml"
 
 class ReviewStep(Step):
     step_name = "review"
-
-    def __init__(self, state: FormState, *, id: str | None = None):
-        super().__init__(id=id or "step-review")
-        self.state = state
 
     def compose(self) -> ComposeResult:
         yield Static("Check the values, then press ctrl+r to train.", classes="step-intro")

@@ -20,21 +20,20 @@ def data_file(tmp_path) -> Path:
     return path
 
 
-def test_defaults():
+def test_no_flags_give_the_spec_defaults():
     args = parse_args([])
-    assert args.data_path is None
+    assert args == ta.TrainingArguments()
     assert args.resolved_data_path == ta.bundled_data_path()
-    assert args.test_size == 0.3
-    assert args.random_state == 42
-    assert args.sampling_strategy == "direct"
-    assert args.optimize is False
-    assert args.output_dir == Path("outputs/models")
-    assert args.model_name == "equipment_classifier"
-    assert args.log_level == "INFO"
-    assert args.visualize is False
-    assert args.legacy is False and args.use_orchestrator is True
-    assert args.model_type == "linear"
-    assert args.n_jobs == 1
+    assert args.use_orchestrator is not args.legacy
+
+
+def test_training_arguments_defaults_are_the_specs():
+    plain = ta.TrainingArguments()
+    for spec in ARGUMENTS:
+        expected = Path(spec.default) if spec.kind == "path" and spec.default is not None else spec.default
+        assert getattr(plain, spec.dest) == expected, spec.dest
+    assert isinstance(plain.output_dir, Path)
+    assert ta.arguments_from_values({}) == plain
 
 
 @pytest.mark.parametrize(
@@ -188,9 +187,12 @@ def test_unknown_choice_and_unknown_flag_exit_2(capsys):
 
 
 def test_legacy_and_use_orchestrator_contradict(capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as info:
         parse_args(["--legacy", "--use-orchestrator"])
-    assert "contradict" in capsys.readouterr().err
+    assert info.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        "nexusml-train: error: --legacy: --legacy and --use-orchestrator contradict each other; give one"
+    )
 
 
 def test_config_file_values_and_command_line_precedence(tmp_path, data_file):
@@ -275,7 +277,7 @@ def test_help_is_fast_and_imports_no_heavy_library():
         "import sys\n"
         "from nexusml.train_model_pipeline_v2 import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'sklearn', 'pandas', 'numpy'})\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'sklearn', 'pandas', 'numpy', 'yaml'})\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

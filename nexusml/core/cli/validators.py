@@ -1,0 +1,219 @@
+"""Validators of the training arguments, and the error they raise.
+
+A validator takes a raw value (a string typed by a user, a value read from a
+YAML file or a flag's constant) and returns the normalized value, or raises
+:class:`ArgumentError` naming the field and how to fix it.  Validators never
+create, write or change anything.
+
+Only the standard library is imported here (config files are parsed on demand).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from nexusml.errors import NexusMLError
+
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", "n", "f", ""})
+_MODEL_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_SCHEDULER_RE = re.compile(r"^(tcp|tls|ucx|inproc|ws|wss)://[^\s/]+(:\d+)?/?$|^[A-Za-z0-9._-]+:\d+$")
+
+
+class ArgumentError(NexusMLError, ValueError):
+    """A bad argument value: names the field and says how to fix it."""
+
+    def __init__(self, field: str, message: str):
+        # The spec imports this module, so the flag is looked up when an error is raised, not at import.
+        from nexusml.core.cli.training_args import flag_for
+
+        self.field = field
+        self.message = message
+        super().__init__(f"{flag_for(field)}: {message}")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def validate_bool(value: Any, field: str) -> bool:
+    """The one reading of a switch value: flags, ``--config`` files and the wizard's switches all use it."""
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ArgumentError(field, f"'{value}' is not true or false")
+
+
+def validate_data_path(value: Any, field: str = "data_path") -> Path:
+    text = _text(value)
+    if not text:
+        raise ArgumentError(field, "is empty; give the path of a CSV, Excel or Parquet file")
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise ArgumentError(field, f"file not found: {text}; check the path")
+    if path.is_dir():
+        raise ArgumentError(field, f"{text} is a directory; give a CSV, Excel or Parquet file inside it")
+    if path.suffix.lower() not in DATA_SUFFIXES:
+        raise ArgumentError(
+            field,
+            f"{text} has an unsupported extension '{path.suffix}'; use one of {', '.join(DATA_SUFFIXES)}",
+        )
+    if not os.access(path, os.R_OK):
+        raise ArgumentError(field, f"{text} is not readable; check its permissions")
+    return path
+
+
+def _existing_yaml(value: Any, field: str) -> Path | None:
+    text = _text(value)
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise ArgumentError(field, f"file not found: {text}; check the path or leave it empty for the default")
+    if path.is_dir():
+        raise ArgumentError(field, f"{text} is a directory; give a YAML file")
+    return path
+
+
+def validate_feature_config(value: Any, field: str = "feature_config") -> Path | None:
+    path = _existing_yaml(value, field)
+    if path is not None:
+        from nexusml.config import ConfigError, load_feature_config
+
+        try:
+            load_feature_config(path)
+        except ConfigError as exc:
+            raise ArgumentError(field, str(exc)) from None
+    return path
+
+
+def validate_reference_config(value: Any, field: str = "reference_config") -> Path | None:
+    path = _existing_yaml(value, field)
+    if path is not None:
+        from nexusml.config import ConfigError, load_reference_config
+
+        try:
+            load_reference_config(path)
+        except ConfigError as exc:
+            raise ArgumentError(field, str(exc)) from None
+    return path
+
+
+def validate_config_file(value: Any, field: str = "config") -> Path | None:
+    return _existing_yaml(value, field)
+
+
+def validate_test_size(value: Any, field: str = "test_size") -> float:
+    text = _text(value)
+    try:
+        number = float(text)
+    except ValueError:
+        raise ArgumentError(field, f"'{text}' is not a number; use a fraction such as 0.3") from None
+    if not 0.0 < number < 1.0:
+        raise ArgumentError(field, f"must be between 0 and 1 (exclusive), got {text}; use a fraction such as 0.3")
+    return number
+
+
+def _integer(value: Any, field: str) -> int:
+    if isinstance(value, bool):
+        raise ArgumentError(field, f"'{value}' is not a whole number")
+    text = _text(value)
+    try:
+        return int(text)
+    except ValueError:
+        raise ArgumentError(field, f"'{text}' is not a whole number") from None
+
+
+def validate_random_state(value: Any, field: str = "random_state") -> int:
+    number = _integer(value, field)
+    if not 0 <= number < 2**32:
+        raise ArgumentError(field, f"must be between 0 and 4294967295, got {number}")
+    return number
+
+
+def validate_n_jobs(value: Any, field: str = "n_jobs") -> int:
+    number = _integer(value, field)
+    if number == 0 or number < -1:
+        raise ArgumentError(field, f"must be -1 (all cores) or a positive number of cores, got {number}")
+    return number
+
+
+def validate_cv_folds(value: Any, field: str = "cv_folds") -> int:
+    number = _integer(value, field)
+    if not 2 <= number <= 20:
+        raise ArgumentError(field, f"must be between 2 and 20, got {number}")
+    return number
+
+
+def choice_validator(choices: Iterable[str], *, upper: bool = False) -> Callable[[Any, str], str]:
+    """A validator accepting one of ``choices`` in any letter case."""
+    options = tuple(choices)
+
+    def validate(value: Any, field: str) -> str:
+        text = _text(value)
+        text = text.upper() if upper else text.lower()
+        if text not in options:
+            raise ArgumentError(field, f"invalid choice '{_text(value)}'; choose from {', '.join(options)}")
+        return text
+
+    return validate
+
+
+def validate_output_dir(value: Any, field: str = "output_dir") -> Path:
+    text = _text(value)
+    if not text:
+        raise ArgumentError(field, "is empty; give a directory for the saved models")
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ArgumentError(field, f"{text} is a file, not a directory; choose another output directory")
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise ArgumentError(field, f"{probe} is a file, so {text} cannot be created; choose another directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ArgumentError(field, f"{probe} is not writable; choose a directory you can write to")
+    return path
+
+
+def validate_model_name(value: Any, field: str = "model_name") -> str:
+    text = _text(value)
+    if not text:
+        raise ArgumentError(field, "is empty; give a file-safe name such as equipment_classifier")
+    if "/" in text or "\\" in text or text in {".", ".."}:
+        raise ArgumentError(field, f"'{text}' looks like a path; give a plain name and put the folder in --output-dir")
+    if not _MODEL_NAME_RE.match(text):
+        raise ArgumentError(
+            field, f"'{text}' is not a safe file name; use letters, digits, '.', '_' or '-' (at most 100)"
+        )
+    return text
+
+
+def validate_sheet(value: Any, field: str = "sheet") -> str | int | None:
+    text = _text(value)
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def validate_dask_scheduler(value: Any, field: str = "dask_scheduler") -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    if text.lower() == "local":
+        return "local"
+    if not _SCHEDULER_RE.match(text):
+        raise ArgumentError(field, f"'{text}' is not a scheduler address; use tcp://HOST:PORT or 'local'")
+    return text
