@@ -418,7 +418,7 @@ IN_PROCESS_SCRIPT = textwrap.dedent(
     import sklearn.compose, sklearn.feature_extraction.text, sklearn.linear_model, sklearn.model_selection
     import sklearn.pipeline, sklearn.preprocessing, sklearn.svm, sklearn.ensemble
     started = time.perf_counter()
-    from nexusml.core.cli.training_args import parse_args
+    from nexusml.core.cli.parser import parse_args
     from nexusml.core.components.held_out_features import HeldOutFeatures
     from nexusml.core.components.model import EquipmentClassifier
     from nexusml.core.pipeline.runner import run_training

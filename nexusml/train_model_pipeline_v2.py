@@ -16,14 +16,9 @@ import signal
 import sys
 from typing import Any
 
-from nexusml.core.cli.training_args import (
-    PROG,
-    ArgumentError,
-    TrainingArguments,
-    build_parser,
-    parse_raw,
-    resolve_arguments,
-)
+from nexusml.core.cli.parser import build_parser, parse_raw
+from nexusml.core.cli.precedence import resolve_arguments
+from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 from typing import Any, NoReturn
 
 from nexusml.core.cli.precedence import resolve_arguments
 from nexusml.core.cli.training_args import (
-    ARGUMENTS,
     GROUP_TITLES,
     PROG,
-    RUN_SWITCHES,
     ArgSpec,
     TrainingArguments,
     specs_for_group,
@@ -89,17 +86,3 @@ def parse_args(argv: list[str] | None = None) -> TrainingArguments:
         return resolve_arguments(given)
     except ArgumentError as exc:
         parser.error(str(exc))
-
-
-def command_line(args: TrainingArguments) -> str:
-    """The ``nexusml-train --headless ...`` command that gives ``args``."""
-    parts = [PROG, "--headless"]
-    for spec in ARGUMENTS:
-        value = getattr(args, spec.dest)
-        if spec.dest in RUN_SWITCHES or value == spec.typed_default:
-            continue
-        if spec.kind == "bool":
-            parts.append(spec.flag if value else f"--no-{spec.flag[2:]}")
-        elif value is not None:
-            parts.extend([spec.flag, str(value)])
-    return shlex.join(parts)

@@ -7,26 +7,19 @@ everything else is derived from :data:`ARGUMENTS`: :class:`TrainingArguments`
 of defaults, saved settings, ``--config`` and flags (``precedence``, used by
 the CLI and the wizard), ``--config`` files (``run_config``), the README's
 flag table (``docs``) and the wizard's fields (``tui/``).  The validators live
-in ``validators``; the sibling modules' names are importable from here too.
+in ``validators``.
 Only the standard library is imported, so ``nexusml-train --help`` is instant.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nexusml.core.cli import validators as v
 from nexusml.core.cli.validators import DATA_SUFFIXES, ArgumentError, validate_data_path, validate_sheet  # noqa: F401
-
-if TYPE_CHECKING:  # the names below are loaded on first use by __getattr__ at the end
-    from nexusml.core.cli.docs import help_table  # noqa: F401
-    from nexusml.core.cli.parser import build_parser, command_line, parse_args, parse_raw  # noqa: F401
-    from nexusml.core.cli.precedence import merge_sources, resolve_arguments  # noqa: F401
-    from nexusml.core.cli.run_config import load_run_config, save_run_config  # noqa: F401
 
 PROG = "nexusml-train"
 
@@ -314,11 +307,6 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
 SPECS: dict[str, ArgSpec] = {spec.dest: spec for spec in ARGUMENTS}
 
 
-def flag_for(dest: str) -> str:
-    spec = SPECS.get(dest)
-    return spec.flag if spec else dest
-
-
 def specs_for_group(group: str) -> list[ArgSpec]:
     return [spec for spec in ARGUMENTS if spec.group == group]
 
@@ -364,9 +352,18 @@ class TrainingArguments:
 
     def to_command_line(self) -> str:
         """The equivalent ``nexusml-train --headless ...`` command."""
-        from nexusml.core.cli.parser import command_line
+        import shlex
 
-        return command_line(self)
+        parts = [PROG, "--headless"]
+        for spec in ARGUMENTS:
+            value = getattr(self, spec.dest)
+            if spec.dest in RUN_SWITCHES or value == spec.typed_default:
+                continue
+            if spec.kind == "bool":
+                parts.append(spec.flag if value else f"--no-{spec.flag[2:]}")
+            elif value is not None:
+                parts.extend([spec.flag, str(value)])
+        return shlex.join(parts)
 
 
 if {f.name for f in fields(TrainingArguments)} != set(SPECS):
@@ -389,20 +386,3 @@ def arguments_from_values(values: Mapping[str, Any]) -> TrainingArguments:
 def validate_field(dest: str, value: Any) -> Any:
     """Validate one field by name, as the wizard does on every change."""
     return SPECS[dest].validate(value)
-
-
-# Names that moved to the sibling modules, still importable from here; each loads its module on first use
-# (those modules import this one, so importing them here would be circular).
-_ELSEWHERE = {
-    **dict.fromkeys(("build_parser", "parse_raw", "parse_args", "command_line"), "parser"),
-    **dict.fromkeys(("merge_sources", "resolve_arguments"), "precedence"),
-    **dict.fromkeys(("load_run_config", "save_run_config"), "run_config"),
-    "help_table": "docs",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _ELSEWHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"nexusml.core.cli.{module}"), name)

@@ -30,12 +30,14 @@ class ArgumentError(NexusMLError, ValueError):
     """A bad argument value: names the field and says how to fix it."""
 
     def __init__(self, field: str, message: str):
-        # The spec imports this module, so the flag is looked up when an error is raised, not at import.
-        from nexusml.core.cli.training_args import flag_for
-
         self.field = field
         self.message = message
         super().__init__(f"{flag_for(field)}: {message}")
+
+
+def flag_for(dest: str) -> str:
+    """The flag of an argument: every spec's first flag is its name with dashes (a test checks it)."""
+    return "--" + dest.replace("_", "-")
 
 
 def _text(value: Any) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nexusml.core.cli import docs, parser, precedence, run_config
+from nexusml.core.cli import docs, parser
 from nexusml.core.cli import training_args as ta
 from nexusml.core.cli.precedence import merge_sources, resolve_arguments, run_mode
 from nexusml.core.cli.validators import FALSE_WORDS, TRUE_WORDS, ArgumentError, validate_bool
@@ -105,19 +105,9 @@ def test_every_false_word_is_false(word: str) -> None:
     assert validate_bool(word, "visualize") is False
 
 
-def test_moved_names_are_still_importable_from_the_spec_module() -> None:
-    assert ta.build_parser is parser.build_parser
-    assert ta.parse_args is parser.parse_args
-    assert ta.parse_raw is parser.parse_raw
-    assert ta.resolve_arguments is precedence.resolve_arguments
-    assert ta.load_run_config is run_config.load_run_config
-    assert ta.save_run_config is run_config.save_run_config
-    assert ta.help_table is docs.help_table
-    from nexusml.core.cli.training_args import ArgumentError as moved
-
-    assert moved is ArgumentError
-    with pytest.raises(AttributeError):
-        ta.no_such_name  # noqa: B018
+def test_an_error_names_the_flag_a_user_types() -> None:
+    for spec in ta.ARGUMENTS:
+        assert str(ArgumentError(spec.dest, "bad")) == f"{spec.flag}: bad"
 
 
 def test_only_negatable_switches_have_a_no_form() -> None:

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from nexusml.core.cli import training_args as ta
-from nexusml.core.cli.training_args import ARGUMENTS, ArgumentError, parse_args
+from nexusml.core.cli.docs import help_table
+from nexusml.core.cli.parser import parse_args
+from nexusml.core.cli.run_config import save_run_config
+from nexusml.core.cli.training_args import ARGUMENTS, ArgumentError
 
 
 @pytest.fixture
@@ -261,12 +264,12 @@ def test_command_line_round_trip(data_file):
 
 def test_saved_run_config_is_accepted(tmp_path, data_file):
     args = parse_args(["--data-path", str(data_file), "--test-size", "0.4", "--visualize"])
-    saved = ta.save_run_config(args, tmp_path / "run.yml")
+    saved = save_run_config(args, tmp_path / "run.yml")
     assert parse_args(["--config", str(saved)]) == args.replace(config=str(saved))
 
 
 def test_help_table_lists_every_flag():
-    table = ta.help_table()
+    table = help_table()
     for spec in ARGUMENTS:
         for flag in spec.flags:
             assert f"`{flag}`" in table
