@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nexusml.data.synthetic import generate_inventory, write_reference_files  # noqa: E402
+from scripts.synthetic import generate_inventory, write_reference_files  # noqa: E402
 
 DEFAULT_ROWS = 2400
 DEFAULT_SEED = 42

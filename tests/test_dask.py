@@ -28,7 +28,7 @@ TARGETS = ["mcaa_system_category", "uniformat_code"]
 
 
 def _inventory(rows: int):
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
 
     return generate_inventory(rows, seed=7)
 

@@ -277,7 +277,7 @@ def _start(argv: list[str], cwd: Path) -> subprocess.Popen:
 
 @pytest.fixture(scope="module")
 def slow_data(tmp_path_factory) -> Path:
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
 
     path = tmp_path_factory.mktemp("slow") / "big.csv"
     generate_inventory(3000, seed=11).to_csv(path, index=False)
