@@ -345,6 +345,29 @@ def test_two_runs_same_name_same_directory(tmp_path):
     assert latest["model_sha256"] in {sha256_file(m) for m in models}
 
 
+def test_directory_lock_is_exclusive(tmp_path):
+    import threading
+
+    from nexusml.core.components.io import directory_lock
+
+    order: list[str] = []
+    holding = threading.Event()
+
+    def second() -> None:
+        holding.wait()
+        with directory_lock(tmp_path, "model"):
+            order.append("second")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with directory_lock(tmp_path, "model"):
+        holding.set()
+        time.sleep(0.3)  # the other thread is waiting for the lock meanwhile
+        order.append("first")
+    thread.join(timeout=10)
+    assert order == ["first", "second"]
+
+
 # ------------------------------------------------------------------ loading models
 
 
