@@ -82,7 +82,7 @@ def main(argv=None) -> int:
     from nexusml.core.cli.training_args import TrainingArguments
     from nexusml.core.components.builder import new_model
     from nexusml.core.components.features import engineer_features
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
 
     grid = GRIDS[options.model_type]
     n_candidates = len(ParameterGrid(grid))

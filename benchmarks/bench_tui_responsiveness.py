@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 
 async def measure(rows: int, presses: int) -> dict[str, float]:
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
     from tui.app import create_app
 
     with tempfile.TemporaryDirectory(prefix="nexusml-tui-bench-") as folder:

@@ -94,7 +94,7 @@ def datasets(quick: bool) -> list[tuple[str, Any, Any]]:
     from nexusml.config import load_feature_config
     from nexusml.config.feature_config import feature_config_from_dict
     from nexusml.core.cli.training_args import bundled_data_path
-    from nexusml.data import synthetic
+    from scripts import synthetic
 
     inventory_config = load_feature_config(None)
     bundled = bundled_data_path()
@@ -117,7 +117,7 @@ def datasets(quick: bool) -> list[tuple[str, Any, Any]]:
             )
         )
     else:
-        print("note: nexusml.data.synthetic.generate_asset_register is missing; asset register skipped")
+        print("note: scripts.synthetic.generate_asset_register is missing; asset register skipped")
     if not quick:
         out.append(("inventory x10 (24000 rows)", synthetic.generate_inventory(24000, 7), inventory_config))
     return out
@@ -458,7 +458,7 @@ IN_PROCESS_SCRIPT = textwrap.dedent(
 def e2e(rows: int, model_type: str, repeat: int, workdir: Path) -> dict[str, Any]:
     import statistics
 
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
 
     data = workdir / f"inventory_{rows}.csv"
     generate_inventory(rows, 5).to_csv(data, index=False)
@@ -659,7 +659,7 @@ MEASURE_SCRIPT = textwrap.dedent(
 def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -> dict[str, Any]:
     import numpy as np
 
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
 
     out_rows = []
     results = []

@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nexusml.data.synthetic import generate_inventory, write_reference_files  # noqa: E402
+from nexusml.core.components.io import atomic_write_text  # noqa: E402
+from scripts.synthetic import generate_inventory, write_reference_files  # noqa: E402
 
 DEFAULT_ROWS = 2400
 DEFAULT_SEED = 42
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     frame = generate_inventory(args.rows, seed=args.seed)
     output = _resolve(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(output, index=False, encoding="utf-8")
+    atomic_write_text(output, frame.to_csv(index=False))
     written = write_reference_files(_resolve(args.reference_dir))
     elapsed = time.perf_counter() - started
 

@@ -19,7 +19,13 @@ from nexusml.core.cli.training_args import TrainingArguments
 from nexusml.core.components.builder import new_model
 from nexusml.core.components.features import engineer_features
 from nexusml.core.components.search import search_hyperparameters
-from nexusml.core.distributed import MISSING_EXTRA, DaskUnavailable, check_scheduler, search_backend
+from nexusml.core.distributed import (
+    CONNECT_TIMEOUT_S,
+    MISSING_EXTRA,
+    DaskUnavailable,
+    check_scheduler,
+    search_backend,
+)
 from nexusml.errors import Cancelled
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +34,7 @@ TARGETS = ["mcaa_system_category", "uniformat_code"]
 
 
 def _inventory(rows: int):
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
 
     return generate_inventory(rows, seed=7)
 
@@ -199,7 +205,8 @@ def test_silent_scheduler_fails_after_the_timeout(monkeypatch):
             search_backend(TrainingArguments(dask_scheduler=address)),
         ):
             pass
-        assert time.perf_counter() - started < 4.0
+        elapsed = time.perf_counter() - started
+        assert 0.9 <= elapsed < 4.0, f"{elapsed:.1f}s"  # the 1 s timeout, not at once nor much later
 
 
 @pytest.mark.slow
@@ -234,6 +241,6 @@ def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
     errors = [line for line in proc.stderr.splitlines() if "error:" in line]
     assert len(errors) == 1 and f"cannot reach the Dask scheduler at {address}" in errors[0]
     assert not list((tmp_path / "out").glob("*.pkl"))
-    # The run itself (imports, loading, features) dominates; the connection attempt fails at once.
-    print(f"unreachable scheduler: exit {proc.returncode} after {elapsed:.1f}s")
-    assert elapsed < 60
+    # The scheduler is checked before any data is loaded and a refused connection does not wait for
+    # the connect timeout: the whole run takes well under it (0.5 s measured).
+    assert elapsed < CONNECT_TIMEOUT_S, f"{elapsed:.1f}s"

@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 from tests.conftest import REPO
 
 
 def test_training_pipeline_example_runs(tmp_path):
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, str(REPO / "examples" / "training_pipeline_example.py")],
         capture_output=True,
@@ -37,4 +35,3 @@ def test_training_pipeline_example_runs(tmp_path):
     assert "failed run   -> stage 'load_data'" in out
     assert "predicted_category_name" in out
     assert not list(tmp_path.iterdir())  # it cleans up after itself
-    assert time.monotonic() - started < 120

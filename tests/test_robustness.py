@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -52,6 +53,31 @@ def run(argv: list[str], capsys) -> tuple[int, str]:
     except SystemExit as exc:  # argparse errors
         code = exc.code
     return code, capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def previous_run(tmp_path_factory) -> Path:
+    """An output folder with one finished run on ``good.csv`` (60 rows); copy it before changing it."""
+    folder = tmp_path_factory.mktemp("previous")
+    small_frame(60).to_csv(folder / "good.csv", index=False)
+    argv = ["--headless", "--data-path", str(folder / "good.csv"), "--output-dir", str(folder), "--log-level", "ERROR"]
+    assert main(argv) == 0
+    return folder
+
+
+def copy_of(folder: Path, destination: Path) -> Path:
+    """A copy of an output folder, its latest model again a hard link to the model it names."""
+    shutil.copytree(folder, destination)
+    (model,) = [p for p in destination.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
+    latest = destination / "equipment_classifier_latest.pkl"
+    latest.unlink()
+    os.link(model, latest)
+    return destination
+
+
+def wait_for_a_new_second(since: Path) -> None:
+    """Runs are named by the second they start; wait until a run started now gets a new name."""
+    time.sleep(max(0.0, 1.1 - (time.time() - since.stat().st_mtime)))
 
 
 # ------------------------------------------------------------------ files that must train
@@ -233,11 +259,9 @@ def test_output_dir_not_writable(tmp_path, capsys):
     assert code == 2 and "not writable" in err
 
 
-def test_write_error_while_saving_keeps_previous_files(tmp_path, capsys, monkeypatch):
-    good = tmp_path / "good.csv"
-    small_frame().to_csv(good, index=False)
-    out = tmp_path / "out"
-    assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
+def test_write_error_while_saving_keeps_previous_files(previous_run, tmp_path, capsys, monkeypatch):
+    out = copy_of(previous_run, tmp_path / "out")
+    good = out / "good.csv"
     before = {name: (out / name).read_bytes() for name in outputs(out)}
 
     import errno
@@ -252,7 +276,7 @@ def test_write_error_while_saving_keeps_previous_files(tmp_path, capsys, monkeyp
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(serializer._HashingWriter, "write", fills_up)
-    time.sleep(1.1)  # a new timestamp
+    wait_for_a_new_second(out / "equipment_classifier_latest.pkl")
     code, err = run(["--data-path", str(good), "--output-dir", str(out)], capsys)
     assert code == 1 and "stage 'save' failed" in err and "No space left on device" in err
     assert {name: (out / name).read_bytes() for name in outputs(out)} == before
@@ -277,7 +301,7 @@ def _start(argv: list[str], cwd: Path) -> subprocess.Popen:
 
 @pytest.fixture(scope="module")
 def slow_data(tmp_path_factory) -> Path:
-    from nexusml.data.synthetic import generate_inventory
+    from scripts.synthetic import generate_inventory
 
     path = tmp_path_factory.mktemp("slow") / "big.csv"
     generate_inventory(3000, seed=11).to_csv(path, index=False)
@@ -285,10 +309,8 @@ def slow_data(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, tmp_path):
-    out = tmp_path / "out"
-    quick = _start(["--data-path", str(slow_data), "--output-dir", str(out)], tmp_path)
-    assert quick.wait(timeout=240) == 0, quick.stderr.read()
+def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, previous_run, tmp_path):
+    out = copy_of(previous_run, tmp_path / "out")
     before = {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name}
     models_before = set(out.glob("*.pkl"))
 
@@ -316,7 +338,7 @@ def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, tm
     rest = proc.communicate(timeout=60)[1]
     elapsed = time.monotonic() - sent
     assert proc.returncode == code
-    assert elapsed < 10
+    assert elapsed < 2, f"stopped {elapsed:.1f}s after the signal"  # 0.2 s measured
     assert "stopped" in rest and "'train'" in rest and "Traceback" not in rest
     assert set(out.glob("*.pkl")) == models_before
     assert {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name} == before
@@ -345,16 +367,35 @@ def test_two_runs_same_name_same_directory(tmp_path):
     assert latest["model_sha256"] in {sha256_file(m) for m in models}
 
 
+def test_directory_lock_is_exclusive(tmp_path):
+    import threading
+
+    from nexusml.core.components.io import directory_lock
+
+    order: list[str] = []
+    holding = threading.Event()
+
+    def second() -> None:
+        holding.wait()
+        with directory_lock(tmp_path, "model"):
+            order.append("second")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with directory_lock(tmp_path, "model"):
+        holding.set()
+        time.sleep(0.3)  # the other thread is waiting for the lock meanwhile
+        order.append("first")
+    thread.join(timeout=10)
+    assert order == ["first", "second"]
+
+
 # ------------------------------------------------------------------ loading models
 
 
 @pytest.fixture(scope="module")
-def saved_model(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("model")
-    good = folder / "good.csv"
-    small_frame(60).to_csv(good, index=False)
-    assert main(["--headless", "--data-path", str(good), "--output-dir", str(folder), "--log-level", "ERROR"]) == 0
-    return folder / "equipment_classifier_latest.pkl"
+def saved_model(previous_run) -> Path:
+    return previous_run / "equipment_classifier_latest.pkl"
 
 
 def _predict(argv: list[str], capsys) -> tuple[int, str]:
@@ -412,20 +453,18 @@ def test_model_written_by_an_older_nexusml_with_joblib_still_loads(saved_model, 
     pd.testing.assert_frame_equal(load_model(path).predict(frame), model.predict(frame))
 
 
-def test_a_new_run_replaces_latest_without_touching_earlier_models(tmp_path, capsys):
+def test_a_new_run_replaces_latest_without_touching_earlier_models(previous_run, tmp_path, capsys):
     from nexusml.core.components.io import sha256_file
 
-    good = tmp_path / "good.csv"
-    small_frame().to_csv(good, index=False)
-    out = tmp_path / "out"
-    assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
+    out = copy_of(previous_run, tmp_path / "out")
     (first,) = [p for p in out.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
     first_bytes = first.read_bytes()
     first_meta = json.loads(first.with_name(f"{first.stem}_metadata.json").read_text())
     assert first_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
 
+    good = tmp_path / "more.csv"
     small_frame(90).to_csv(good, index=False)  # different data, so a different model
-    time.sleep(1.1)
+    wait_for_a_new_second(first)
     assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
     assert first.read_bytes() == first_bytes  # the earlier model is untouched
     assert sha256_file(first) == first_meta["model_sha256"]

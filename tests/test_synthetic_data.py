@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml.data.synthetic import (
+from scripts.synthetic import (
     ASSET_REGISTER_COLUMNS,
     ASSET_TYPES,
     CATEGORIES,
@@ -55,21 +55,17 @@ def inventory() -> pd.DataFrame:
 # --------------------------------------------------------------- inventory
 
 
-def test_inventory_columns_in_order():
+def test_inventory_has_what_the_default_feature_config_reads():
+    from nexusml.config import load_feature_config
+    from nexusml.core.components.features import engineer_features
+
     frame = generate_inventory(50)
     assert list(frame.columns) == list(INVENTORY_COLUMNS)
-    assert list(INVENTORY_COLUMNS) == [
-        "equipment_tag",
-        "manufacturer",
-        "model",
-        "category_name",
-        "omniclass_code",
-        "uniformat_code",
-        "masterformat_code",
-        "mcaa_system_category",
-        "service_life",
-        "description",
-    ]
+    config = load_feature_config()
+    assert set(config.input_columns) <= set(frame.columns)
+    features = engineer_features(frame, config)
+    assert list(features.Y.columns) == list(config.targets)
+    assert features.Y.notna().all().all()
     assert frame["service_life"].dtype == np.float64
 
 
@@ -91,7 +87,7 @@ def test_inventory_tiny_sizes(n):
 
 
 def test_inventory_rejects_negative_rows():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_rows"):
         generate_inventory(-1)
 
 
@@ -137,12 +133,13 @@ def test_tags_look_like_equipment_tags(inventory):
     assert inventory["equipment_tag"].str.match(r"^[A-Z]+[- ]?\d").mean() > 0.95
 
 
-def test_inventory_generation_is_fast():
-    started = time.perf_counter()
+def test_inventory_generation_is_vectorized():
+    # About 0.8 s of CPU here for 100k rows; a per-row Python loop would take ten times that.
+    started = time.process_time()
     frame = generate_inventory(100_000, seed=3)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(frame) == 100_000
-    assert elapsed < 30, f"100k rows took {elapsed:.1f} s"
+    assert elapsed < 4, f"100k rows took {elapsed:.1f} s of CPU"
 
 
 # ---------------------------------------------------------- bundled files
@@ -221,18 +218,6 @@ def test_asset_register_shape_and_columns():
     frame = generate_asset_register(4000)
     assert frame.shape == (4000, len(ASSET_REGISTER_COLUMNS))
     assert list(frame.columns) == list(ASSET_REGISTER_COLUMNS)
-    for column in (
-        "Asset Label",
-        "Make",
-        "Notes",
-        "Location",
-        "Install Year",
-        "Capacity",
-        "System",
-        "Trade Group",
-        "Asset Type",
-    ):
-        assert column in frame.columns
     assert pd.api.types.is_float_dtype(frame["Capacity"])
     assert frame["Capacity"].isna().any()
     assert frame["Capacity"].notna().mean() > 0.5

@@ -28,7 +28,7 @@ class RunView:
 
     @property
     def mean_f1(self) -> float | None:
-        scores = [m.get("f1_macro") for m in self.metrics.values() if isinstance(m.get("f1_macro"), (int, float))]
+        scores = [f1 for m in self.metrics.values() if isinstance(f1 := m.get("f1_macro"), (int, float))]
         return sum(scores) / len(scores) if scores else None
 
     @classmethod
@@ -109,9 +109,7 @@ def list_past_runs(output_dir: Path) -> list[PastRun]:
             continue
         metrics = data.get("metrics") or {}
         scores = [
-            m.get("f1_macro")
-            for m in metrics.values()
-            if isinstance(m, dict) and isinstance(m.get("f1_macro"), (int, float))
+            f1 for m in metrics.values() if isinstance(m, dict) and isinstance(f1 := m.get("f1_macro"), (int, float))
         ]
         model_file = str(data.get("model_file", ""))
         runs.append(

@@ -122,7 +122,7 @@ def run_in_process(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> 
     ours, theirs = context.Pipe()
     # Not a daemon: the run may start processes of its own (a parallel search, a local Dask cluster).
     process = context.Process(
-        target=_child_main, args=(theirs, args, cancel.cancelled and cancel.reason), name=CHILD_NAME
+        target=_child_main, args=(theirs, args, cancel.reason if cancel.cancelled else ""), name=CHILD_NAME
     )
     stage, asked_at = "setup", None
     try:
@@ -217,7 +217,7 @@ class _RecordSender(logging.Handler):
         self.send(record.levelno, record.name, text)
 
 
-def _child_main(conn: Any, args: Any, cancelled_already: str | bool = False) -> None:
+def _child_main(conn: Any, args: Any, cancelled_already: str = "") -> None:
     """The child: run the training, reporting through ``conn``; a "cancel" message stops it."""
     import traceback
 

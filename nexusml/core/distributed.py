@@ -158,7 +158,7 @@ class DaskBackend:
 
         keys = self.pending_keys()
         if keys:
-            futures = [Future(key, self.client) for key in keys]
+            futures: list[Any] = [Future(key, self.client) for key in keys]
             self.client.cancel(futures, force=True)
         return len(keys)
 

@@ -10,7 +10,23 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from nexusml.core.components.evaluator import evaluate_predictions
 
 
-@pytest.mark.parametrize("seed", range(40))
+def _assert_equals_scikit_learn(truth: np.ndarray, predicted: np.ndarray, top: int = 5) -> None:
+    report = evaluate_predictions(pd.DataFrame({"t": truth}), pd.DataFrame({"t": predicted}), top=top)["t"]
+    assert report["accuracy"] == accuracy_score(truth, predicted)
+    assert report["f1_macro"] == f1_score(truth, predicted, average="macro", zero_division=0)
+    names, counts = np.unique(truth.astype(str), return_counts=True)
+    most_frequent = [str(names[i]) for i in np.argsort(-counts, kind="stable")[:top]]
+    assert report["confusion"]["labels"] == most_frequent
+    assert report["confusion"]["matrix"] == confusion_matrix(truth, predicted, labels=most_frequent).tolist()
+    assert report["n_classes"] == len(names) and report["support"] == len(truth)
+
+
+# scikit-learn warns whenever its matrix is 1 x 1, even with labels= given; here that is the point.
+single_label_warning = pytest.mark.filterwarnings("ignore:A single label was found:UserWarning")
+
+
+@single_label_warning
+@pytest.mark.parametrize("seed", range(100))
 def test_metrics_equal_scikit_learn_for_strings(seed):
     rng = np.random.default_rng(seed)
     n_classes, n = int(rng.integers(1, 30)), int(rng.integers(1, 400))
@@ -18,15 +34,24 @@ def test_metrics_equal_scikit_learn_for_strings(seed):
     truth = labels[rng.integers(0, n_classes, n)]
     # Some predictions name classes absent from the truth; some runs predict perfectly.
     predicted = truth.copy() if seed % 7 == 0 else labels[rng.integers(0, n_classes + 4, n)]
-    report = evaluate_predictions(pd.DataFrame({"t": truth}), pd.DataFrame({"t": predicted}), top=5)["t"]
+    _assert_equals_scikit_learn(truth, predicted)
 
-    assert report["accuracy"] == accuracy_score(truth, predicted)
-    assert report["f1_macro"] == f1_score(truth, predicted, average="macro", zero_division=0)
-    names, counts = np.unique(truth.astype(str), return_counts=True)
-    top = [str(names[i]) for i in np.argsort(-counts, kind="stable")[:5]]
-    assert report["confusion"]["labels"] == top
-    assert report["confusion"]["matrix"] == confusion_matrix(truth, predicted, labels=top).tolist()
-    assert report["n_classes"] == len(names) and report["support"] == n
+
+@single_label_warning
+@pytest.mark.parametrize(
+    "truth, predicted",
+    [
+        (["A"] * 5, ["A"] * 5),  # one label, all right
+        (["A"] * 5, ["B"] * 5),  # one true label, every prediction a label the truth never has
+        (["A"] * 6, ["A", "B", "A", "C", "A", "A"]),  # one true label and some unseen predictions
+        (["A"], ["B"]),  # one row
+        (["A", "B", "C"], ["X", "Y", "Z"]),  # no prediction is a true label
+        (["b", "a", "b", "a", "c"], ["a", "a", "b", "z", "c"]),  # a tie for the most frequent class
+    ],
+    ids=["one-label-right", "one-label-unseen", "one-label-some-unseen", "one-row", "all-unseen", "tie"],
+)
+def test_metrics_equal_scikit_learn_on_edge_cases(truth, predicted):
+    _assert_equals_scikit_learn(np.array(truth, dtype=object), np.array(predicted, dtype=object), top=2)
 
 
 def test_empty_test_set_reports_zeroes():

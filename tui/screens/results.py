@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -17,6 +17,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from tui.runs import RunView
 from tui.widgets.charts import ChartPlot, confusion_painter, distribution_painter, durations_painter, score_painter
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 class ResultsScreen(Screen):
@@ -42,7 +45,7 @@ class ResultsScreen(Screen):
         self.view = view
         self._model: Any = None
         self._model_error = ""
-        self._debounce = None
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         view = self.view

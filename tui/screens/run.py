@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -25,6 +25,9 @@ from nexusml.core.pipeline import (
 from tui.messages import RunEvent, RunFailed, RunLog, RunSucceeded
 from tui.training_process import run_in_process
 from tui.widgets.stage_list import StageList
+
+if TYPE_CHECKING:
+    from tui.app import NexusTrainApp
 
 LEVEL_STYLES = {
     logging.DEBUG: "dim",
@@ -77,7 +80,7 @@ class RunScreen(Screen):
         )
         self._status("starting …", "yellow")
         self.running = True
-        self.app.run_started(self)
+        cast("NexusTrainApp", self.app).run_started(self)
         self.train()
 
     # -- the worker -------------------------------------------------------------------------------
@@ -86,13 +89,14 @@ class RunScreen(Screen):
     def train(self) -> None:
         from nexusml.core.pipeline import TrainingCancelled, TrainingError
 
+        def on_event(event: Any) -> None:
+            self.post_message(RunEvent(event))
+
+        def on_log(level: int, name: str, text: str) -> None:
+            self.post_message(RunLog(level, name, text))
+
         try:
-            result = self.runner(
-                self.args,
-                lambda event: self.post_message(RunEvent(event)),
-                lambda level, name, text: self.post_message(RunLog(level, name, text)),
-                self.token,
-            )
+            result = self.runner(self.args, on_event, on_log, self.token)
         except TrainingCancelled as exc:
             self.post_message(RunFailed(exc.stage, exc.message, exc.traceback, cancelled=True))
         except TrainingError as exc:
@@ -172,7 +176,7 @@ class RunScreen(Screen):
         self._status(
             f"✓ done; model saved to {message.result.model_path}   (enter: results, escape: back)", "bold green"
         )
-        self.app.run_finished(self, ok=True)
+        cast("NexusTrainApp", self.app).run_finished(self, ok=True)
         self.action_results()
 
     @on(RunFailed)
@@ -189,7 +193,7 @@ class RunScreen(Screen):
                 f"✗ stage '{message.stage}' failed: {message.message}   (t: traceback, escape: back)", "bold red"
             )
             self._log(f"✗ run failed in stage '{message.stage}': {message.message}", "bold red")
-        self.app.run_finished(self, ok=False, cancelled=message.cancelled)
+        cast("NexusTrainApp", self.app).run_finished(self, ok=False, cancelled=message.cancelled)
 
     # -- keys -------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Atomic file writes and hashing: a crash or ctrl+c never leaves a half-written file."""
+"""Atomic file writes, hashing and locks: a crash or ctrl+c never leaves a half-written file."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
+
+from filelock import FileLock
 
 
 def _current_umask() -> int:
@@ -59,7 +61,10 @@ def atomic_write(path: Path | str, write: Callable[[IO[bytes]], None]) -> Path:
 
 
 def atomic_write_text(path: Path | str, text: str) -> Path:
-    return atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
+    def write(handle: IO[bytes]) -> None:
+        handle.write(text.encode("utf-8"))
+
+    return atomic_write(path, write)
 
 
 def claim_unique_path(directory: Path, stem: str, suffix: str) -> Path:
@@ -95,16 +100,6 @@ def release_claim(path: Path) -> None:
 
 @contextlib.contextmanager
 def directory_lock(directory: Path, name: str) -> Iterator[None]:
-    """An exclusive advisory lock on ``directory/.name.lock`` (serialises concurrent runs)."""
-    lock_path = Path(directory) / f".{name}.lock"
-    with open(lock_path, "a+b") as handle:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - non-POSIX
-            yield
-            return
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    """An exclusive lock on ``directory/.name.lock`` that serialises concurrent runs (POSIX and Windows)."""
+    with FileLock(Path(directory) / f".{name}.lock"):
+        yield

@@ -31,7 +31,7 @@ def _sniff_delimiter(sample: str, suffix: str) -> str:
     except csv.Error:
         header = lines[0]
         counts = {d: header.count(d) for d in DELIMITERS}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=counts.__getitem__)
         return best if counts[best] else ","
 
 

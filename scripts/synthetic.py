@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 from numpy.dtypes import StringDType
 
+from nexusml.core.components.io import atomic_write_text
+
 __all__ = [
     "ASSET_REGISTER_COLUMNS",
     "ASSET_TYPES",
@@ -2300,7 +2302,7 @@ def write_reference_files(directory: str | Path) -> list[Path]:
     written = []
     for filename, table in reference_tables().items():
         path = out_dir / filename
-        table.to_csv(path, index=False, encoding="utf-8")
+        atomic_write_text(path, table.to_csv(index=False))
         written.append(path)
     return written
 
