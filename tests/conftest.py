@@ -9,14 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import scripts.synthetic
-
 REPO = Path(__file__).resolve().parents[1]
-
-# The generator moved from nexusml/data/synthetic.py to scripts/synthetic.py (it is not part of the
-# installed package). tests/test_model_quality.py and tests/tui/conftest.py still import the old
-# name; this alias keeps them working until they import scripts.synthetic, then it goes.
-sys.modules.setdefault("nexusml.data.synthetic", scripts.synthetic)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from nexusml.core.components.model import EquipmentClassifier, RelabeledClassifi
 from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier
 from nexusml.core.components.split import split_indices
 from nexusml.core.components.transformers import NumericBins
-from nexusml.data.synthetic import generate_inventory
+from scripts.synthetic import generate_inventory
 
 MODEL_TYPES = ("linear", "linear_svc", "logreg", "sgd", "random_forest")
 

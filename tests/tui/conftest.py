@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -38,11 +37,8 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def inventory_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 150 synthetic inventory rows with the usual columns."""
     path = tmp_path_factory.mktemp("data") / "inventory.csv"
-    try:
-        from nexusml.data.synthetic import generate_inventory
-    except ImportError:
-        shutil.copy(TINY_CSV, path)
-        return path
+    from scripts.synthetic import generate_inventory
+
     generate_inventory(150, seed=3)[COLUMNS].to_csv(path, index=False)
     return path
 
