@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nexusml.core.cli.docs import help_table  # noqa: E402
+from nexusml.core.components.io import atomic_write_text  # noqa: E402
 
 START, END = "<!-- flags:start -->", "<!-- flags:end -->"
 
@@ -28,7 +29,7 @@ def main() -> int:
     updated = render(text)
     if "--check" in sys.argv[1:]:
         return 0 if updated == text else 1
-    readme.write_text(updated, encoding="utf-8")
+    atomic_write_text(readme, updated)
     return 0
 
 

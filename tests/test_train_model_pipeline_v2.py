@@ -61,7 +61,7 @@ def test_headless_run_writes_model_metadata_latest_log_and_charts(trained):
         "System_Subtype",
     }
     for scores in meta["metrics"].values():
-        assert 0.3 < scores["f1_macro"] <= 1.0 and 0.3 < scores["accuracy"] <= 1.0
+        assert scores["accuracy"] > 0.88 and scores["f1_macro"] > 0.8  # 0.93-0.96 and 0.85-0.95 today
     assert "refit on all" in meta["refit"]
     assert list(meta["stage_seconds"])[:3] == ["load_data", "load_reference", "validate"]
     assert len(list((out / "logs").glob("*.log"))) == 1

@@ -75,7 +75,8 @@ async def test_run_to_results_then_try_it_and_reopen_it(run_given: dict, tmp_pat
         await pilot.press("escape", "escape", "escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, WizardScreen)
-    assert app.return_value == 0 or app.return_value is None
+        await pilot.press("ctrl+q")
+    assert app.return_value == 0  # a successful session exits 0
 
 
 async def test_legacy_switch_runs_the_legacy_path(run_given: dict) -> None:

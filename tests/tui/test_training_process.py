@@ -82,7 +82,7 @@ def test_a_child_that_ignores_cancel_is_stopped_after_the_grace_period(
     started = time.monotonic()
     with pytest.raises(TrainingCancelled) as info:
         run_in_process(_args(inventory_csv, tmp_path), cancel_during_training, lambda *record: None, token)
-    assert time.monotonic() - started < 60
+    assert time.monotonic() - started < 10  # a child start (about 2 s) and an immediate stop
     assert "the wizard was closed" in info.value.message
     assert not [c for c in multiprocessing.active_children() if c.name == CHILD_NAME]
     assert not list(tmp_path.glob("*.pkl"))

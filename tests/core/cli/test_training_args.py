@@ -275,7 +275,7 @@ def test_help_table_lists_every_flag():
             assert f"`{flag}`" in table
 
 
-def test_help_is_fast_and_imports_no_heavy_library():
+def test_help_imports_no_heavy_library():
     code = (
         "import sys\n"
         "from nexusml.train_model_pipeline_v2 import main\n"
