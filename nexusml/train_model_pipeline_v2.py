@@ -43,6 +43,8 @@ def console_handler(level: str) -> logging.Handler:
 
 
 def format_result(result: Any) -> str:
+    from nexusml.core.components.report import report_lines
+
     width = max([len(t) for t in result.metrics] + [6])
     lines = [
         f"Model saved: {result.model_path}",
@@ -54,6 +56,9 @@ def format_result(result: Any) -> str:
     ]
     for target, m in result.metrics.items():
         lines.append(f"{target:<{width}}  {m['accuracy']:8.4f}  {m['f1_macro']:8.4f}  {m['support']:7d}")
+    lines += report_lines(result.metrics)
+    if result.errors_path:
+        lines += ["", f"Misclassified held-out rows: {result.errors_path}"]
     if result.search:
         lines.append("")
         lines.append(f"Hyperparameter search ({result.search['where']}):")

@@ -92,3 +92,32 @@ def test_precision_coverage_runs_from_the_surest_rows_down():
     assert thresholds.tolist() == [0.9, 0.5, 0.2]
     assert coverage.tolist() == [0.5, 0.75, 1.0]
     assert precision.tolist() == [1.0, pytest.approx(2 / 3), 0.75]
+
+
+@pytest.mark.parametrize("n", [3, 5, 40])
+def test_confusion_from_the_saved_figures_is_scikit_learns_matrix_with_the_rest_folded(n):
+    import pandas as pd
+    from sklearn.metrics import confusion_matrix
+
+    from nexusml.core.components.report import confusion_counts
+
+    truth, predicted = labelled(4, n=500)
+    wrong = truth != predicted
+    errors = pd.DataFrame({"true": truth[wrong], "predicted": predicted[wrong]})
+    table = confusion_counts(per_class_report(truth, predicted), errors, n)
+    shown = [label for label in table["labels"] if label != "other"]
+    fold = np.vectorize(lambda c: c if c in shown else "other")
+    expected = confusion_matrix(fold(truth), fold(predicted), labels=table["labels"])
+    assert table["matrix"] == expected.tolist()
+    assert sum(map(sum, table["matrix"])) == len(truth)
+    by_support = sorted(set(truth), key=lambda c: (-(truth == c).sum(), c))
+    assert shown == by_support[:n]
+
+
+def test_auto_coding_keeps_a_short_curve_for_the_chart():
+    rng = np.random.default_rng(0)
+    confidence = rng.random(5000)
+    found = auto_coding(confidence, rng.random(5000) < confidence, 0.9)
+    curve = found["curve"]
+    assert 2 <= len(curve["coverage"]) <= 50 and curve["coverage"] == sorted(curve["coverage"])
+    assert curve["threshold"] == sorted(curve["threshold"], reverse=True) and curve["coverage"][-1] == 1.0

@@ -131,6 +131,18 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         metavar="FRACTION",
     ),
     ArgSpec(
+        "auto_precision",
+        ("--auto-precision",),
+        "float",
+        0.95,
+        "Precision the automatically coded rows must reach: the report gives, per target, the lowest "
+        "confidence at which held-out predictions reach it and the share of rows above it",
+        "training",
+        v.validate_auto_precision,
+        "Auto-coding precision",
+        metavar="PRECISION",
+    ),
+    ArgSpec(
         "random_state",
         ("--random-state",),
         "int",
@@ -320,6 +332,7 @@ class TrainingArguments:
     feature_config: Path | None = SPECS["feature_config"].typed_default
     reference_config: Path | None = SPECS["reference_config"].typed_default
     test_size: float = SPECS["test_size"].typed_default
+    auto_precision: float = SPECS["auto_precision"].typed_default
     random_state: int = SPECS["random_state"].typed_default
     sampling_strategy: str = SPECS["sampling_strategy"].typed_default
     model_type: str = SPECS["model_type"].typed_default

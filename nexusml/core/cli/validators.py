@@ -126,6 +126,17 @@ def validate_test_size(value: Any, field: str = "test_size") -> float:
     return number
 
 
+def validate_auto_precision(value: Any, field: str = "auto_precision") -> float:
+    text = _text(value)
+    try:
+        number = float(text)
+    except ValueError:
+        raise ArgumentError(field, f"'{text}' is not a number; use a precision such as 0.95") from None
+    if not 0.0 < number <= 1.0:
+        raise ArgumentError(field, f"must be above 0 and at most 1, got {text}; use a precision such as 0.95")
+    return number
+
+
 def _integer(value: Any, field: str) -> int:
     if isinstance(value, bool):
         raise ArgumentError(field, f"'{value}' is not a whole number")

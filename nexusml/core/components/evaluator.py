@@ -57,10 +57,15 @@ def class_counts(Y: pd.DataFrame) -> dict[str, dict[str, int]]:
     return {t: {str(k): int(v) for k, v in Y[t].value_counts().items()} for t in Y.columns}
 
 
-def summary_metrics(report: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """The ``metrics`` block of the metadata: accuracy and macro-F1 per target."""
+def summary_metrics(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The ``metrics`` block of the metadata: accuracy, macro-F1, held-out rows and classes in them, per target."""
     return {
-        t: {"accuracy": round(m["accuracy"], 6), "f1_macro": round(m["f1_macro"], 6), "support": m["support"]}
+        t: {
+            "accuracy": round(m["accuracy"], 6),
+            "f1_macro": round(m["f1_macro"], 6),
+            "support": m["support"],
+            "n_classes": m["n_classes"],
+        }
         for t, m in report.items()
     }
 

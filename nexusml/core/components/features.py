@@ -33,6 +33,8 @@ class FeatureSet:
     Y: pd.DataFrame  # one string column per target (empty when targets are not required)
     dropped_rows: int = 0
     created_columns: list[str] = field(default_factory=list)
+    # The loaded frame's index of each row of X and Y (the loader numbers rows by their place in the file).
+    source_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _text_series(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -132,7 +134,12 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
         X[numeric.new_name] = values.fillna(numeric.fill_value).astype(numeric.dtype)
 
     if not with_targets:
-        return FeatureSet(X=X.reset_index(drop=True), Y=pd.DataFrame(index=range(len(X))), created_columns=created)
+        return FeatureSet(
+            X=X.reset_index(drop=True),
+            Y=pd.DataFrame(index=range(len(X))),
+            created_columns=created,
+            source_rows=np.asarray(frame.index, dtype=np.int64),
+        )
 
     absent = [t for t in config.targets if t not in frame.columns]
     if absent:
@@ -148,6 +155,7 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
         empty = [t for t in config.targets if (Y[t] == "").all()]
         which = f"target '{empty[0]}' is empty in every row" if empty else "no row has every target filled"
         raise FeatureError(f"no usable rows: {which}; fill it or choose other targets")
+    source_rows = np.asarray(frame.index[keep], dtype=np.int64)
     X = X.loc[keep].reset_index(drop=True)
     Y = Y.loc[keep].reset_index(drop=True)
-    return FeatureSet(X=X, Y=Y, dropped_rows=dropped, created_columns=created)
+    return FeatureSet(X=X, Y=Y, dropped_rows=dropped, created_columns=created, source_rows=source_rows)

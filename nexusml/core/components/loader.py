@@ -51,7 +51,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
             last_error = exc
             continue
         delimiter = _sniff_delimiter(sample, path.suffix.lower())
-        options = dict(sep=delimiter, encoding=encoding, skip_blank_lines=True, low_memory=False)
+        # Blank lines are read (as empty rows, dropped later) so that a row's index is its place in the file.
+        options = dict(sep=delimiter, encoding=encoding, skip_blank_lines=False, low_memory=False)
         try:
             try:
                 frame = pd.read_csv(path, **options)
@@ -102,11 +103,16 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip header names, drop empty 'Unnamed' columns and fully empty rows."""
+    """Strip header names, drop empty 'Unnamed' columns and fully empty rows.
+
+    The rows keep their index: the 0-based place of the row among the file's
+    data rows, so ``index + 2`` is its row number as a spreadsheet shows it.
+    """
     frame = frame.rename(columns=lambda c: str(c).strip())
     empty_unnamed = [c for c in frame.columns if c.startswith("Unnamed") and frame[c].isna().all()]
     frame = frame.drop(columns=empty_unnamed)
-    return frame.dropna(how="all").reset_index(drop=True)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame.dropna(how="all")
 
 
 def load_data(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:

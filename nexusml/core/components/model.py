@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,12 +49,14 @@ from nexusml.core.components.model_factory import (
 )
 from nexusml.core.components.scoring import (
     MARGIN_SOFTMAX_SCALE,
+    class_confidences,
     decision_scores,
     is_margin_classifier,
     predict_from_scores,
     predict_labels,
     predict_one,
 )
+from nexusml.core.components.scoring import runners_up as scoring_runners_up
 
 # Saved models from before the split of this module name NumericBins here.
 from nexusml.core.components.transformers import NumericBins
@@ -285,22 +288,54 @@ class EquipmentClassifier(BaseEstimator):
         """Predictions and confidences per target; ``unknown_numeric`` columns are treated as unknown."""
         check_is_fitted(self, "estimators_")
         features = self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
-        predictions = {}
-        scores = {}
-        done: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+        predictions, scores, _ = self.predict_features(features, confidence)
+        return predictions, scores
+
+    def predict_features(
+        self, features: Any, confidence: bool = True, runners_up: int = 0
+    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, RankedClasses]]:
+        """Predictions, confidences and the ``runners_up`` next most confident classes, from transformed rows.
+
+        Each classifier is scored once for its predictions and confidences (and
+        once more for the runners-up, when asked); targets sharing a classifier
+        share its scores.
+        """
+        check_is_fitted(self, "estimators_")
+        predictions, scores, ranked = {}, {}, {}
+        done: dict[int, tuple[np.ndarray, np.ndarray | None, RankedClasses | None]] = {}
         for target in self.targets_:
             estimator = self.estimators_[target]
             base = estimator.estimator if isinstance(estimator, RelabeledClassifier) else estimator
             if id(base) not in done:
                 scale = self.confidence_scales.get(self.shared_with_.get(target, target), MARGIN_SOFTMAX_SCALE)
-                done[id(base)] = predict_one(base, features, scale, confidence)
-            predicted, score = done[id(base)]
+                predicted, score = predict_one(base, features, scale, confidence)
+                others = None
+                if runners_up:
+                    matrix = class_confidences(base, features, scale)
+                    others = RankedClasses(*scoring_runners_up(matrix, base.classes_, predicted, runners_up))
+                done[id(base)] = predicted, score, others
+            predicted, score, others = done[id(base)]
             if isinstance(estimator, RelabeledClassifier):
                 predicted = estimator.relabel(predicted)
+                if others is not None:
+                    mapping = {**estimator.mapping, "": ""}
+                    others = RankedClasses(
+                        np.vectorize(mapping.get, otypes=[object])(others.labels), others.confidences
+                    )
             predictions[target] = predicted
             if confidence:
                 scores[target] = score
-        return pd.DataFrame(predictions), pd.DataFrame(scores)
+            if others is not None:
+                ranked[target] = others
+        return pd.DataFrame(predictions), pd.DataFrame(scores), ranked
+
+
+@dataclass(frozen=True)
+class RankedClasses:
+    """Per row, the next most confident classes after the predicted one (``""`` / nan where there are none)."""
+
+    labels: np.ndarray  # rows x k, object
+    confidences: np.ndarray  # rows x k, float
 
 
 def _n_columns(estimator: Any) -> int:

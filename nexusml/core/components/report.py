@@ -7,12 +7,12 @@ for the metadata, the headless summary and the wizard.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-DEFAULT_AUTO_PRECISION = 0.95
 TOP_CONFUSIONS = 20
 
 
@@ -77,7 +77,22 @@ def precision_coverage(confidence: Any, correct: Any) -> tuple[np.ndarray, np.nd
     return ranked[last], rows / len(ranked), cumulative[last] / rows
 
 
-def auto_coding(confidence: Any, correct: Any, precision_target: float = DEFAULT_AUTO_PRECISION) -> dict[str, Any]:
+def coverage_curve(thresholds: np.ndarray, coverage: np.ndarray, precision: np.ndarray, points: int = 50) -> dict:
+    """At most ``points`` points of the precision-coverage curve, evenly spaced in coverage, for a chart."""
+    if not len(thresholds):
+        return {"curve": {"threshold": [], "coverage": [], "precision": []}}
+    wanted = np.linspace(coverage[0], coverage[-1], points)
+    picks = np.unique(np.minimum(np.searchsorted(coverage, wanted), len(coverage) - 1))
+    return {
+        "curve": {
+            "threshold": [round(float(x), 4) for x in thresholds[picks]],
+            "coverage": [round(float(x), 4) for x in coverage[picks]],
+            "precision": [round(float(x), 4) for x in precision[picks]],
+        }
+    }
+
+
+def auto_coding(confidence: Any, correct: Any, precision_target: float) -> dict[str, Any]:
     """The lowest confidence threshold whose rows (at or above it) reach ``precision_target``.
 
     Returns ``{"precision_target", "threshold", "coverage", "precision"}``:
@@ -86,13 +101,133 @@ def auto_coding(confidence: Any, correct: Any, precision_target: float = DEFAULT
     ``None`` and coverage 0: every row needs a person.
     """
     thresholds, coverage, precision = precision_coverage(confidence, correct)
+    curve = coverage_curve(thresholds, coverage, precision)
     reached = np.flatnonzero(precision >= precision_target - 1e-12)
     if not len(reached):
-        return {"precision_target": precision_target, "threshold": None, "coverage": 0.0, "precision": None}
+        return {"precision_target": precision_target, "threshold": None, "coverage": 0.0, "precision": None, **curve}
     best = reached[-1]  # the lowest threshold (they are in descending order) that still reaches the target
     return {
+        **curve,
         "precision_target": precision_target,
         "threshold": float(thresholds[best]),  # not rounded: a rounded threshold could admit other rows
         "coverage": round(float(coverage[best]), 6),
         "precision": round(float(precision[best]), 6),
     }
+
+
+def diagnose(truth: Any, predicted: Any, confidence: Any, precision_target: float) -> dict[str, Any]:
+    """A target's per-class figures, top confusions and auto-coding rate on held-out rows."""
+    truth = np.asarray(truth, dtype=str)
+    predicted = np.asarray(predicted, dtype=str)
+    out: dict[str, Any] = {
+        "per_class": per_class_report(truth, predicted),
+        "top_confusions": top_confusions(truth, predicted),
+    }
+    if confidence is not None:
+        out["auto_coding"] = auto_coding(confidence, truth == predicted, precision_target)
+    return out
+
+
+ERROR_COLUMNS = ("row", "target", "text", "true", "predicted", "confidence", "second_best")
+
+
+def error_rows(
+    rows: Any,
+    texts: Any,
+    truth: pd.DataFrame,
+    predicted: pd.DataFrame,
+    confidence: pd.DataFrame,
+    second_best: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """One line per misclassified (row, target): what the model read, the truth, its guess and its runner-up.
+
+    ``rows`` numbers each held-out row as the user finds it in the input file.
+    """
+    parts = []
+    rows, texts = np.asarray(rows), np.asarray(texts, dtype=object)
+    for target in truth.columns:
+        true = truth[target].astype(str).to_numpy()
+        guess = predicted[target].astype(str).to_numpy()
+        wrong = np.flatnonzero(true != guess)
+        part = pd.DataFrame(
+            {
+                "row": rows[wrong],
+                "target": target,
+                "text": texts[wrong],
+                "true": true[wrong],
+                "predicted": guess[wrong],
+                "confidence": (
+                    confidence[target].to_numpy()[wrong].round(4)
+                    if target in confidence
+                    else np.full(len(wrong), np.nan)
+                ),
+                "second_best": (
+                    second_best[target][wrong] if target in second_best else np.full(len(wrong), "", dtype=object)
+                ),
+            }
+        )
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=list(ERROR_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[list(ERROR_COLUMNS)]
+
+
+def auto_coding_sentence(target: str, figures: dict[str, Any]) -> str:
+    """``category_name: 78 % of rows can be coded automatically at 95 % precision, confidence >= 0.62``."""
+    goal = f"{figures['precision_target']:.0%}".replace("%", " %")
+    if figures.get("threshold") is None:
+        return f"{target}: no confidence level reaches {goal} precision on the held-out rows; every row needs review"
+    share = f"{figures['coverage']:.0%}".replace("%", " %")
+    shown = math.floor(figures["threshold"] * 1000) / 1000  # never shown above the recorded threshold
+    return f"{target}: {share} of rows can be coded automatically at {goal} precision, confidence >= {shown:.3f}"
+
+
+def report_lines(metrics: dict[str, dict[str, Any]], worst: int = 5) -> list[str]:
+    """The per-target text the command line prints: the worst classes by F1 and the auto-coding rate."""
+    lines: list[str] = []
+    coding = [auto_coding_sentence(t, m["auto_coding"]) for t, m in metrics.items() if "auto_coding" in m]
+    if coding:
+        lines += ["", "Auto-coding (held-out rows, calibrated confidence):", *(f"  {line}" for line in coding)]
+    for target, m in metrics.items():
+        classes = worst_classes(m.get("per_class", {}), worst)
+        if not classes or classes[0][1]["f1"] >= 1.0:
+            continue
+        lines += ["", f"{target}: the {len(classes)} classes with the lowest F1 (of {m.get('n_classes', '?')})"]
+        width = max(len(name) for name, _ in classes)
+        for name, figures in classes:
+            lines.append(
+                f"  {name:<{width}}  F1 {figures['f1']:.3f}  precision {figures['precision']:.3f}  "
+                f"recall {figures['recall']:.3f}  support {figures['support']}"
+            )
+        confusions = m.get("top_confusions", [])[:3]
+        if confusions:
+            shown = "; ".join(f"{c['true']} -> {c['predicted']} ({c['count']})" for c in confusions)
+            lines.append(f"  most frequent errors: {shown}")
+    return lines
+
+
+def confusion_counts(per_class: dict[str, dict[str, Any]], errors: pd.DataFrame, n: int) -> dict[str, Any]:
+    """A target's confusion matrix over its ``n`` most frequent true classes, the rest folded into "other".
+
+    Built from the per-class figures (correct rows: recall x support) and the
+    target's rows of the errors file (true, predicted), so it can be drawn for
+    any ``n`` from what a run saves.  Returns ``{"labels", "matrix"}``: rows are
+    true classes, columns predicted, in the same label order.
+    """
+    present = sorted(
+        (name for name, f in per_class.items() if f["support"]), key=lambda name: (-per_class[name]["support"], name)
+    )
+    shown = present[:n]
+    other = len(present) > n or bool(set(errors.get("predicted", [])) - set(shown))
+    labels = shown + (["other"] if other else [])
+    where = {name: i for i, name in enumerate(shown)}
+    last = len(labels) - 1
+    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for name in present:
+        i = where.get(name, last)
+        matrix[i, i] += round(per_class[name]["recall"] * per_class[name]["support"])
+    if len(errors):
+        rows = [where.get(str(t), last) for t in errors["true"]]
+        columns = [where.get(str(p), last) for p in errors["predicted"]]
+        np.add.at(matrix, (rows, columns), 1)
+    return {"labels": labels, "matrix": matrix.tolist()}

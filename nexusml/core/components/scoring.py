@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
@@ -127,3 +128,39 @@ def predict_one(estimator: Any, features: Any, scale: float, confidence: bool) -
     if has_probabilities(estimator):
         return predicted, confidence_scores(estimator, features, scale)
     return predicted, softmax_max(as_logits(scores) * scale)
+
+
+def class_confidences(estimator: Any, features: Any, scale: float = MARGIN_SOFTMAX_SCALE) -> np.ndarray:
+    """The confidence of every class for each row (columns in ``estimator.classes_`` order).
+
+    The same numbers :func:`confidence_scores` reports for the best class: the
+    probabilities of a probability model, or the softmax of a margin model's
+    decision scores times ``scale``.
+    """
+    if has_probabilities(estimator):
+        return np.clip(np.asarray(estimator.predict_proba(features), dtype=float), 0.0, 1.0)
+    logits = as_logits(decision_scores(estimator, features)) * scale
+    weights = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+def runners_up(confidences: np.ndarray, classes: Any, predicted: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` most confident classes other than the predicted one, per row: (labels, confidences).
+
+    Rows with fewer other classes are padded with ``""`` and ``nan``.
+    """
+    classes = np.asarray(classes, dtype=object)
+    n_rows, n_classes = confidences.shape
+    labels = np.full((n_rows, k), "", dtype=object)
+    values = np.full((n_rows, k), np.nan)
+    if k <= 0 or n_classes < 2:
+        return labels, values
+    others = confidences.copy()
+    chosen = pd.Index(classes).get_indexer(np.asarray(predicted, dtype=object))
+    rows = np.flatnonzero(chosen >= 0)
+    others[rows, chosen[rows]] = -np.inf
+    take = min(k, n_classes - 1)
+    order = np.argsort(-others, axis=1, kind="stable")[:, :take]
+    labels[:, :take] = classes[order]
+    values[:, :take] = np.take_along_axis(others, order, axis=1)
+    return labels, values

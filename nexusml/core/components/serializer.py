@@ -8,6 +8,7 @@ bytes are written instead of by reading the file back.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -36,6 +37,11 @@ class SavedModel:
     latest_metadata_path: Path
     sha256: str
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)  # as written beside the model
+
+    def report_path(self, suffix: str) -> Path | None:
+        """The report file saved with the model under ``suffix`` (``None`` if there is none)."""
+        name = self.metadata.get("report_files", {}).get(suffix)
+        return self.model_path.with_name(name) if name else None
 
 
 def metadata_path_for(model_path: Path | str) -> Path:
@@ -85,30 +91,55 @@ def _link_or_copy(source: Path, destination: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def save_model(model: Any, metadata: dict[str, Any], output_dir: Path, model_name: str, stamp: str) -> SavedModel:
-    """Write the model and metadata files; nothing is left behind if anything fails."""
+def save_model(
+    model: Any,
+    metadata: dict[str, Any],
+    output_dir: Path,
+    model_name: str,
+    stamp: str,
+    reports: dict[str, str] | None = None,
+) -> SavedModel:
+    """Write the model and metadata files; nothing is left behind if anything fails.
+
+    ``reports`` maps a suffix to a text file saved beside them (``{"errors.csv": ...}``
+    gives ``{model}_errors.csv`` and ``{name}_latest_errors.csv``), renamed into
+    place together with the model and metadata.
+    """
+    reports = dict(reports or {})
     output_dir.mkdir(parents=True, exist_ok=True)
     model_path = claim_unique_path(output_dir, f"{model_name}_{stamp}", ".pkl")
     meta_path = metadata_path_for(model_path)
+    report_paths = {suffix: model_path.with_name(f"{model_path.stem}_{suffix}") for suffix in reports}
     written: list[Path] = []
     try:
-        # The model and its metadata are both complete before either is renamed into place.
-        with atomic_path(model_path) as tmp_model, atomic_path(meta_path) as tmp_meta:
+        # Every file is complete before any is renamed into place.
+        with contextlib.ExitStack() as files:
+            tmp_model, tmp_meta = (
+                files.enter_context(atomic_path(model_path)),
+                files.enter_context(atomic_path(meta_path)),
+            )
+            for suffix, path in report_paths.items():
+                files.enter_context(atomic_path(path)).write_text(reports[suffix], encoding="utf-8")
             digest = dump_model(model, tmp_model)
             metadata = dict(metadata, model_file=model_path.name, model_sha256=digest)
+            metadata["report_files"] = {suffix: path.name for suffix, path in report_paths.items()}
             tmp_meta.write_text(to_json(metadata), encoding="utf-8")
-        written += [model_path, meta_path]
+        written += [model_path, meta_path, *report_paths.values()]
         latest_model = output_dir / f"{model_name}_latest.pkl"
         latest_meta = metadata_path_for(latest_model)
-        latest_text = to_json(dict(metadata, model_file=latest_model.name))
-        # Both temporary files are complete before either is renamed into place.
-        with (
-            directory_lock(output_dir, model_name),
-            atomic_path(latest_model) as tmp_model,
-            atomic_path(latest_meta) as tmp_meta,
-        ):
+        latest_reports = {suffix: output_dir / f"{model_name}_latest_{suffix}" for suffix in reports}
+        latest = dict(metadata, model_file=latest_model.name)
+        latest["report_files"] = {suffix: path.name for suffix, path in latest_reports.items()}
+        with contextlib.ExitStack() as files:
+            files.enter_context(directory_lock(output_dir, model_name))
+            tmp_model, tmp_meta = (
+                files.enter_context(atomic_path(latest_model)),
+                files.enter_context(atomic_path(latest_meta)),
+            )
+            for suffix, path in latest_reports.items():
+                _link_or_copy(report_paths[suffix], files.enter_context(atomic_path(path)))
             _link_or_copy(model_path, tmp_model)
-            tmp_meta.write_text(latest_text, encoding="utf-8")
+            tmp_meta.write_text(to_json(latest), encoding="utf-8")
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

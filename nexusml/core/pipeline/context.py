@@ -38,6 +38,7 @@ class RunContext:
     report: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     class_counts: dict[str, Any] = field(default_factory=dict)
+    errors: Any = None  # the misclassified held-out rows (report.error_rows)
     final: Any = None
     saved: Any = None
     charts: list[Path] = field(default_factory=list)
@@ -103,4 +104,5 @@ class RunContext:
             sample_predictions=tuple(self.sample),
             log_path=self.log_path,
             metadata=self.saved.metadata,
+            errors_path=self.saved.report_path("errors.csv"),
         )

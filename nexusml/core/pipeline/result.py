@@ -32,7 +32,7 @@ class TrainingResult:
     metadata_path: Path
     latest_model_path: Path
     targets: tuple[str, ...]
-    metrics: dict[str, dict[str, float]]  # target -> accuracy, f1_macro, support
+    metrics: dict[str, dict[str, Any]]  # target -> accuracy, f1_macro, support, per_class, top_confusions, auto_coding
     report: dict[str, Any]  # target -> full evaluation (confusion matrix, classes)
     class_counts: dict[str, dict[str, int]]
     stage_seconds: dict[str, float]
@@ -48,4 +48,5 @@ class TrainingResult:
     charts: tuple[Path, ...] = ()
     sample_predictions: tuple[dict[str, Any], ...] = ()
     log_path: Path | None = None
+    errors_path: Path | None = None  # the misclassified held-out rows, one line per (row, target)
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
