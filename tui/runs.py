@@ -24,6 +24,7 @@ class RunView:
     search: dict[str, Any] | None = None
     log_path: Path | None = None
     metadata_path: Path | None = None
+    errors_path: Path | None = None  # the misclassified held-out rows saved with the model
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -48,6 +49,7 @@ class RunView:
             search=result.search,
             log_path=result.log_path,
             metadata_path=Path(result.metadata_path),
+            errors_path=result.errors_path,
         )
 
     @classmethod
@@ -64,6 +66,7 @@ class RunView:
             held = f"{split.get('train_rows', '?')} train / {split.get('test_rows', '?')} held out"
             rows = f"{info.get('rows_used')} rows ({held})"
         metrics = data.get("metrics") or {}
+        errors_file = (data.get("report_files") or {}).get("errors.csv")
         return cls(
             title=Path(metadata_path).name,
             path=str(data.get("training_path", "?")),
@@ -78,6 +81,7 @@ class RunView:
             warnings=tuple(data.get("warnings") or ()),
             search=data.get("hyperparameter_search"),
             metadata_path=Path(metadata_path),
+            errors_path=Path(metadata_path).parent / errors_file if errors_file else None,
         )
 
 
