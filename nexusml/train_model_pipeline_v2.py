@@ -43,19 +43,16 @@ def console_handler(level: str) -> logging.Handler:
 
 
 def format_result(result: Any) -> str:
-    from nexusml.core.components.report import report_lines
+    from nexusml.core.components.report import metrics_table, report_lines
 
-    width = max([len(t) for t in result.metrics] + [6])
     lines = [
         f"Model saved: {result.model_path}",
         f"Metadata:    {result.metadata_path}",
         f"Latest:      {result.latest_model_path}",
         f"Rows used: {result.rows_used} ({result.n_train} train / {result.n_test} held out)",
         "",
-        f"{'target':<{width}}  accuracy  macro-F1  support",
+        *metrics_table(result.metrics),
     ]
-    for target, m in result.metrics.items():
-        lines.append(f"{target:<{width}}  {m['accuracy']:8.4f}  {m['f1_macro']:8.4f}  {m['support']:7d}")
     lines += report_lines(result.metrics)
     if result.errors_path:
         lines += ["", f"Misclassified held-out rows: {result.errors_path}"]

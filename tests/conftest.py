@@ -43,11 +43,16 @@ def asset_register(tmp_path_factory) -> tuple[Path, Path]:
     return data, config
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
-    """The real entry point in a subprocess (stdin/stdout are not a terminal, as in cron)."""
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 180, module: str = "nexusml"
+) -> subprocess.CompletedProcess:
+    """A real entry point in a subprocess (stdin/stdout are not a terminal, as in cron).
+
+    ``module``: ``nexusml`` (nexusml-train), ``nexusml.predict`` or ``nexusml.evaluate``.
+    """
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
     return subprocess.run(
-        [sys.executable, "-m", "nexusml", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -291,6 +291,20 @@ def test_refit_with_another_classifier_keeps_the_default_scale(small):
     assert owner in refit.uncalibrated_targets()
 
 
+def test_refit_that_learns_a_class_the_split_held_out_keeps_the_scale(small):
+    config, X_train, Y_train, X_test, Y_test = small
+    calibrated = _model("linear", config).fit(X_train, Y_train)
+    calibrated.fit_confidence(calibrated.score_held_out(X_test, Y_test))
+    owner = next(iter(calibrated.confidence_scales))
+    X_all, Y_all = pd.concat([X_train, X_test]), pd.concat([Y_train, Y_test])
+    Y_all.iloc[-1, Y_all.columns.get_loc(owner)] = "a class only the refit sees"
+    refit = _model("linear", config).fit(X_all.reset_index(drop=True), Y_all.reset_index(drop=True))
+    assert len(refit.estimators_[owner].classes_) == len(calibrated.estimators_[owner].classes_) + 1
+    refit.adopt_confidence_scales(calibrated)
+    assert refit.confidence_scales[owner] == calibrated.confidence_scales[owner]
+    assert owner not in refit.uncalibrated_targets()
+
+
 @pytest.mark.parametrize("model_type", ("linear", "random_forest"))
 def test_held_out_rows_transformed_in_chunks_give_the_same_matrix(small, model_type, monkeypatch):
     from nexusml.core.components.held_out_features import HeldOutFeatures

@@ -231,10 +231,14 @@ class EquipmentClassifier(BaseEstimator):
         This is how the model refitted on all rows is calibrated: its own rows
         are all training rows, so it takes the scales of the model fitted on the
         training split (:meth:`fit_confidence`).  A scale is only taken where this
-        model's classifier for the target is of the same kind with the same
-        classes (above ``LARGE_DATA_ROWS`` the refit may use another classifier,
-        whose scores are on another scale); the others keep the default and are
-        listed by :meth:`uncalibrated_targets`.
+        model's classifier for the target is of the same kind (above
+        ``LARGE_DATA_ROWS`` the refit may use another classifier, whose scores
+        are on another scale); the others keep the default and are listed by
+        :meth:`uncalibrated_targets`.  The classes may differ: the refit also
+        learns the rare classes the split held out, and a temperature fitted on
+        the common ones carries over (leaving the default instead made every
+        confidence of a target with many rare classes far too low, below the
+        auto-coding threshold recorded for it).
         """
         check_is_fitted(self, "estimators_")
         adopted = {}
@@ -245,7 +249,6 @@ class EquipmentClassifier(BaseEstimator):
                 and theirs is not None
                 and target not in self.shared_with_
                 and type(mine) is type(theirs)
-                and np.array_equal(np.asarray(mine.classes_), np.asarray(theirs.classes_))
             ):
                 adopted[target] = scale
         self.confidence_scales_ = adopted
@@ -286,10 +289,12 @@ class EquipmentClassifier(BaseEstimator):
         self, X: pd.DataFrame, confidence: bool = True, unknown_numeric: Iterable[str] = ()
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Predictions and confidences per target; ``unknown_numeric`` columns are treated as unknown."""
-        check_is_fitted(self, "estimators_")
-        features = self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
-        predictions, scores, _ = self.predict_features(features, confidence)
+        predictions, scores, _ = self.predict_features(self.transform_rows(X, unknown_numeric), confidence)
         return predictions, scores
+
+    def transform_rows(self, X: pd.DataFrame, unknown_numeric: Iterable[str] = ()) -> Any:
+        """``transform(X)`` with the ``unknown_numeric`` columns treated as unknown (see :meth:`blank_numeric`)."""
+        return self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
 
     def predict_features(
         self, features: Any, confidence: bool = True, runners_up: int = 0

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nexusml.config import FeatureConfig
-from nexusml.core.components.features import engineer_features, missing_inputs
+from nexusml.core.components.features import FeatureSet, engineer_features, missing_inputs, missing_targets
 from nexusml.core.components.model import EquipmentClassifier
 from nexusml.errors import NexusMLError
 
@@ -47,34 +48,105 @@ class TrainedModel:
     def targets(self) -> list[str]:
         return list(self.estimator.targets_)
 
-    def predict(self, frame: pd.DataFrame, confidence: bool = True, include_text: bool = False) -> pd.DataFrame:
+    def predict(
+        self,
+        frame: pd.DataFrame,
+        confidence: bool = True,
+        include_text: bool = False,
+        min_confidence: dict[str, float | None] | None = None,
+    ) -> pd.DataFrame:
         """One ``predicted_<target>`` (and ``confidence_<target>``) column per target; input columns kept.
 
         ``include_text`` adds ``model_text``: the combined text the model read for each row.
+        ``min_confidence`` maps targets to the confidence a prediction needs to be kept: below
+        it (or for every row, where the value is ``None``) the prediction is left empty and
+        ``needs_review_<target>`` is true, so the row can be routed to a person.
         """
         if isinstance(frame, str):
             frame = pd.DataFrame({self.feature_config.text_combinations[0].columns[0]: [frame]})
-        needed = self.feature_config.input_columns
-        absent = missing_inputs(frame.columns, self.feature_config)
-        if len(absent) == len(needed):
-            raise PredictionError(
-                f"the input has none of the columns the model reads ({', '.join(needed)}); "
-                f"its columns are: {', '.join(map(str, frame.columns))}"
-            )
+        self._check_inputs(frame)
         features = engineer_features(frame, self.feature_config, with_targets=False)
-        # A number the input does not have at all is unknown, not the config's fill value.
-        unknown = [n.new_name for n in self.feature_config.numeric_columns if n.name in features.created_columns]
-        predicted, scores = self.estimator.predict_with_confidence(
-            features.X, confidence=confidence, unknown_numeric=unknown
-        )
+        need_confidence = confidence or bool(min_confidence)
+        predicted, scores, _ = self.estimator.predict_features(self.features_of(features), confidence=need_confidence)
         out = frame.reset_index(drop=True).copy()
         if include_text:
             out["model_text"] = features.X[self.feature_config.text_feature].to_numpy()
         for target in self.targets:
-            out[f"predicted_{target}"] = predicted[target].to_numpy()
+            values = predicted[target].to_numpy()
+            if min_confidence and target in min_confidence:
+                threshold = min_confidence[target]
+                review = np.ones(len(values), dtype=bool)
+                if threshold is not None:
+                    review = scores[target].to_numpy() < threshold
+                values = np.where(review, "", values.astype(object))
+            out[f"predicted_{target}"] = values
             if confidence and target in scores:
                 out[f"confidence_{target}"] = scores[target].round(4).to_numpy()
+            if min_confidence and target in min_confidence:
+                out[f"needs_review_{target}"] = review
         return out
+
+    def _check_inputs(self, frame: pd.DataFrame) -> None:
+        needed = self.feature_config.input_columns
+        if len(missing_inputs(frame.columns, self.feature_config)) == len(needed):
+            raise PredictionError(
+                f"the input has none of the columns the model reads ({', '.join(needed)}); "
+                f"its columns are: {', '.join(map(str, frame.columns))}"
+            )
+
+    def features_of(self, features: FeatureSet) -> Any:
+        """The engineered rows as the model's transformer gives them; numbers the input lacks are unknown."""
+        # A number the input does not have at all is unknown, not the config's fill value.
+        unknown = [n.new_name for n in self.feature_config.numeric_columns if n.name in features.created_columns]
+        return self.estimator.transform_rows(features.X, unknown)
+
+    def auto_thresholds(self) -> dict[str, float | None]:
+        """The auto-coding threshold recorded per target at training time (``None``: no level reached it)."""
+        metrics = self.metadata.get("metrics") or {}
+        found = {t: (metrics.get(t) or {}).get("auto_coding") for t in self.targets}
+        missing = [t for t, figures in found.items() if not isinstance(figures, dict)]
+        if missing:
+            raise PredictionError(
+                f"the model's metadata records no auto-coding threshold for {', '.join(missing)} "
+                "(a model saved before thresholds were recorded, or loaded without its metadata); "
+                "give a number to --min-confidence, or retrain"
+            )
+        return {t: figures.get("threshold") for t, figures in found.items() if isinstance(figures, dict)}
+
+    def assess(self, frame: pd.DataFrame, precision_target: float) -> Assessment:
+        """Score the model on labelled rows: the training run's report for another file."""
+        from nexusml.core.components.assessment import assess
+
+        self._check_inputs(frame)
+        absent = missing_targets(frame.columns, self.feature_config)
+        if absent:
+            raise MissingTargets(absent)
+        features = engineer_features(frame, self.feature_config)
+        matrix = self.features_of(features)
+        predicted, confidence, _ = self.estimator.predict_features(matrix)
+        rows = features.source_rows + 2  # as a spreadsheet numbers them: the header is row 1
+        text = features.X[self.feature_config.text_feature].to_numpy()
+        report, metrics, errors = assess(
+            self.estimator, matrix, features.Y, predicted, confidence, rows, text, precision_target
+        )
+        return Assessment(report, metrics, errors, len(features.X), features.dropped_rows)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    report: dict[str, Any]
+    metrics: dict[str, dict[str, Any]]
+    errors: pd.DataFrame
+    rows_used: int
+    rows_dropped: int
+
+
+class MissingTargets(PredictionError):
+    """A labelled file lacks target columns the model predicts."""
+
+    def __init__(self, targets: list[str]):
+        self.targets = targets
+        super().__init__(f"the file has no column for the target(s) {', '.join(targets)}; add them to evaluate")
 
 
 def library_versions() -> dict[str, str]:

@@ -176,18 +176,32 @@ def auto_coding_sentence(target: str, figures: dict[str, Any]) -> str:
     """``category_name: 78 % of rows can be coded automatically at 95 % precision, confidence >= 0.62``."""
     goal = f"{figures['precision_target']:.0%}".replace("%", " %")
     if figures.get("threshold") is None:
-        return f"{target}: no confidence level reaches {goal} precision on the held-out rows; every row needs review"
+        return f"{target}: no confidence level reaches {goal} precision; every row needs review"
     share = f"{figures['coverage']:.0%}".replace("%", " %")
-    shown = math.floor(figures["threshold"] * 1000) / 1000  # never shown above the recorded threshold
-    return f"{target}: {share} of rows can be coded automatically at {goal} precision, confidence >= {shown:.3f}"
+    shown = threshold_text(figures["threshold"])
+    return f"{target}: {share} of rows can be coded automatically at {goal} precision, confidence >= {shown}"
 
 
-def report_lines(metrics: dict[str, dict[str, Any]], worst: int = 5) -> list[str]:
+def threshold_text(threshold: float) -> str:
+    """A confidence threshold with three decimals, rounded down so it is never shown above its value."""
+    return f"{math.floor(threshold * 1000) / 1000:.3f}"
+
+
+def metrics_table(metrics: dict[str, dict[str, Any]]) -> list[str]:
+    """Accuracy, macro-F1 and held-out rows per target, as aligned text lines."""
+    width = max([len(t) for t in metrics] + [6])
+    lines = [f"{'target':<{width}}  accuracy  macro-F1  support"]
+    for target, m in metrics.items():
+        lines.append(f"{target:<{width}}  {m['accuracy']:8.4f}  {m['f1_macro']:8.4f}  {m['support']:7d}")
+    return lines
+
+
+def report_lines(metrics: dict[str, dict[str, Any]], worst: int = 5, rows: str = "held-out rows") -> list[str]:
     """The per-target text the command line prints: the worst classes by F1 and the auto-coding rate."""
     lines: list[str] = []
     coding = [auto_coding_sentence(t, m["auto_coding"]) for t, m in metrics.items() if "auto_coding" in m]
     if coding:
-        lines += ["", "Auto-coding (held-out rows, calibrated confidence):", *(f"  {line}" for line in coding)]
+        lines += ["", f"Auto-coding (on the {rows}, calibrated confidence):", *(f"  {line}" for line in coding)]
     for target, m in metrics.items():
         classes = worst_classes(m.get("per_class", {}), worst)
         if not classes or classes[0][1]["f1"] >= 1.0:

@@ -138,10 +138,8 @@ def train(ctx: RunContext, progress: Progress) -> str:
 
 
 def evaluate(ctx: RunContext, progress: Progress) -> str:
-    import numpy as np
-
-    from nexusml.core.components.evaluator import class_counts, evaluate_predictions, summary_metrics
-    from nexusml.core.components.report import diagnose, error_rows
+    from nexusml.core.components.assessment import assess
+    from nexusml.core.components.evaluator import class_counts
 
     X, Y = ctx.test_frames()
     pending, ctx.held_out_features = ctx.held_out_features, None
@@ -149,25 +147,16 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
     # One scoring pass over the held-out rows gives the predictions evaluated here and the
     # decision scores that fit how sure the confidences are (one scale per margin classifier).
     held_out = ctx.fitted.score_held_out(X, Y, features)
-    predicted = held_out.predictions
-    ctx.report = evaluate_predictions(Y, predicted)
     ctx.fitted.fit_confidence(held_out)
-    ctx.metrics = summary_metrics(ctx.report)
-    ctx.class_counts = class_counts(ctx.features.Y)
-    # With the confidences calibrated: how many rows could be coded without a person, and the errors.
+    # With the confidences calibrated: per-class figures, how many rows could be coded without a
+    # person, and the misclassified rows.
     _, confidence, _ = ctx.fitted.predict_features(features)
-    for target, metrics in ctx.metrics.items():
-        metrics.update(diagnose(Y[target], predicted[target], confidence.get(target), ctx.args.auto_precision))
-    wrong = np.flatnonzero((Y.astype(str).to_numpy() != predicted[Y.columns].astype(str).to_numpy()).any(axis=1))
-    runner_up = {}
-    if len(wrong):
-        _, _, ranked = ctx.fitted.predict_features(features[wrong], confidence=False, runners_up=1)
-        for target, classes in ranked.items():
-            runner_up[target] = np.full(len(X), "", dtype=object)
-            runner_up[target][wrong] = classes.labels[:, 0]
     rows = ctx.features.source_rows[ctx.test_idx] + 2  # as a spreadsheet numbers them: the header is row 1
     text = X[ctx.feature_config.text_feature].to_numpy()
-    ctx.errors = error_rows(rows, text, Y, predicted, confidence, runner_up)
+    ctx.report, ctx.metrics, ctx.errors = assess(
+        ctx.fitted, features, Y, held_out.predictions, confidence, rows, text, ctx.args.auto_precision
+    )
+    ctx.class_counts = class_counts(ctx.features.Y)
     return "; ".join(f"{t}: acc {m['accuracy']:.3f}, F1 {m['f1_macro']:.3f}" for t, m in ctx.metrics.items())
 
 

@@ -1,0 +1,42 @@
+"""What ``nexusml-predict`` and ``nexusml-evaluate`` share: a saved model, an input file, how they report."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+from typing import Any
+
+from nexusml.core.cli.validators import ArgumentError, validate_data_path, validate_sheet
+
+
+def add_model_and_input(parser: argparse.ArgumentParser, input_help: str) -> None:
+    parser.add_argument("--model", required=True, metavar="PATH", help="Saved model (.pkl) with its _metadata.json")
+    parser.add_argument("--input", required=True, metavar="FILE", help=input_help)
+    parser.add_argument("--sheet", default=None, help="Excel sheet name or 0-based index")
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="Load the model even if its sha256 does not match its metadata (only for files you made)",
+    )
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def input_file(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> tuple[Path, str | int | None]:
+    """The validated ``--input`` path and ``--sheet``; a bad one exits 2 with one line."""
+    try:
+        return validate_data_path(ns.input, "input"), validate_sheet(ns.sheet)
+    except ArgumentError as exc:
+        parser.error(f"--input: {exc.message}")
+
+
+def start_logging(ns: argparse.Namespace) -> None:
+    logging.basicConfig(level=getattr(logging, ns.log_level), format="%(levelname)s %(message)s")
+
+
+def load_model_and_rows(ns: argparse.Namespace, path: Path, sheet: str | int | None) -> tuple[Any, Any]:
+    """The checked model and the input rows (raises the components' one-line errors)."""
+    from nexusml.core.components.loader import load_data
+    from nexusml.core.components.predictor import load_model
+
+    return load_model(ns.model, trust=ns.trust), load_data(path, sheet)
