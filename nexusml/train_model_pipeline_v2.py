@@ -21,6 +21,7 @@ from nexusml.core.cli.precedence import resolve_arguments
 from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_WARNINGS_SHOWN = 10
 
 
 class Interrupted(KeyboardInterrupt):
@@ -65,6 +66,10 @@ def format_result(result: Any) -> str:
         lines.append(f"Charts: {result.charts[0].parent}")
     if result.log_path:
         lines.append(f"Log: {result.log_path}")
+    if result.warnings:
+        lines += ["", f"{len(result.warnings)} warning(s):", *(f"  {w}" for w in result.warnings[:MAX_WARNINGS_SHOWN])]
+        if len(result.warnings) > MAX_WARNINGS_SHOWN:
+            lines.append(f"  ... and {len(result.warnings) - MAX_WARNINGS_SHOWN} more in the metadata")
     return "\n".join(lines)
 
 

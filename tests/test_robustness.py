@@ -223,7 +223,7 @@ FAILURES = [
     ("binary_garbage", 1, "binary data"),
     ("header_only", 1, "no data rows"),
     ("xlsx_not_a_workbook", 1, "not a valid Excel workbook"),
-    ("missing_target", 1, "target column 'uniformat_code' is not in the data; available columns:"),
+    ("missing_target", 1, "target column 'uniformat_code' is not in the data; columns:"),
     ("target_empty_everywhere", 1, "target 'uniformat_code' is empty in every row"),
     ("invalid_yaml", 2, "invalid YAML at line"),
     ("config_wrong_types", 2, "'text_combinations[0].columns' must be a non-empty list"),

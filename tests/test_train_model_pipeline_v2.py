@@ -219,7 +219,7 @@ def test_missing_target_is_an_error_naming_available_columns(tmp_path):
         run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path}))
     assert info.value.stage == "validate"
     assert (
-        "uniformat_code" in info.value.message and "available columns: description, category_name" in info.value.message
+        "uniformat_code" in info.value.message and "columns: description, category_name" in info.value.message
     )
 
 

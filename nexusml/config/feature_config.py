@@ -10,7 +10,7 @@ this project does not use (``classification_systems``, ``direct_mappings``,
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,8 @@ class FeatureConfig:
     targets: tuple[str, ...] = DEFAULT_TARGETS
     source: str = "<built-in>"
     ignored_keys: tuple[str, ...] = field(default=())
+    # Targets the file listed as inputs too; they were taken out of the inputs (they would leak the answer).
+    dropped_inputs: tuple[str, ...] = field(default=())
 
     @property
     def text_feature(self) -> str:
@@ -100,6 +102,56 @@ class FeatureConfig:
             if col not in out:
                 out.append(col)
         return tuple(out)
+
+    def with_columns(
+        self,
+        targets: tuple[str, ...] | None = None,
+        text_columns: tuple[str, ...] | None = None,
+        numeric_columns: tuple[str, ...] | None = None,
+    ) -> FeatureConfig:
+        """This config with the targets, the text the model reads or its numeric columns replaced.
+
+        ``text_columns`` become the columns of the text combination the model
+        reads; ``numeric_columns`` are read as numbers (missing values 0).  A
+        target that is also an input is taken out of the inputs
+        (:attr:`dropped_inputs` names it).
+        """
+        config = self
+        if targets is not None:
+            config = replace(config, targets=tuple(targets))
+        if text_columns is not None:
+            name = config.text_feature
+            texts = tuple(
+                replace(c, columns=tuple(text_columns)) if c.name == name else c for c in config.text_combinations
+            )
+            config = replace(config, text_combinations=texts)
+        if numeric_columns is not None:
+            config = replace(config, numeric_columns=tuple(NumericColumn(c, c) for c in numeric_columns))
+        return config._without_target_inputs()
+
+    def _without_target_inputs(self) -> FeatureConfig:
+        inputs = set(self.input_columns) | {m.source for m in self.column_mappings if m.target in self.input_columns}
+        leaking = tuple(t for t in self.targets if t in inputs)
+        if not leaking:
+            return self
+        mapped = {m.target: m.source for m in self.column_mappings}
+        name = self.text_feature
+
+        def kept(column: str) -> bool:
+            return mapped.get(column, column) not in leaking
+
+        texts = tuple(
+            replace(c, columns=tuple(col for col in c.columns if kept(col))) if c.name == name else c
+            for c in self.text_combinations
+        )
+        numerics = tuple(n for n in self.numeric_columns if kept(n.name))
+        if not any(c.columns for c in texts if c.name == name):
+            raise ConfigError(
+                f"{self.source}: every text column the model reads is also a target ({', '.join(leaking)}); "
+                "choose text columns that are not targets"
+            )
+        dropped = tuple(dict.fromkeys(self.dropped_inputs + leaking))
+        return replace(self, text_combinations=texts, numeric_columns=numerics, dropped_inputs=dropped)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -235,14 +287,8 @@ def feature_config_from_dict(data: Any, source: str = "<dict>") -> FeatureConfig
         source=source,
         ignored_keys=tuple(k for k in data if k in IGNORED_KEYS),
     )
-    text_cols = set(config.input_columns)
-    leaking = [t for t in config.targets if t in text_cols]
-    if leaking:
-        raise ConfigError(
-            f"{source}: target '{leaking[0]}' is also an input column of the model; "
-            "remove it from text_combinations or numeric_columns"
-        )
-    return config
+    # The original NexusML config reads category_name and mcaa_system_category, which are also targets.
+    return config._without_target_inputs()
 
 
 _CACHE_SIZE = 32

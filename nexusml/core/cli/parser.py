@@ -68,7 +68,10 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                     )
                 continue
             metavar = spec.metavar or (f"{{{','.join(spec.choices)}}}" if spec.choices else None)
-            group.add_argument(*spec.flags, dest=spec.dest, metavar=metavar, help=_help_with_default(spec))
+            action = "append" if spec.kind == "columns" else "store"
+            group.add_argument(
+                *spec.flags, dest=spec.dest, metavar=metavar, action=action, help=_help_with_default(spec)
+            )
     return parser
 
 

@@ -13,18 +13,19 @@ Only the standard library is imported, so ``nexusml-train --help`` is instant.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from nexusml.core.cli import validators as v
+from nexusml.core.cli.spec import GROUP_TITLES, ArgSpec  # noqa: F401
 from nexusml.core.cli.validators import DATA_SUFFIXES, ArgumentError, validate_data_path, validate_sheet  # noqa: F401
 
 PROG = "nexusml-train"
 
 MODEL_TYPES = ("linear", "linear_svc", "logreg", "sgd", "random_forest")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SAMPLING_STRATEGIES = ("direct",)
 RUN_SWITCHES = ("headless", "config", "use_orchestrator")
 """How this invocation runs, not what it trains: left out of saved run configs and equivalent commands."""
@@ -34,41 +35,6 @@ def bundled_data_path() -> Path:
     """The sample inventory shipped with the package (the default --data-path)."""
     return Path(__file__).resolve().parents[2] / "data" / "equipment_inventory.csv"
 
-
-@dataclass(frozen=True)
-class ArgSpec:
-    """One training argument, declared once."""
-
-    dest: str
-    flags: tuple[str, ...]
-    kind: str  # "path", "float", "int", "choice", "bool", "text"
-    default: Any
-    help: str
-    group: str  # "data", "features", "training", "output", "run"
-    validator: Callable[[Any, str], Any]
-    label: str
-    choices: tuple[str, ...] = ()
-    metavar: str | None = None
-    wizard: bool = True  # shown as a field in the wizard's forms
-    placeholder: str = ""
-    negatable: bool = True  # a switch that also has a --no-NAME form (to turn off a --config value)
-
-    @property
-    def flag(self) -> str:
-        return self.flags[0]
-
-    @property
-    def typed_default(self) -> Any:
-        """The default as a :class:`TrainingArguments` value holds it (paths as ``Path``)."""
-        if self.kind == "path" and self.default is not None:
-            return Path(self.default)
-        return self.default
-
-    def validate(self, value: Any) -> Any:
-        return self.validator(value, self.dest)
-
-
-GROUP_TITLES = {"data": "Data", "features": "Features", "training": "Training", "output": "Output", "run": "Run mode"}
 
 ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
@@ -118,6 +84,39 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         "Reference config",
         metavar="FILE",
         placeholder="bundled default",
+    ),
+    ArgSpec(
+        "targets",
+        ("--targets", "--target"),
+        "columns",
+        None,
+        "Column to predict; repeat the flag or separate names with commas (default: the feature config's targets)",
+        "features",
+        v.validate_columns,
+        "Targets",
+        metavar="COLUMN",
+    ),
+    ArgSpec(
+        "text_columns",
+        ("--text-columns",),
+        "columns",
+        None,
+        "Columns whose text the model reads, comma-separated (default: the feature config's text)",
+        "features",
+        v.validate_columns,
+        "Text columns",
+        metavar="A,B,...",
+    ),
+    ArgSpec(
+        "numeric_columns",
+        ("--numeric-columns",),
+        "columns",
+        None,
+        "Numeric columns the model reads, comma-separated (default: the feature config's numbers)",
+        "features",
+        v.validate_columns,
+        "Numeric columns",
+        metavar="X,Y,...",
     ),
     ArgSpec(
         "test_size",
@@ -331,6 +330,9 @@ class TrainingArguments:
     sheet: str | int | None = SPECS["sheet"].typed_default
     feature_config: Path | None = SPECS["feature_config"].typed_default
     reference_config: Path | None = SPECS["reference_config"].typed_default
+    targets: tuple[str, ...] | None = SPECS["targets"].typed_default
+    text_columns: tuple[str, ...] | None = SPECS["text_columns"].typed_default
+    numeric_columns: tuple[str, ...] | None = SPECS["numeric_columns"].typed_default
     test_size: float = SPECS["test_size"].typed_default
     auto_precision: float = SPECS["auto_precision"].typed_default
     random_state: int = SPECS["random_state"].typed_default
@@ -360,8 +362,11 @@ class TrainingArguments:
         return arguments_from_values(values)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly values (paths as strings)."""
-        return {key: str(value) if isinstance(value, Path) else value for key, value in asdict(self).items()}
+        """JSON- and YAML-friendly values (paths as strings, column lists as lists)."""
+        out: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            out[key] = str(value) if isinstance(value, Path) else list(value) if isinstance(value, tuple) else value
+        return out
 
     def to_command_line(self) -> str:
         """The equivalent ``nexusml-train --headless ...`` command."""
@@ -374,6 +379,8 @@ class TrainingArguments:
                 continue
             if spec.kind == "bool":
                 parts.append(spec.flag if value else f"--no-{spec.flag[2:]}")
+            elif spec.kind == "columns" and value is not None:
+                parts.extend([spec.flag, v.join_columns(value)])
             elif value is not None:
                 parts.extend([spec.flag, str(value)])
         return shlex.join(parts)

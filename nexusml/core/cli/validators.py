@@ -126,6 +126,38 @@ def validate_test_size(value: Any, field: str = "test_size") -> float:
     return number
 
 
+def validate_columns(value: Any, field: str) -> tuple[str, ...] | None:
+    """Column names: a list (YAML, a repeated flag) or one comma-separated string; ``None`` when empty.
+
+    A name that holds a comma goes in double quotes (``Asset Name,"Trade, Group"``),
+    as in a CSV line.
+    """
+    import csv
+
+    items = value if isinstance(value, list | tuple) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            raise ArgumentError(field, f"'{item}' is not a column name; give names separated by commas")
+        for name in next(csv.reader([str(item)], skipinitialspace=True), []):
+            name = name.strip()
+            if not name:
+                raise ArgumentError(field, f"'{item}' holds an empty column name; remove the extra comma")
+            if name not in names:
+                names.append(name)
+    return tuple(names) or None
+
+
+def join_columns(names: Iterable[str]) -> str:
+    """Column names as one comma-separated value that :func:`validate_columns` reads back."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(list(names))
+    return buffer.getvalue()
+
+
 def validate_auto_precision(value: Any, field: str = "auto_precision") -> float:
     text = _text(value)
     try:

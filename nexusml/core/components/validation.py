@@ -36,14 +36,53 @@ class ValidationReport:
         return text
 
 
+MAX_LISTED_COLUMNS = 8
+
+
+def close_column(name: str, columns: list[str]) -> str | None:
+    """The column a missing ``name`` was most likely meant to be (a typo, other case or spacing), if any."""
+    import difflib
+
+    folded = {" ".join(c.lower().split()): c for c in columns}
+    key = " ".join(name.lower().split())
+    if key in folded:
+        return folded[key]
+    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.75)
+    return folded[match[0]] if match else None
+
+
+def column_hint(name: str, frame: pd.DataFrame) -> str:
+    """``did you mean 'X'?`` and a short list of the other columns (empty ``Unnamed`` ones left out)."""
+    columns = [str(c) for c in frame.columns if not (str(c).startswith("Unnamed") and frame[c].isna().all())]
+    near = close_column(name, columns)
+    others = [c for c in columns if c != near]
+    listed = ", ".join(others[:MAX_LISTED_COLUMNS]) + (
+        f" (+{len(others) - MAX_LISTED_COLUMNS} more)" if len(others) > MAX_LISTED_COLUMNS else ""
+    )
+    guess = f"did you mean '{near}'? " if near else ""
+    return f"{guess}{'other columns' if near else 'columns'}: {listed or 'none'}"
+
+
 def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationReport:
-    """Raise :class:`DataValidationError` on fatal problems; collect warnings for the rest."""
+    """Raise :class:`DataValidationError` on fatal problems; collect warnings for the rest.
+
+    A missing target is an error; so is a missing input column close to an
+    existing one (a typo).  Other missing inputs are created empty, with a warning.
+    """
     absent = missing_targets(frame.columns, config)
     if absent:
         raise DataValidationError(
-            f"target column '{absent[0]}' is not in the data; available columns: "
-            f"{', '.join(map(str, frame.columns))}. Pick targets with a feature config (targets: [...])"
+            f"target column '{absent[0]}' is not in the data; {column_hint(absent[0], frame)}; "
+            "choose targets with --target or the feature config's targets"
         )
+    columns = [str(c) for c in frame.columns]
+    for name in missing_inputs(frame.columns, config):
+        near = close_column(name, columns)
+        if near is not None:
+            raise DataValidationError(
+                f"input column '{name}' is not in the data; did you mean '{near}'? "
+                "fix --text-columns / --numeric-columns or the feature config"
+            )
     report = ValidationReport(rows=len(frame), columns=frame.shape[1])
     report.missing_inputs = missing_inputs(frame.columns, config)
     if report.missing_inputs:

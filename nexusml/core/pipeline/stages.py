@@ -34,7 +34,17 @@ def load_data(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.io import sha256_file
     from nexusml.core.components.loader import load_data as read
 
-    ctx.feature_config = load_feature_config(ctx.args.feature_config)
+    args = ctx.args
+    ctx.feature_config = load_feature_config(args.feature_config).with_columns(
+        args.targets, args.text_columns, args.numeric_columns
+    )
+    if ctx.feature_config.dropped_inputs:
+        message = (
+            f"target(s) {', '.join(ctx.feature_config.dropped_inputs)} are also listed as inputs; "
+            "they were left out of what the model reads (they would give the answer away)"
+        )
+        log.warning(message)
+        ctx.warnings.append(message)
     ctx.reference_config = load_reference_config(ctx.args.reference_config)
     path = ctx.args.resolved_data_path
     progress(0.1, f"reading {path.name}")
