@@ -239,6 +239,10 @@ def feature_config_from_dict(data: Any, source: str = "<dict>") -> FeatureConfig
         fill = item.get("fill_value", 0)
         if isinstance(fill, bool) or not isinstance(fill, (int, float)):
             raise _err(source, f"{key}.fill_value", "a number", fill)
+        try:
+            fill = float(fill)
+        except OverflowError:
+            raise _err(source, f"{key}.fill_value", "a number that fits a float", "a huge integer") from None
         dtype = str(item.get("dtype", "float")).lower()
         if dtype not in _DTYPES:
             raise _err(source, f"{key}.dtype", f"one of {', '.join(_DTYPES)}", item.get("dtype"))

@@ -12,11 +12,29 @@ class ConfigError(NexusMLError, ValueError):
     """A configuration problem: names the file, the key and what was expected."""
 
 
+# Config files are a few hundred bytes; these bounds only stop files built to exhaust memory or the stack.
+MAX_YAML_BYTES = 1 << 20
+MAX_YAML_DEPTH = 20
+MAX_YAML_VALUES = 100_000  # values after anchors and aliases are expanded ("billion laughs")
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file with ``safe_load`` (no tag can build a Python object)."""
+    """Parse a YAML file with ``safe_load`` (no tag can build a Python object), within bounds.
+
+    Refused, each with one line naming the file: a file over ``MAX_YAML_BYTES``
+    or that is not a regular file, nesting deeper than ``MAX_YAML_DEPTH``, more
+    than ``MAX_YAML_VALUES`` values once aliases are expanded, and numbers too
+    long to read.
+    """
     import yaml
 
     try:
+        if path.is_dir():
+            raise IsADirectoryError(path)
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"{path}: not a regular file; expected a YAML file")
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_YAML_BYTES // 1024} KB; a config file holds a few settings")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
@@ -27,7 +45,11 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply; config files hold plain values and short lists") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise ConfigError(f"{path}: a value cannot be read ({str(exc).splitlines()[0][:80]})") from None
     except yaml.constructor.ConstructorError as exc:
         raise ConfigError(
             f"{path}: unsupported YAML tag {exc.problem.split()[-1] if exc.problem else ''}; "
@@ -38,3 +60,22 @@ def read_yaml(path: Path) -> Any:
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"
         raise ConfigError(f"{path}: invalid YAML{at}: {problem}") from None
+    _check_size(data, path)
+    return data
+
+
+def _check_size(data: Any, path: Path) -> None:
+    """Walk the parsed value as a reader would (aliases visited each time): refuse huge or deep values."""
+    seen = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if seen > MAX_YAML_VALUES:
+            raise ConfigError(f"{path}: expands to more than {MAX_YAML_VALUES:,} values (anchors and aliases); refused")
+        if depth > MAX_YAML_DEPTH:
+            raise ConfigError(f"{path}: nested deeper than {MAX_YAML_DEPTH} levels; config files hold plain values")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)

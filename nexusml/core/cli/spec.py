@@ -40,4 +40,10 @@ class ArgSpec:
         return self.default
 
     def validate(self, value: Any) -> Any:
+        """The normalized value, or ``ArgumentError``; a list or mapping where one value belongs is refused."""
+        if self.kind != "columns" and isinstance(value, dict | list | tuple | set):
+            from nexusml.core.cli.validators import ArgumentError
+
+            what = "a mapping" if isinstance(value, dict) else "a list"
+            raise ArgumentError(self.dest, f"expects one value, got {what}; give a single value")
         return self.validator(value, self.dest)

@@ -142,6 +142,17 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         metavar="PRECISION",
     ),
     ArgSpec(
+        "max_classes",
+        ("--max-classes",),
+        "int",
+        2000,
+        "Refuse a target with more classes than this (such a column is usually an ID or free text)",
+        "training",
+        v.validate_max_classes,
+        "Max classes per target",
+        metavar="N",
+    ),
+    ArgSpec(
         "random_state",
         ("--random-state",),
         "int",
@@ -335,6 +346,7 @@ class TrainingArguments:
     numeric_columns: tuple[str, ...] | None = SPECS["numeric_columns"].typed_default
     test_size: float = SPECS["test_size"].typed_default
     auto_precision: float = SPECS["auto_precision"].typed_default
+    max_classes: int = SPECS["max_classes"].typed_default
     random_state: int = SPECS["random_state"].typed_default
     sampling_strategy: str = SPECS["sampling_strategy"].typed_default
     model_type: str = SPECS["model_type"].typed_default

@@ -44,6 +44,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as an error message quotes it: printable, and cut short (a line stays readable)."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value))
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def validate_bool(value: Any, field: str) -> bool:
     """The one reading of a switch value: flags, ``--config`` files and the wizard's switches all use it."""
     if isinstance(value, bool):
@@ -53,7 +59,7 @@ def validate_bool(value: Any, field: str) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ArgumentError(field, f"'{value}' is not true or false")
+    raise ArgumentError(field, f"'{shown(value)}' is not true or false")
 
 
 def validate_data_path(value: Any, field: str = "data_path") -> Path:
@@ -65,6 +71,8 @@ def validate_data_path(value: Any, field: str = "data_path") -> Path:
         raise ArgumentError(field, f"file not found: {text}; check the path")
     if path.is_dir():
         raise ArgumentError(field, f"{text} is a directory; give a CSV, Excel or Parquet file inside it")
+    if not path.is_file():
+        raise ArgumentError(field, f"{text} is not a regular file (a pipe or a device); give a data file")
     if path.suffix.lower() not in DATA_SUFFIXES:
         raise ArgumentError(
             field,
@@ -120,9 +128,11 @@ def validate_test_size(value: Any, field: str = "test_size") -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ArgumentError(field, f"'{text}' is not a number; use a fraction such as 0.3") from None
+        raise ArgumentError(field, f"'{shown(text)}' is not a number; use a fraction such as 0.3") from None
     if not 0.0 < number < 1.0:
-        raise ArgumentError(field, f"must be between 0 and 1 (exclusive), got {text}; use a fraction such as 0.3")
+        raise ArgumentError(
+            field, f"must be between 0 and 1 (exclusive), got {shown(text)}; use a fraction such as 0.3"
+        )
     return number
 
 
@@ -138,11 +148,11 @@ def validate_columns(value: Any, field: str) -> tuple[str, ...] | None:
     names: list[str] = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise ArgumentError(field, f"'{item}' is not a column name; give names separated by commas")
+            raise ArgumentError(field, f"'{shown(item)}' is not a column name; give names separated by commas")
         for name in next(csv.reader([str(item)], skipinitialspace=True), []):
             name = name.strip()
             if not name:
-                raise ArgumentError(field, f"'{item}' holds an empty column name; remove the extra comma")
+                raise ArgumentError(field, f"'{shown(item)}' holds an empty column name; remove the extra comma")
             if name not in names:
                 names.append(name)
     return tuple(names) or None
@@ -163,40 +173,49 @@ def validate_auto_precision(value: Any, field: str = "auto_precision") -> float:
     try:
         number = float(text)
     except ValueError:
-        raise ArgumentError(field, f"'{text}' is not a number; use a precision such as 0.95") from None
+        raise ArgumentError(field, f"'{shown(text)}' is not a number; use a precision such as 0.95") from None
     if not 0.0 < number <= 1.0:
-        raise ArgumentError(field, f"must be above 0 and at most 1, got {text}; use a precision such as 0.95")
+        raise ArgumentError(field, f"must be above 0 and at most 1, got {shown(text)}; use a precision such as 0.95")
     return number
 
 
 def _integer(value: Any, field: str) -> int:
     if isinstance(value, bool):
-        raise ArgumentError(field, f"'{value}' is not a whole number")
+        raise ArgumentError(field, f"'{shown(value)}' is not a whole number")
     text = _text(value)
+    if len(text) > 20:  # far outside every range here; int() of thousands of digits is refused by Python
+        raise ArgumentError(field, f"'{shown(text)}' is far too large a number")
     try:
         return int(text)
     except ValueError:
-        raise ArgumentError(field, f"'{text}' is not a whole number") from None
+        raise ArgumentError(field, f"'{shown(text)}' is not a whole number") from None
 
 
 def validate_random_state(value: Any, field: str = "random_state") -> int:
     number = _integer(value, field)
     if not 0 <= number < 2**32:
-        raise ArgumentError(field, f"must be between 0 and 4294967295, got {number}")
+        raise ArgumentError(field, f"must be between 0 and 4294967295, got {shown(number)}")
     return number
 
 
 def validate_n_jobs(value: Any, field: str = "n_jobs") -> int:
     number = _integer(value, field)
     if number == 0 or number < -1:
-        raise ArgumentError(field, f"must be -1 (all cores) or a positive number of cores, got {number}")
+        raise ArgumentError(field, f"must be -1 (all cores) or a positive number of cores, got {shown(number)}")
+    return number
+
+
+def validate_max_classes(value: Any, field: str = "max_classes") -> int:
+    number = _integer(value, field)
+    if not 2 <= number <= 1_000_000:
+        raise ArgumentError(field, f"must be between 2 and 1000000, got {shown(number)}")
     return number
 
 
 def validate_cv_folds(value: Any, field: str = "cv_folds") -> int:
     number = _integer(value, field)
     if not 2 <= number <= 20:
-        raise ArgumentError(field, f"must be between 2 and 20, got {number}")
+        raise ArgumentError(field, f"must be between 2 and 20, got {shown(number)}")
     return number
 
 
@@ -208,7 +227,7 @@ def choice_validator(choices: Iterable[str], *, upper: bool = False) -> Callable
         text = _text(value)
         text = text.upper() if upper else text.lower()
         if text not in options:
-            raise ArgumentError(field, f"invalid choice '{_text(value)}'; choose from {', '.join(options)}")
+            raise ArgumentError(field, f"invalid choice '{shown(value)}'; choose from {', '.join(options)}")
         return text
 
     return validate
@@ -234,14 +253,18 @@ def validate_output_dir(value: Any, field: str = "output_dir") -> Path:
 
 
 def validate_model_name(value: Any, field: str = "model_name") -> str:
+    if not isinstance(value, str):  # a YAML date or number; a name is text
+        raise ArgumentError(field, f"'{shown(value)}' is not text; put the name in quotes in the config file")
     text = _text(value)
     if not text:
         raise ArgumentError(field, "is empty; give a file-safe name such as equipment_classifier")
     if "/" in text or "\\" in text or text in {".", ".."}:
-        raise ArgumentError(field, f"'{text}' looks like a path; give a plain name and put the folder in --output-dir")
+        raise ArgumentError(
+            field, f"'{shown(text)}' looks like a path; give a plain name and put the folder in --output-dir"
+        )
     if not _MODEL_NAME_RE.match(text):
         raise ArgumentError(
-            field, f"'{text}' is not a safe file name; use letters, digits, '.', '_' or '-' (at most 100)"
+            field, f"'{shown(text)}' is not a safe file name; use letters, digits, '.', '_' or '-' (at most 100)"
         )
     return text
 
@@ -260,5 +283,5 @@ def validate_dask_scheduler(value: Any, field: str = "dask_scheduler") -> str | 
     if text.lower() == "local":
         return "local"
     if not _SCHEDULER_RE.match(text):
-        raise ArgumentError(field, f"'{text}' is not a scheduler address; use tcp://HOST:PORT or 'local'")
+        raise ArgumentError(field, f"'{shown(text)}' is not a scheduler address; use tcp://HOST:PORT or 'local'")
     return text

@@ -13,6 +13,10 @@ from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
 
+# Larger numbers in a numeric column are treated as missing: no equipment figure is that big, and
+# scaling them would overflow.
+MAX_NUMERIC = 1e15
+
 # Runs of the characters Python's str.isspace() accepts, written for pyarrow's RE2 engine,
 # which runs over the whole column at once (Python's \s+ would need one call per row).
 WHITESPACE_RUN = r"[\t-\r\x{1c}-\x{20}\x{85}\p{Z}]+"
@@ -35,6 +39,7 @@ class FeatureSet:
     created_columns: list[str] = field(default_factory=list)
     # The loaded frame's index of each row of X and Y (the loader numbers rows by their place in the file).
     source_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    warnings: list[str] = field(default_factory=list)
 
 
 def _text_series(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -129,8 +134,18 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
     text = collapse_whitespace(text)
 
     X = pd.DataFrame({text_name: text.astype(object)}, index=frame.index)
+    warnings: list[str] = []
     for numeric in config.numeric_columns:
-        values = pd.to_numeric(frame[numeric.name], errors="coerce")
+        values = pd.to_numeric(frame[numeric.name], errors="coerce").astype("float64")
+        unusable = values.notna() & ~(values.abs() <= MAX_NUMERIC)  # inf, or so large that scaling overflows
+        if unusable.any():
+            message = (
+                f"{int(unusable.sum())} value(s) in '{numeric.name}' are infinite or beyond +/-{MAX_NUMERIC:g}; "
+                "they were treated as missing"
+            )
+            log.warning(message)
+            warnings.append(message)
+            values = values.mask(unusable)
         X[numeric.new_name] = values.fillna(numeric.fill_value).astype(numeric.dtype)
 
     if not with_targets:
@@ -139,6 +154,7 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
             Y=pd.DataFrame(index=range(len(X))),
             created_columns=created,
             source_rows=np.asarray(frame.index, dtype=np.int64),
+            warnings=warnings,
         )
 
     absent = [t for t in config.targets if t not in frame.columns]
@@ -158,4 +174,6 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
     source_rows = np.asarray(frame.index[keep], dtype=np.int64)
     X = X.loc[keep].reset_index(drop=True)
     Y = Y.loc[keep].reset_index(drop=True)
-    return FeatureSet(X=X, Y=Y, dropped_rows=dropped, created_columns=created, source_rows=source_rows)
+    return FeatureSet(
+        X=X, Y=Y, dropped_rows=dropped, created_columns=created, source_rows=source_rows, warnings=warnings
+    )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -12,7 +15,6 @@ from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
 
-ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 DELIMITERS = ",;\t|"
 
 
@@ -35,51 +37,68 @@ def _sniff_delimiter(sample: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    size = path.stat().st_size
-    if size == 0:
+def decode_text(data: bytes, name: str) -> str:
+    """The file's text: UTF-8 (with or without a BOM), line by line where only some lines are not.
+
+    Exports edited in several tools can mix encodings; a line that is not UTF-8
+    is read as Windows-1252 and the lines are named in a warning, instead of
+    reading the whole file as Windows-1252 (which turns every UTF-8 accent into
+    two wrong characters).
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    out, other = [], []
+    for number, line in enumerate(lines, start=1):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors="replace"))
+            other.append(number)
+    text = "\n".join(out).removeprefix("\ufeff")
+    if len(other) >= sum(1 for line in lines if line.strip()):
+        log.info("Read %s as Windows-1252 (not UTF-8)", name)
+    else:
+        listed = ", ".join(map(str, other[:5])) + (f" (+{len(other) - 5} more)" if len(other) > 5 else "")
+        log.warning("%s: line(s) %s are not UTF-8; they were read as Windows-1252", name, listed)
+    return text
+
+
+def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
+    import io
+
+    if not data:
         raise DataLoadError(f"{path} is empty; export the data again with a header row and data rows")
-    with open(path, "rb") as handle:
-        head = handle.read(65536)
-    if b"\x00" in head:
+    if b"\x00" in data[:65536]:
         raise DataLoadError(f"{path} is not a text CSV file (it holds binary data); export it as CSV")
-    last_error: Exception | None = None
-    for encoding in ENCODINGS:
+    text = decode_text(data, path.name)
+    delimiter = _sniff_delimiter(text[:65536], path.suffix.lower())
+    # Blank lines are read (as empty rows, dropped later) so that a row's index is its place in the file.
+    options: dict[str, Any] = dict(sep=delimiter, skip_blank_lines=False, low_memory=False)
+    try:
         try:
-            sample = head.decode(encoding, errors="strict" if len(head) < 65536 else "ignore")
-        except UnicodeDecodeError as exc:
-            last_error = exc
-            continue
-        delimiter = _sniff_delimiter(sample, path.suffix.lower())
-        # Blank lines are read (as empty rows, dropped later) so that a row's index is its place in the file.
-        options = dict(sep=delimiter, encoding=encoding, skip_blank_lines=False, low_memory=False)
-        try:
-            try:
-                frame = pd.read_csv(path, **options)
-            except pd.errors.ParserError:
-                # Ragged exports: rows with more (usually empty) fields than the header.
-                width = len(pd.read_csv(path, nrows=0, **options).columns)
-                frame = pd.read_csv(path, usecols=range(width), **options)
-                log.warning("%s: some rows have more fields than the header; the extra fields were ignored", path.name)
-        except UnicodeDecodeError as exc:
-            last_error = exc
-            continue
-        except pd.errors.EmptyDataError:
-            raise DataLoadError(f"{path} has no header row; the first line must name the columns") from None
-        except pd.errors.ParserError as exc:
-            detail = str(exc).strip().splitlines()[-1]
-            raise DataLoadError(f"{path} is not a well-formed CSV file ({detail})") from None
-        if encoding != "utf-8-sig":
-            log.info("Read %s as %s (not UTF-8)", path.name, encoding)
-        return frame
-    raise DataLoadError(f"{path} cannot be decoded as text ({last_error}); save it as UTF-8 CSV")
+            return pd.read_csv(io.StringIO(text), **options)
+        except pd.errors.ParserError:
+            # Ragged exports: rows with more (usually empty) fields than the header.
+            width = len(pd.read_csv(io.StringIO(text), nrows=0, **options).columns)
+            frame = pd.read_csv(io.StringIO(text), usecols=range(width), **options)
+            log.warning("%s: some rows have more fields than the header; the extra fields were ignored", path.name)
+            return frame
+    except pd.errors.EmptyDataError:
+        raise DataLoadError(f"{path} has no header row; the first line must name the columns") from None
+    except pd.errors.ParserError as exc:
+        detail = str(exc).strip().splitlines()[-1]
+        raise DataLoadError(f"{path} is not a well-formed CSV file ({detail})") from None
 
 
-def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def _read_excel(path: Path, data: bytes, sheet: str | int | None) -> pd.DataFrame:
+    import io
     import zipfile
 
     try:
-        workbook = pd.ExcelFile(path, engine="openpyxl")
+        workbook = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DataLoadError(f"{path} is not a valid Excel workbook ({type(exc).__name__}); save it as .xlsx") from None
     except Exception as exc:  # openpyxl raises its own InvalidFileException
@@ -95,11 +114,36 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
         return pd.read_excel(workbook, sheet_name=sheet)
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(path: Path, data: bytes) -> pd.DataFrame:
+    import io
+
     try:
-        return pd.read_parquet(path)
+        import pyarrow.parquet as pq
+
+        source = pq.ParquetFile(io.BytesIO(data))
+        schema = source.schema_arrow
     except Exception as exc:
         raise DataLoadError(f"{path} is not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+    names = schema.names
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise DataLoadError(f"{path} has duplicate column names ({', '.join(twice[:5])}); give each column one name")
+    nested = [f.name for f in schema if _is_nested(f.type)]
+    if nested:
+        raise DataLoadError(
+            f"{path} has nested columns ({', '.join(nested[:5])}: lists or structs); "
+            "flatten them to plain text or numbers"
+        )
+    try:
+        return source.read().to_pandas()
+    except Exception as exc:
+        raise DataLoadError(f"{path} is not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+
+
+def _is_nested(kind: Any) -> bool:
+    import pyarrow.types as types
+
+    return bool(types.is_nested(kind))
 
 
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -115,26 +159,44 @@ def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.dropna(how="all")
 
 
-def load_data(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read ``path`` into a DataFrame, or raise :class:`DataLoadError` with a one-line reason."""
+@dataclass(frozen=True)
+class LoadedData:
+    frame: pd.DataFrame
+    sha256: str  # of the bytes that were parsed
+
+
+def read_data(path: Path | str, sheet: str | int | None = None) -> LoadedData:
+    """Read ``path`` into a DataFrame, or raise :class:`DataLoadError` with a one-line reason.
+
+    The file is read once: the frame and the sha256 recorded in the metadata come
+    from the same bytes, even if the file changes meanwhile.
+    """
     path = Path(path)
     if not path.exists():
         raise DataLoadError(f"{path} not found; check the path")
     if path.is_dir():
         raise DataLoadError(f"{path} is a directory; give a data file")
-    suffix = path.suffix.lower()
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise DataLoadError(f"{path} is not a regular file; give a CSV, Excel or Parquet file")
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            frame = _read_excel(path, sheet)
-        elif suffix in (".parquet", ".pq"):
-            frame = _read_parquet(path)
-        else:
-            frame = _read_csv(path)
+        data = path.read_bytes()
     except PermissionError:
         raise DataLoadError(f"{path} is not readable; check its permissions") from None
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        frame = _read_excel(path, data, sheet)
+    elif suffix in (".parquet", ".pq"):
+        frame = _read_parquet(path, data)
+    else:
+        frame = _read_csv(path, data)
     frame = tidy_frame(frame)
     if frame.shape[1] == 0:
         raise DataLoadError(f"{path} has no columns; the first line must name the columns")
     if len(frame) == 0:
         raise DataLoadError(f"{path} has a header but no data rows")
-    return frame
+    return LoadedData(frame, hashlib.sha256(data).hexdigest())
+
+
+def load_data(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
+    """:func:`read_data`'s frame."""
+    return read_data(path, sheet).frame

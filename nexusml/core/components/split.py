@@ -41,3 +41,21 @@ def split_indices(Y: pd.DataFrame, test_size: float, random_state: int) -> tuple
 def fingerprint(positions: np.ndarray) -> str:
     """A short hash of row positions: equal for two runs that held out the same rows."""
     return hashlib.sha256(np.asarray(positions, dtype=np.int64).tobytes()).hexdigest()[:16]
+
+
+MIN_HELD_OUT_ROWS = 30
+
+
+def split_warnings(n_train: int, n_test: int) -> list[str]:
+    """Warnings (also logged) for a split whose figures mean little."""
+    out = []
+    if n_test < MIN_HELD_OUT_ROWS:
+        out.append(
+            f"only {n_test} held-out row(s): accuracy and macro-F1 mean little below {MIN_HELD_OUT_ROWS}; "
+            "use a larger --test-size or more rows"
+        )
+    if n_train < n_test / 4:
+        out.append(f"only {n_train} training row(s) for {n_test} held out; use a smaller --test-size")
+    for message in out:
+        log.warning(message)
+    return out

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nexusml.config import FeatureConfig
-from nexusml.core.components.features import missing_inputs, missing_targets
+from nexusml.core.components.features import available_columns, missing_inputs, missing_targets
 from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,13 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
                 f"input column '{name}' is not in the data; did you mean '{near}'? "
                 "fix --text-columns / --numeric-columns or the feature config"
             )
+    numeric = {n.name for n in config.numeric_columns}
+    texts = [c for c in config.input_columns if c not in numeric]
+    if texts and not [c for c in texts if c in available_columns(frame.columns, config)]:
+        raise DataValidationError(
+            f"none of the text columns the model reads ({', '.join(texts)}) is in the data; "
+            f"{column_hint(texts[0], frame)}; choose them with --text-columns"
+        )
     report = ValidationReport(rows=len(frame), columns=frame.shape[1])
     report.missing_inputs = missing_inputs(frame.columns, config)
     if report.missing_inputs:
@@ -119,6 +126,30 @@ def single_class_warnings(Y: pd.DataFrame) -> list[str]:
         elif (counts == 1).any():
             out.append(
                 f"target '{target}' has {int((counts == 1).sum())} class(es) with one row; they may never be learned"
+            )
+    for message in out:
+        log.warning(message)
+    return out
+
+
+def check_class_counts(Y: pd.DataFrame, max_classes: int) -> list[str]:
+    """Refuse a target with more than ``max_classes`` classes; warn when most rows are a class of their own.
+
+    Either is almost always a wrong column (an ID, a serial number, free text),
+    and training on it would take long and learn nothing.  Returns the warnings.
+    """
+    out = []
+    for target in Y.columns:
+        classes = int(Y[target].nunique())
+        if classes > max_classes:
+            raise DataValidationError(
+                f"target '{target}' has {classes:,} classes (more than --max-classes {max_classes:,}); "
+                "it looks like an ID or free-text column: choose another target, or raise --max-classes"
+            )
+        if len(Y) >= 100 and classes > len(Y) / 2:
+            out.append(
+                f"target '{target}' has {classes:,} classes in {len(Y):,} rows: most rows are a class of "
+                "their own, so little can be learned (is it an ID column?)"
             )
     for message in out:
         log.warning(message)

@@ -31,8 +31,7 @@ def check_cluster(ctx: RunContext, progress: Progress) -> str:
 
 def load_data(ctx: RunContext, progress: Progress) -> str:
     from nexusml.config import load_feature_config, load_reference_config
-    from nexusml.core.components.io import sha256_file
-    from nexusml.core.components.loader import load_data as read
+    from nexusml.core.components.loader import read_data
 
     args = ctx.args
     ctx.feature_config = load_feature_config(args.feature_config).with_columns(
@@ -48,8 +47,8 @@ def load_data(ctx: RunContext, progress: Progress) -> str:
     ctx.reference_config = load_reference_config(ctx.args.reference_config)
     path = ctx.args.resolved_data_path
     progress(0.1, f"reading {path.name}")
-    ctx.frame = read(path, ctx.args.sheet)
-    ctx.data_sha256 = sha256_file(path)
+    loaded = read_data(path, ctx.args.sheet)
+    ctx.frame, ctx.data_sha256 = loaded.frame, loaded.sha256
     ctx.rows_loaded = len(ctx.frame)
     return f"{ctx.rows_loaded} rows, {ctx.frame.shape[1]} columns from {path.name}"
 
@@ -71,22 +70,25 @@ def validate(ctx: RunContext, progress: Progress) -> str:
 
 def features(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.validation import single_class_warnings
+    from nexusml.core.components.validation import check_class_counts, single_class_warnings
 
     ctx.features = engineer_features(ctx.frame, ctx.feature_config)
+    ctx.warnings.extend(ctx.features.warnings)
     if ctx.features.dropped_rows:
         ctx.warnings.append(f"{ctx.features.dropped_rows} row(s) with an empty target were dropped")
+    ctx.warnings.extend(check_class_counts(ctx.features.Y, ctx.args.max_classes))
     ctx.warnings.extend(single_class_warnings(ctx.features.Y))
     targets = ", ".join(ctx.feature_config.targets)
     return f"{len(ctx.features.X)} usable rows ({ctx.features.dropped_rows} dropped); targets: {targets}"
 
 
 def split(ctx: RunContext, progress: Progress) -> str:
-    from nexusml.core.components.split import split_indices
+    from nexusml.core.components.split import split_indices, split_warnings
 
     ctx.train_idx, ctx.test_idx, ctx.stratified = split_indices(
         ctx.features.Y, ctx.args.test_size, ctx.args.random_state
     )
+    ctx.warnings.extend(split_warnings(len(ctx.train_idx), len(ctx.test_idx)))
     kind = "stratified" if ctx.stratified else "random"
     return f"{len(ctx.train_idx)} train / {len(ctx.test_idx)} test rows ({kind})"
 
