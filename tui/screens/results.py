@@ -16,7 +16,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
 
 from tui.runs import RunView
-from tui.widgets.charts import ChartPlot, confusion_painter, distribution_painter, durations_painter, score_painter
+from tui.widgets.charts import (
+    ChartPlot,
+    confusion_note,
+    confusion_painter,
+    coverage_painter,
+    distribution_painter,
+    durations_painter,
+    score_painter,
+)
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -72,6 +80,8 @@ class ResultsScreen(Screen):
                     yield ChartPlot(id="chart-classes")
                 with TabPane("Confusion", id="tab-confusion"):
                     yield ChartPlot(id="chart-confusion")
+                with TabPane("Coverage", id="tab-coverage"):
+                    yield ChartPlot(id="chart-coverage")
                 with TabPane("Durations", id="tab-durations"):
                     yield ChartPlot(id="chart-durations")
         yield Footer()
@@ -128,17 +138,14 @@ class ResultsScreen(Screen):
     def draw_target(self, target: str | None) -> None:
         classes = self.query_one("#chart-classes", ChartPlot)
         confusion = self.query_one("#chart-confusion", ChartPlot)
+        coverage = self.query_one("#chart-coverage", ChartPlot)
         if target is None:
-            classes.draw(None, "no target")
-            confusion.draw(None, "no target")
+            for chart in (classes, confusion, coverage):
+                chart.draw(None, "no target")
             return
         classes.draw(distribution_painter(self.view.class_counts, target), f"no class counts for {target}")
-        note = (
-            f"{target}: the saved metadata has no confusion matrix; it is shown right after a run"
-            if self.view.report is None
-            else f"no confusion matrix for {target}"
-        )
-        confusion.draw(confusion_painter(self.view.report, target), note)
+        confusion.draw(confusion_painter(self.view, target), confusion_note(self.view, target))
+        coverage.draw(coverage_painter(self.view.metrics, target), f"{target}: no confidence figures in this run")
 
     @on(Select.Changed, "#target")
     def _target_changed(self, event: Select.Changed) -> None:
@@ -244,7 +251,7 @@ class ResultsScreen(Screen):
 
     def action_next_chart(self) -> None:
         tabs = self.query_one("#charts", TabbedContent)
-        ids = ["tab-scores", "tab-classes", "tab-confusion", "tab-durations"]
+        ids = ["tab-scores", "tab-classes", "tab-confusion", "tab-coverage", "tab-durations"]
         current = tabs.active if tabs.active in ids else ids[0]
         tabs.active = ids[(ids.index(current) + 1) % len(ids)]
 

@@ -199,14 +199,18 @@ def save(ctx: RunContext, progress: Progress) -> str:
 def visualize(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.visualization import write_charts
 
+    folder = ctx.args.output_dir / "visualizations"
     ctx.charts = write_charts(
-        ctx.args.output_dir / "visualizations",
-        ctx.report,
+        folder,
+        ctx.saved.model_path.stem,
+        ctx.metrics,
         ctx.class_counts,
         ctx.stage_seconds,
-        ctx.saved.model_path.stem,
+        errors=ctx.errors,
+        report=ctx.report,
     )
-    return f"{len(ctx.charts)} chart files in {ctx.args.output_dir / 'visualizations'}"
+    targets = len(ctx.metrics)
+    return f"{len(ctx.charts) // 2} charts ({targets} target(s)) as .txt and .html in {folder}"
 
 
 def sample_prediction(ctx: RunContext, progress: Progress) -> str:
