@@ -93,7 +93,7 @@ def run_headless(args: TrainingArguments) -> int:
                     log.debug("Unexpected error", exc_info=True)
                 raise
     except TrainingCancelled as exc:
-        print(f"{PROG}: stopped: {exc.message}; no model was saved", file=sys.stderr)
+        print(f"{PROG}: stopped: {exc.message}; {exc.outcome}", file=sys.stderr)
         return exc.exit_code
     except TrainingError as exc:
         print(f"{PROG}: error: stage '{exc.stage}' failed: {exc.message}", file=sys.stderr)

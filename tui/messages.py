@@ -36,6 +36,7 @@ class RunFailed(Message):
     message: str
     traceback: str
     cancelled: bool = False
+    outcome: str = "no model was saved"
 
 
 @dataclass

@@ -255,9 +255,9 @@ def _child_main(conn: Any, args: Any, cancelled_already: str = "") -> None:
             args, lambda event: send(("event", event)), lambda *record: send(("log", *record)), token
         )
     except TrainingCancelled as exc:
-        send(("cancelled", exc.stage, exc.message, exc.exit_code))
+        send(("cancelled", exc.stage, exc.message, exc.exit_code, exc.saved_model))
     except TrainingError as exc:
-        send(("failed", exc.stage, exc.message, exc.traceback))
+        send(("failed", exc.stage, exc.message, exc.traceback, exc.saved_model))
     except BaseException as exc:  # outside any stage, e.g. the output directory
         send(("failed", "setup", describe_error(exc), traceback.format_exc()))
     else:

@@ -84,3 +84,18 @@ def test_an_unreachable_cluster_fails_its_stage_after_the_run_started(legacy, in
     assert isinstance(events[0], RunStarted) and events[0].stages[0][0] == "check_cluster"
     assert isinstance(events[-1], StageFailed) and events[-1].stage == "check_cluster"
     assert not events[-1].cancelled and not list(tmp_path.glob("*.pkl"))
+
+
+def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_path, monkeypatch):
+    from nexusml.core.pipeline import TrainingCancelled, stages
+
+    def interrupted(ctx, progress):
+        raise KeyboardInterrupt  # ctrl+c while the sample rows are predicted, after the save
+
+    monkeypatch.setattr(stages, "sample_prediction", interrupted)
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path})
+    with pytest.raises(TrainingCancelled) as info:
+        run_training(args)
+    assert info.value.stage == "sample_prediction"
+    assert info.value.saved_model is not None and info.value.saved_model.exists()
+    assert info.value.outcome == f"the model was saved before: {info.value.saved_model}"

@@ -98,9 +98,9 @@ class RunScreen(Screen):
         try:
             result = self.runner(self.args, on_event, on_log, self.token)
         except TrainingCancelled as exc:
-            self.post_message(RunFailed(exc.stage, exc.message, exc.traceback, cancelled=True))
+            self.post_message(RunFailed(exc.stage, exc.message, exc.traceback, cancelled=True, outcome=exc.outcome))
         except TrainingError as exc:
-            self.post_message(RunFailed(exc.stage, exc.message, exc.traceback))
+            self.post_message(RunFailed(exc.stage, exc.message, exc.traceback, outcome=exc.outcome))
         except Exception as exc:  # outside the run itself: starting the child, reading its messages
             import traceback
 
@@ -186,8 +186,8 @@ class RunScreen(Screen):
         bar = self.query_one("#run-progress", ProgressBar)
         bar.update(total=1, progress=0)
         if message.cancelled:
-            self._status(f"■ cancelled during '{message.stage}'; no model was saved   (escape: back)", "bold yellow")
-            self._log("■ run cancelled; no model was saved", "bold yellow")
+            self._status(f"■ cancelled during '{message.stage}'; {message.outcome}   (escape: back)", "bold yellow")
+            self._log(f"■ run cancelled; {message.outcome}", "bold yellow")
         else:
             self._status(
                 f"✗ stage '{message.stage}' failed: {message.message}   (t: traceback, escape: back)", "bold red"

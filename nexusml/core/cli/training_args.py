@@ -260,7 +260,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         ("--visualize",),
         "bool",
         False,
-        "Write charts (text and HTML, per target: classes, confusion matrix, precision-coverage) under OUTPUT_DIR/visualizations",
+        "Write charts (text and HTML: scores; per target classes, confusions, coverage) in OUTPUT_DIR/visualizations",
         "output",
         v.validate_bool,
         "Write charts",

@@ -54,6 +54,7 @@ class Runner:
                 summary = stage.run(ctx, self.progress_for(stage, emit))
             except (Exception, KeyboardInterrupt) as exc:
                 error = stage_failure(stage.name, exc, ctx.cancel)
+                error.saved_model = ctx.saved.model_path if ctx.saved is not None else None
                 emit(failed_event(error, type(exc).__name__))
                 raise error from exc
             seconds = time.perf_counter() - started

@@ -8,20 +8,30 @@ from typing import Any
 
 
 class TrainingError(Exception):
-    """A run failed in ``stage``; ``str()`` is the one-line cause."""
+    """A run failed in ``stage``; ``str()`` is the one-line cause.
 
-    def __init__(self, stage: str, message: str, traceback: str = ""):
+    ``saved_model`` is the model the run had saved before it stopped (a failure
+    or a cancel in the stages after ``save``), else ``None``.
+    """
+
+    def __init__(self, stage: str, message: str, traceback: str = "", saved_model: Path | None = None):
         self.stage = stage
         self.message = message
         self.traceback = traceback
+        self.saved_model = saved_model
         super().__init__(message)
+
+    @property
+    def outcome(self) -> str:
+        """What became of the model, as the user is told."""
+        return f"the model was saved before: {self.saved_model}" if self.saved_model else "no model was saved"
 
 
 class TrainingCancelled(TrainingError):
     """The run was cancelled (ctrl+c, SIGTERM or the wizard) during ``stage``."""
 
-    def __init__(self, stage: str, message: str = "cancelled", exit_code: int = 130):
-        super().__init__(stage, message)
+    def __init__(self, stage: str, message: str = "cancelled", exit_code: int = 130, saved_model: Path | None = None):
+        super().__init__(stage, message, saved_model=saved_model)
         self.exit_code = exit_code
 
 
