@@ -527,3 +527,31 @@ def test_prediction_input_missing_some_or_all_columns(saved_model, tmp_path, cap
         ["--model", str(saved_model), "--input", str(source), "--output", str(tmp_path / "o.csv")], capsys
     )
     assert code == 1 and "none of the columns" in err and not (tmp_path / "o.csv").exists()
+
+
+def test_the_next_run_cleans_the_leftovers_of_killed_runs(previous_run, tmp_path, capsys):
+    import subprocess
+    import sys
+    import time
+
+    out = copy_of(previous_run, tmp_path / "out")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)
+    leftovers = [
+        out / f".equipment_classifier_20250101_000000.pkl.{pid}.k3j2.tmp.pkl",  # a killed run's partial model
+        out / f".equipment_classifier_latest_metadata.json.{pid}.x9x.tmp.json",
+        out / "logs" / f".equipment_classifier_20250101_000000.log.{pid}.aa1.tmp.log",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"partial")
+    claim = out / ".equipment_classifier_20250101_000000.pkl.claim"
+    claim.write_text(str(pid))
+    ours = out / f".other_model.pkl.{os.getpid()}.z1.tmp.pkl"  # a live writer's file (this process)
+    ours.write_bytes(b"being written")
+    old = out / ".equipment_classifier_1.pkl.abcd.tmp.pkl"  # no writer named, a day old
+    old.write_bytes(b"old")
+    os.utime(old, (time.time() - 2 * 86400,) * 2)
+    code, err = run(["--data-path", str(out / "good.csv"), "--output-dir", str(out)], capsys)
+    assert code == 0, err
+    assert not any(p.exists() for p in [*leftovers, claim, old])
+    assert ours.exists()

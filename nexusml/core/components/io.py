@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -38,7 +39,8 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     and ``path`` is left exactly as it was.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    # The writer's pid is in the name, so a later run can tell the leftovers of a killed one.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; finished files get the usual mode
@@ -82,6 +84,7 @@ def claim_unique_path(directory: Path, stem: str, suffix: str) -> Path:
             except FileExistsError:
                 pass
             else:
+                os.write(fd, str(os.getpid()).encode())
                 os.close(fd)
                 if not path.exists():
                     return path
@@ -103,3 +106,54 @@ def directory_lock(directory: Path, name: str) -> Iterator[None]:
     """An exclusive lock on ``directory/.name.lock`` that serialises concurrent runs (POSIX and Windows)."""
     with FileLock(Path(directory) / f".{name}.lock"):
         yield
+
+
+_TEMP_NAME = re.compile(r"^\..+\.(?P<pid>\d+)\.[^.]+\.tmp")
+# A leftover whose writer cannot be named (written by an older version) is removed once it is this old.
+UNNAMED_LEFTOVER_SECONDS = 24 * 3600
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or cannot tell: keep its files
+    return True
+
+
+def clean_leftovers(directory: Path) -> int:
+    """Remove the temporary files and claim markers of runs that were killed; returns how many.
+
+    A file whose writing process still runs is kept (a concurrent run is saving).
+    """
+    import time
+
+    removed = 0
+    try:
+        entries = list(Path(directory).iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(".") or not (".tmp" in name or name.endswith(".claim")):
+            continue
+        pid: int | None = None
+        if name.endswith(".claim"):
+            with contextlib.suppress(OSError, ValueError):
+                pid = int(entry.read_text(encoding="ascii").strip() or "x")
+        elif match := _TEMP_NAME.match(name):
+            pid = int(match["pid"])
+        try:
+            stale = (
+                not _alive(pid) if pid is not None else time.time() - entry.stat().st_mtime > UNNAMED_LEFTOVER_SECONDS
+            )
+            if stale and entry.is_file():
+                entry.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
