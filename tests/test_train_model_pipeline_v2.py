@@ -219,9 +219,7 @@ def test_missing_target_is_an_error_naming_available_columns(tmp_path):
     with pytest.raises(TrainingError) as info:
         run_training(arguments_from_values({"data_path": data, "output_dir": tmp_path}))
     assert info.value.stage == "validate"
-    assert (
-        "uniformat_code" in info.value.message and "columns: description, category_name" in info.value.message
-    )
+    assert "uniformat_code" in info.value.message and "columns: description, category_name" in info.value.message
 
 
 def test_traceback_only_at_debug(tmp_path, cli):

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
 
 from tui.runs import RunView
 from tui.widgets.charts import (
@@ -25,9 +25,15 @@ from tui.widgets.charts import (
     durations_painter,
     score_painter,
 )
+from tui.widgets.class_table import ClassTable
+from tui.widgets.confusion_list import ConfusionList
+from tui.widgets.error_table import ErrorTable
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+
+
+ZOOM_HINT = "ctrl+z: full width"
 
 
 class ResultsScreen(Screen):
@@ -44,8 +50,12 @@ class ResultsScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
+        Binding("ctrl+z", "zoom", "Zoom"),
         Binding("ctrl+t", "focus_try", "Try it"),
         Binding("ctrl+g", "next_chart", "Next chart"),
+        Binding("f3", "show_tab('tab-per-class')", "Per class"),
+        Binding("f4", "show_tab('tab-errors')", "Errors"),
+        Binding("ctrl+f", "focus_filter", "Filter"),
     ]
 
     def __init__(self, view: RunView):
@@ -70,6 +80,7 @@ class ResultsScreen(Screen):
                     id="target",
                     compact=True,
                 )
+                yield Static("", id="auto-coding")
                 yield Label("Try it: type a description", classes="section-title")
                 yield Input(placeholder="e.g. rooftop unit 10 ton gas heat", id="try-input", compact=True)
                 yield Static("", id="try-output")
@@ -84,6 +95,11 @@ class ResultsScreen(Screen):
                     yield ChartPlot(id="chart-coverage")
                 with TabPane("Durations", id="tab-durations"):
                     yield ChartPlot(id="chart-durations")
+                with TabPane("Per class", id="tab-per-class"):
+                    yield ConfusionList(view.metrics, id="confusions")
+                    yield ClassTable(view.metrics, narrow_hint=ZOOM_HINT, id="per-class")
+                with TabPane("Errors", id="tab-errors"):
+                    yield ErrorTable(view.errors_path, narrow_hint=ZOOM_HINT, id="errors")
         yield Footer()
 
     def _heading(self) -> Text:
@@ -124,6 +140,7 @@ class ResultsScreen(Screen):
             durations_painter(self.view.stage_seconds), "no stage timings"
         )
         self.draw_target(self.selected_target)
+        self.show_tables(self.selected_target)
         table.focus()
         if self.view.model_path is not None and self.view.model_path.exists():
             self.load_saved_model(self.view.model_path)
@@ -150,6 +167,34 @@ class ResultsScreen(Screen):
     @on(Select.Changed, "#target")
     def _target_changed(self, event: Select.Changed) -> None:
         self.draw_target(self.selected_target)
+
+    # -- tables of the chosen target --------------------------------------------------------------
+
+    def show_tables(self, target: str | None) -> None:
+        self.query_one("#confusions", ConfusionList).show(target)
+        self.query_one("#per-class", ClassTable).show(target)
+        self.query_one("#errors", ErrorTable).show(target)
+        coding = (self.view.metrics.get(target) or {}).get("auto_coding") if target else None
+        line = Text()
+        if coding:
+            from nexusml.core.components.report import auto_coding_sentence
+
+            line.append("Auto-coding: ", "bold")
+            sentence = auto_coding_sentence(target or "", coding).split(": ", 1)[-1]
+            line.append(sentence.replace(" %", "%"))  # "95 %" must not break across lines
+        elif target:
+            line.append("Auto-coding: not recorded by this run", "dim")
+        self.query_one("#auto-coding", Static).update(line)
+
+    @on(Select.Changed, "#target")
+    def _tables_follow_target(self, event: Select.Changed) -> None:
+        self.show_tables(self.selected_target)
+
+    @on(ClassTable.ClassChosen)
+    def _class_chosen(self, message: ClassTable.ClassChosen) -> None:
+        errors = self.query_one("#errors", ErrorTable)
+        errors.filter_text = message.name
+        self.action_show_tab("tab-errors")
 
     @on(DataTable.RowHighlighted, "#metrics")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -249,11 +294,37 @@ class ResultsScreen(Screen):
     def action_focus_try(self) -> None:
         self.query_one("#try-input", Input).focus()
 
+    def switch_tab(self, tab: str) -> None:
+        tabs = self.query_one("#charts", TabbedContent)
+        if self.focused is not None and tabs in self.focused.ancestors:
+            # Focus left on a widget of the pane being hidden would move to another widget of that pane,
+            # which switches the tabs back: park it on the tab bar.
+            tabs.query_one(Tabs).focus()
+        tabs.active = tab
+
+    def action_show_tab(self, tab: str) -> None:
+        """Open a table tab and put the cursor in its table."""
+        self.switch_tab(tab)
+        self.call_after_refresh(self.query_one(f"#{tab}").query(DataTable).first().focus)
+
+    def action_focus_filter(self) -> None:
+        tabs = self.query_one("#charts", TabbedContent)
+        if tabs.active not in ("tab-per-class", "tab-errors"):
+            self.switch_tab("tab-per-class")
+        self.query_one("#class-filter" if tabs.active == "tab-per-class" else "#error-filter", Input).focus()
+
+    def action_zoom(self) -> None:
+        """The tabs fill the screen (escape or ctrl+z again restores the side panel)."""
+        if self.maximized is not None:
+            self.minimize()
+        else:
+            self.maximized = self.query_one("#charts", TabbedContent)
+
     def action_next_chart(self) -> None:
         tabs = self.query_one("#charts", TabbedContent)
         ids = ["tab-scores", "tab-classes", "tab-confusion", "tab-coverage", "tab-durations"]
         current = tabs.active if tabs.active in ids else ids[0]
-        tabs.active = ids[(ids.index(current) + 1) % len(ids)]
+        self.switch_tab(ids[(ids.index(current) + 1) % len(ids)])
 
 
 def _fmt(value: Any) -> str:
