@@ -14,3 +14,8 @@ class NexusMLError(Exception):
 
 class Cancelled(Exception):
     """Raised inside a long step (a fit, a search) when a cancel request is seen."""
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: control characters (escapes, newlines) become ``?``."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     from nexusml.core.components.predictor import MissingTargets
     from nexusml.core.components.report import metrics_table, report_lines
     from nexusml.core.components.serializer import to_json
-    from nexusml.errors import NexusMLError
+    from nexusml.errors import NexusMLError, printable
 
     try:
         model, frame = load_model_and_rows(ns, input_path, sheet)
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     except MissingTargets as exc:
         parser.error(str(exc))
     except NexusMLError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"{PROG}: error: cannot write to {output_dir}: {exc.strerror or exc}", file=sys.stderr)

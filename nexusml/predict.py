@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from nexusml.core.components.io import atomic_write_text
     from nexusml.core.components.report import threshold_text
-    from nexusml.errors import NexusMLError
+    from nexusml.errors import NexusMLError, printable
 
     try:
         model, frame = load_model_and_rows(ns, input_path, sheet)
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         predictions = model.predict(frame, min_confidence=thresholds)
         atomic_write_text(output, predictions.to_csv(index=False))
     except NexusMLError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"{PROG}: error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)

@@ -79,6 +79,9 @@ def run_headless(args: TrainingArguments) -> int:
     from nexusml.core.pipeline.logs import routed_logs
 
     log = logging.getLogger("nexusml.run")
+    # A log record that cannot be written (a full disk) must not print a traceback block per record;
+    # the run's own error line says what went wrong.
+    logging.raiseExceptions = False
 
     def interrupt(signum: int, frame: Any) -> None:
         raise Interrupted(signum)

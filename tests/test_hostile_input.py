@@ -158,3 +158,23 @@ def test_a_file_mixing_encodings_keeps_the_utf8_lines_and_names_the_others(tmp_p
     assert "Panélboard" in set(loaded["category_name"]) and "PanÃ©lboard" not in set(loaded["category_name"])
     assert "Bellé" in set(loaded["manufacturer"])
     assert "line(s) 3 are not UTF-8" in caplog.text
+
+
+def test_a_line_of_commas_is_refused_quickly(tmp_path, capsys):
+    import time
+
+    path = tmp_path / "commas.csv"
+    path.write_bytes(b"," * 5_000_000 + b"\n")
+    started = time.perf_counter()
+    code, err, _ = run(["--data-path", str(path), "--output-dir", str(tmp_path / "out")], capsys)
+    assert code == 1 and "5,000,001 columns in its first line" in err
+    assert time.perf_counter() - started < 10
+
+
+def test_terminal_escapes_from_a_file_never_reach_the_error_line(tmp_path, capsys):
+    path = tmp_path / "escapes.csv"
+    path.write_bytes(b"\x1b[31mdescription\x1b]0;owned\x07,category_name\npump,Pump\n")
+    code, err, _ = run(
+        ["--data-path", str(path), "--output-dir", str(tmp_path / "out"), "--target", "uniformat_code"], capsys
+    )
+    assert code == 1 and "\x1b" not in err and "\x07" not in err and "?[31mdescription" in err

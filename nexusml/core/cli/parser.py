@@ -27,7 +27,9 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         hint = "" if ";" in message else f" (see {self.prog} --help)"
-        self.exit(2, f"{self.prog}: error: {message}{hint}\n")
+        from nexusml.errors import printable
+
+        self.exit(2, f"{self.prog}: error: {printable(message)}{hint}\n")
 
 
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from nexusml.errors import NexusMLError
 log = logging.getLogger(__name__)
 
 DELIMITERS = ",;\t|"
+MAX_COLUMNS = 10_000  # a wider "table" is not an inventory (and pandas would take minutes to read it)
 
 
 class DataLoadError(NexusMLError):
@@ -75,6 +76,12 @@ def _read_csv(path: Path, data: bytes) -> pd.DataFrame:
         raise DataLoadError(f"{path} is not a text CSV file (it holds binary data); export it as CSV")
     text = decode_text(data, path.name)
     delimiter = _sniff_delimiter(text[:65536], path.suffix.lower())
+    header = text.split("\n", 1)[0]
+    if header.count(delimiter) >= MAX_COLUMNS:
+        raise DataLoadError(
+            f"{path} has {header.count(delimiter) + 1:,} columns in its first line (at most {MAX_COLUMNS:,} are read); "
+            "is it a table with a header row?"
+        )
     # Blank lines are read (as empty rows, dropped later) so that a row's index is its place in the file.
     options: dict[str, Any] = dict(sep=delimiter, skip_blank_lines=False, low_memory=False)
     try:

@@ -7,11 +7,15 @@ import traceback
 from nexusml.core.pipeline.cancel import CancelToken
 from nexusml.core.pipeline.events import StageFailed
 from nexusml.core.pipeline.result import TrainingCancelled, TrainingError
-from nexusml.errors import Cancelled, NexusMLError
+from nexusml.errors import Cancelled, NexusMLError, printable
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line a user can act on."""
+    """One line a user can act on (bytes from a broken file cannot reach the terminal through it)."""
+    return printable(_describe(exc))
+
+
+def _describe(exc: BaseException) -> str:
     if isinstance(exc, NexusMLError):
         return str(exc)
     if isinstance(exc, MemoryError):
