@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from nexusml.core.cli.validators import ArgumentError
 from tui.form import FormState, label_for
 from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from tui.screens.wizard import WizardScreen
 
 
 class NexusTrainApp(App[int]):
@@ -37,10 +42,6 @@ class NexusTrainApp(App[int]):
         self.last_run_failed = False
         self.last_result: Any = None
 
-    @property
-    def generated_dir(self) -> Path:
-        return self.settings_path.parent / "feature_configs"
-
     def on_mount(self) -> None:
         import logging
 
@@ -50,7 +51,7 @@ class NexusTrainApp(App[int]):
         self._apply_theme(self.settings.theme)
         from tui.screens.wizard import WizardScreen
 
-        self.push_screen(WizardScreen(self.form, self.generated_dir))
+        self.push_screen(WizardScreen(self.form))
         self._subtitle()
         if "config" in self.form.extra_errors:
             self.notify(self.form.extra_errors["config"], title="--config not loaded", severity="error")
@@ -111,6 +112,42 @@ class NexusTrainApp(App[int]):
         raw = self.form.values.get("output_dir")
         directory = Path(str(raw or "outputs/models")).expanduser()
         self.push_screen(PastRunsScreen(directory))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p): the wizard's own commands, then Textual's."""
+        yield SystemCommand("Train", "Start training with the form's values (ctrl+r)", self.action_run)
+        yield SystemCommand("Save run config", "Save the values as a --config YAML file", self.action_save_config)
+        yield SystemCommand(
+            "Copy command", "Copy the equivalent nexusml-train command (ctrl+y)", self.action_copy_command
+        )
+        yield SystemCommand("Past runs", "Models in the output directory (ctrl+o)", self.action_past_runs)
+        yield SystemCommand("Settings", "Training path, log level, theme (ctrl+s)", self.action_settings)
+        yield SystemCommand("Help", "Keys and a short guide (f1)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def _wizard(self) -> WizardScreen | None:
+        from tui.screens.wizard import WizardScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WizardScreen):
+                return screen
+        return None
+
+    def action_copy_command(self) -> None:
+        try:
+            command = self.form.arguments().to_command_line()
+        except ArgumentError as exc:
+            self.notify(f"{label_for(exc.field)}: {exc.message}", title="No command yet", severity="error")
+            return
+        self.copy_to_clipboard(command)
+        self.notify(command, title="Command copied")
+
+    def action_save_config(self) -> None:
+        wizard = self._wizard()
+        if wizard is None or self.screen is not wizard:
+            self.notify("Go back to the wizard to save the run config.", severity="warning")
+            return
+        wizard.action_save_config()
 
     # -- running ----------------------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ class PreviewLoaded(Message):
     columns: tuple[str, ...] = ()
     head: tuple[tuple[str, ...], ...] = ()
     error: str = ""
+    numeric: tuple[str, ...] = ()
+    """The columns whose values are mostly numbers."""
 
 
 @dataclass

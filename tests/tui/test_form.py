@@ -155,3 +155,49 @@ def test_past_runs_skip_latest_and_unreadable(tmp_path: Path) -> None:
     view = RunView.from_metadata(runs[0].metadata_path)
     assert view.path == "legacy" and view.targets == ("a",) and view.report is None
     assert list_past_runs(tmp_path / "nowhere") == []
+
+
+def test_column_check_uses_the_runs_rules(tmp_path: Path) -> None:
+    from tui.form import check_columns
+
+    header = ["Asset Name", "System Type", "mcaa_system_category", "category_name", "description"]
+    assert check_columns({}, None).error == ""  # no file read yet: nothing to judge
+    # The bundled targets: two derived ones count because their parents are in the file; uniformat_code is not.
+    assert check_columns({}, header).error == "target 'uniformat_code' is not in the file"
+    values = {"targets": "System Type", "text_columns": "asset name"}
+    assert (
+        check_columns(values, header).error == "text column 'asset name' is not in the file; did you mean 'Asset Name'?"
+    )
+    values = {"targets": "System Type,Equipment_Type", "text_columns": "Asset Name,System Type"}
+    check = check_columns(values, header)
+    assert check.error == ""
+    assert check.notes[0].startswith("System Type: a target, so the model does not read it")
+    assert "service_life" in check.notes[1]  # the bundled numeric column: read as 0, as the run does
+    every_text_is_a_target = check_columns({"targets": "System Type", "text_columns": "System Type"}, header)
+    assert "every text column the model reads is also a target" in every_text_is_a_target.error
+    assert check_columns({"targets": "Nope"}, header).error == "pick at least one target"
+
+
+def test_run_config_keeps_columns_with_commas_and_paths_relative_to_its_folder(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    data = project / "data" / "export.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    outside = tmp_path / "features.yml"
+    outside.write_text("text_combinations:\n  - name: t\n    columns: [a]\ntargets: [b]\n", encoding="utf-8")
+    state = FormState.from_given(
+        {
+            "data_path": str(data),
+            "feature_config": str(outside),
+            "targets": ['"Trade, Group",System'],
+            "output_dir": str(project / "models"),
+        }
+    )
+    saved = save_run_config(state.arguments(), project / "run.yml")
+    text = saved.read_text(encoding="utf-8")
+    assert "data_path: data/export.csv" in text and "output_dir: models" in text
+    assert f"feature_config: {outside}" in text  # not under the config's folder: absolute
+    assert "- Trade, Group\n- System\n" in text
+    args = resolve_arguments({"config": str(saved)})
+    assert args.targets == ("Trade, Group", "System")
+    assert args.data_path == data and args.output_dir == project / "models" and args.feature_config == outside

@@ -146,19 +146,22 @@ async def test_cancel_leaves_no_model(run_given: dict, tmp_path: Path, gated_tra
 
 
 async def test_failed_run_names_the_stage_and_shows_the_traceback(run_given: dict, tmp_path: Path) -> None:
-    bad = tmp_path / "wrong_targets.yml"
-    bad.write_text(
-        "text_combinations:\n  - name: combined_text\n    columns: [description]\ntargets: [no_such_column]\n"
-    )
-    app = create_app({**run_given, "feature_config": str(bad)})
+    # The wizard checks the columns of the file it read; a file replaced afterwards fails in the run.
+    import pandas as pd
+
+    data = tmp_path / "changing.csv"
+    frame = pd.read_csv(run_given["data_path"])
+    frame.to_csv(data, index=False)
+    app = create_app({**run_given, "data_path": str(data)})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        frame.drop(columns=["mcaa_system_category"]).to_csv(data, index=False)
         run = await start_run(app, pilot)
         await settle(pilot, rounds=4)
         assert run.failure is not None and not run.failure.cancelled
         status = text_of(run.query_one("#run-status", Static))
         assert f"stage '{run.failure.stage}' failed" in status
-        assert "no_such_column" in status
+        assert "mcaa_system_category" in status
         assert any(row.state == "failed" for row in run.query_one("#stages").rows)
         await pilot.press("t")
         await pilot.pause()

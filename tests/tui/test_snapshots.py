@@ -57,3 +57,20 @@ def test_review_step(snap_compare, workdir: Path) -> None:
 def test_settings_modal(snap_compare, workdir: Path) -> None:
     app = create_app({"data_path": "tiny.csv", "output_dir": "models"})
     assert snap_compare(app, terminal_size=(100, 30), run_before=steady("f2"))
+
+
+def test_features_step_on_an_export_small_terminal(snap_compare, workdir: Path) -> None:
+    (workdir / "export.csv").write_text(
+        '\ufeffAsset ID,Asset Name,"Trade, Group",Qty,,\n'
+        "A-1,Pump 1,Wet,2,,\n\n"
+        "A-2,Panel 3,Power,1,,\n"
+        "A-3,Fan 2,Air,4,,\n",
+        encoding="utf-8",
+    )
+    app = create_app({"data_path": "export.csv", "output_dir": "models", "targets": ['"Trade, Group"']})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady("ctrl+n"))
+
+
+def test_help_small_terminal(snap_compare, workdir: Path) -> None:
+    app = create_app({"data_path": "tiny.csv", "output_dir": "models"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady("f1", "pagedown"))

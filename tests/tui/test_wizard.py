@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from textual.widgets import DataTable, Input, SelectionList, Static, Switch
+from textual.widgets import DataTable, Input, Static, Switch
 from tui_helpers import settle, text_of
 
 from nexusml.config import feature_config
@@ -18,6 +17,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.wizard import WizardScreen
 from tui.settings import load_settings
+from tui.widgets.column_picker import ColumnPicker
 
 SIZE = (120, 40)
 
@@ -98,35 +98,44 @@ async def test_typing_an_invalid_value_shows_the_message_and_blocks_next(invento
         assert app.screen.step_name == "training"
 
 
-async def test_features_chosen_from_the_header_write_a_feature_config(inventory_csv: Path, config_dir: Path) -> None:
+async def test_features_chosen_from_the_header_are_the_column_flags(inventory_csv: Path, config_dir: Path) -> None:
     app = create_app({"data_path": str(inventory_csv)})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        targets = app.screen.query_one("#targets", SelectionList)
+        targets = app.screen.query_one("#targets", ColumnPicker)
         assert app.focused is targets
-        assert set(targets.selected) == {"category_name", "uniformat_code", "mcaa_system_category"}
-        # Toggle the first column (equipment_tag) as a target: it is also read, so that is refused.
+        # The bundled config's targets: three columns and two built from them (their parents are in the file).
+        assert targets.columns[-2:] == ("Equipment_Type", "System_Subtype")
+        assert set(targets.selected) == {
+            "category_name",
+            "uniformat_code",
+            "mcaa_system_category",
+            "Equipment_Type",
+            "System_Subtype",
+        }
+        assert app.form.values["targets"] is None and app.form.first_error() is None
+        # Toggle the first column (equipment_tag) as a target: it is also read, so the run leaves it out of the text.
         await pilot.press("space")
         await pilot.pause()
-        assert "both a target and a text column" in text_of(app.screen.query_one("#features-summary", Static))
-        assert app.form.first_error()[0] == "feature_config"
-        await pilot.press("space")  # undo
-        # Drop uniformat_code (row 5) from the targets.
-        targets.highlighted = next(
-            i for i in range(targets.option_count) if targets.get_option_at_index(i).value == "uniformat_code"
-        )
-        await pilot.press("space")
-        await pilot.pause()
-        written = Path(app.form.values["feature_config"])
-        assert written.parent == config_dir / "feature_configs"
-        data = yaml.safe_load(written.read_text())
-        assert data["targets"] == ["category_name", "mcaa_system_category"]
-        assert data["text_combinations"][0]["columns"] == ["equipment_tag", "manufacturer", "model", "description"]
         summary = text_of(app.screen.query_one("#features-summary", Static))
-        assert "predicts     category_name, mcaa_system_category" in summary
+        assert "equipment_tag: a target, so the model does not read it" in summary
         assert app.form.first_error() is None
+        await pilot.press("space")  # undo
+        await pilot.pause()
+        assert app.form.values["targets"] is None
+        # Drop uniformat_code from the targets.
+        targets.highlighted = targets.shown.index("uniformat_code")
+        await pilot.press("space")
+        await pilot.pause()
+        args = app.form.arguments()
+        assert args.targets == ("category_name", "mcaa_system_category", "Equipment_Type", "System_Subtype")
+        assert args.feature_config is None and args.text_columns is None
+        assert "--targets category_name,mcaa_system_category,Equipment_Type,System_Subtype" in args.to_command_line()
+        assert not (config_dir / "feature_configs").exists()
+        summary = text_of(app.screen.query_one("#features-summary", Static))
+        assert "Predicts category_name, mcaa_system_category, Equipment_Type, System_Subtype" in summary
 
 
 async def test_review_shows_the_command_and_saves_a_run_config(inventory_csv: Path, tmp_path: Path) -> None:
@@ -271,5 +280,5 @@ async def test_one_keystroke_parses_the_feature_config_once(
         assert parsed == [features_yaml]
         assert "feature_config" not in app.form.errors
         summary = text_of(app.screen.query_one("#features-summary", Static))
-        assert "predicts     category_name, mcaa_system_category" in summary
-        assert "from: features.yml" in summary
+        assert "Predicts category_name, mcaa_system_category" in summary
+        assert "from features.yml" in summary

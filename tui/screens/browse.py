@@ -1,4 +1,4 @@
-"""Pick a data file from a directory tree."""
+"""Pick a data file from a directory tree, or type its path."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Static
+from textual.widgets import DirectoryTree, Input, Static
 
-from nexusml.core.cli.training_args import DATA_SUFFIXES
+from nexusml.core.cli.training_args import DATA_SUFFIXES, bundled_data_path
+from nexusml.core.cli.validators import ArgumentError, validate_data_path
 
 
 class DataFileTree(DirectoryTree):
@@ -33,8 +34,9 @@ class DataFileTree(DirectoryTree):
 
 
 def start_directory(current: Any) -> Path:
+    """The folder of the current data file; the working directory when there is none or it is the bundled sample."""
     text = str(current or "").strip()
-    if text:
+    if text and Path(text).expanduser().absolute() != bundled_data_path():
         path = Path(text).expanduser()
         if path.is_file():
             return path.parent
@@ -58,23 +60,55 @@ class BrowseScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static("Choose a data file", classes="dialog-title")
+            yield Input(placeholder="or type a file or folder path and press enter", id="browse-path", compact=True)
+            yield Static("", id="browse-error")
             yield Static(str(self.root), id="browse-root", classes="dialog-hint")
             yield DataFileTree(self.root, id="browse-tree")
             yield Static(
-                "enter: open folder / choose file   backspace: parent folder   escape: close", classes="dialog-hint"
+                "enter: open folder / choose file   backspace: parent folder   tab: type a path   escape: close",
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
+        self.query_one("#browse-error", Static).display = False
         self.query_one(DataFileTree).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     def action_up(self) -> None:
+        if isinstance(self.focused, Input):
+            return
         tree = self.query_one(DataFileTree)
-        parent = Path(tree.path).resolve().parent
-        tree.path = parent
-        self.query_one("#browse-root", Static).update(str(parent))
+        self._show_folder(Path(tree.path).resolve().parent)
+
+    def _show_folder(self, folder: Path) -> None:
+        self.query_one(DataFileTree).path = folder
+        self.query_one("#browse-root", Static).update(str(folder))
+
+    def _error(self, message: str) -> None:
+        label = self.query_one("#browse-error", Static)
+        label.update(f"✗ {message}" if message else "")
+        label.display = bool(message)
+
+    @on(Input.Submitted, "#browse-path")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            return
+        path = Path(text).expanduser()
+        if path.is_dir():
+            self._error("")
+            self._show_folder(path.resolve())
+            self.query_one(DataFileTree).focus()
+            return
+        try:
+            chosen = validate_data_path(text)
+        except ArgumentError as exc:
+            self._error(exc.message)
+            return
+        self.dismiss(chosen)
 
     @on(DirectoryTree.FileSelected)
     def _chosen(self, event: DirectoryTree.FileSelected) -> None:

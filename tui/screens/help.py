@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
@@ -13,29 +13,38 @@ HELP = """\
 
 Train a model that assigns classification codes to equipment, in five steps:
 **Data** → **Features** → **Training** → **Output** → **Review**. Every field is
-checked as you type; a step with an invalid field cannot be left forward.
+checked as you type; a step with a problem cannot be left forward, and the
+status line says "ready to train" only when the run would accept the form.
 
 | Key | Does |
 |---|---|
 | `tab` / `shift+tab` | move between fields |
 | `ctrl+n` / `ctrl+b` (or `alt+→` / `alt+←`) | next / previous step |
-| `ctrl+r` | start training (from any step, when every field is valid) |
-| `ctrl+f` | browse for the data file |
+| `escape` | previous step (while training: ask to cancel) |
+| `ctrl+r` | start training (from any step, when the form is ready) |
+| `ctrl+f` | browse for the data file (or type a path there) |
+| `space` / `enter` on a column list | select or unselect the column |
+| typing on a column list | filter the lists |
+| `ctrl+y` | copy the equivalent command |
 | `enter` in the Review step's file name | save the values as a run config (`--config FILE`) |
 | `ctrl+o` | past runs in the output directory |
 | `ctrl+s` / `f2` | settings: legacy training path, log level, theme |
-| `escape` / `ctrl+c` | while training: ask to cancel; otherwise go back |
+| `ctrl+p` | command palette: Train, Save run config, Copy command, ... |
 | `t` | after a failed run: the full traceback |
 | `ctrl+t` / `ctrl+g` | results: the "try it" box / the next chart |
-| `?` (outside a text field) / `f1` | this help |
+| `?` (outside a text field) / `f1` | this help (`↑` `↓` `pgup` `pgdn` scroll it) |
 | `ctrl+q` | quit (asks first while a run is going) |
 
-On the **Features** step pick targets and text columns from the file's header
-(space toggles); the wizard writes a feature config for them and uses it. Or
-type the path of your own feature-config YAML.
+On the **Features** step pick the targets, the text columns and any numeric
+columns from the file's header (`[x]` marks a chosen column). The choice is
+checked against the file: a target or text column it lacks is named, with the
+closest column. Choosing another data file keeps the columns it has and says
+which were dropped. A feature-config YAML gives the rest (hierarchies,
+mappings); leave it empty for the bundled one.
 
 The **Review** step shows the equivalent `nexusml-train --headless ...`
-command, for scripts and CI.
+command, for scripts and CI, and saves a run config that holds the columns
+itself; paths under its folder are written relative to it.
 """
 
 
@@ -46,9 +55,13 @@ class HelpScreen(ModalScreen[None]):
         super().__init__(classes="modal help")
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Markdown(HELP, id="help-text")
-            yield Static("escape: close", classes="dialog-hint")
+        with Vertical(classes="dialog wide help-dialog"):
+            with VerticalScroll(id="help-scroll"):
+                yield Markdown(HELP, id="help-text")
+            yield Static("↑ ↓ pgup pgdn: scroll   escape: close", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll", VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

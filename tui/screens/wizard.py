@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
 
-from tui.form import STEPS, FormState, label_for
+from tui.form import COLUMN_FIELDS, STEPS, FormState, label_for
 from tui.messages import FieldChanged, PreviewLoaded
 from tui.steps.base import Step
 from tui.steps.data import DataStep
@@ -30,14 +30,18 @@ class WizardScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n,alt+right", "next_step", "Next"),
         Binding("ctrl+b,alt+left", "previous_step", "Back"),
+        Binding("escape", "previous_step", "Back", show=False),
         Binding("ctrl+f", "browse", "Browse", show=False),
+        Binding("ctrl+y", "copy_command", "Copy command", show=False),
     ]
 
-    def __init__(self, state: FormState, generated_dir: Path):
+    def __init__(self, state: FormState):
         super().__init__(id="wizard")
         self.state = state
-        self.generated_dir = generated_dir
         self.step_index = 0
+        self.read_paths = 0
+        """How many data files were read (the first one only notifies about columns the user gave)."""
+        self.explicit_at_start = {d for d in COLUMN_FIELDS if state.values.get(d) is not None}
 
     def compose(self) -> ComposeResult:
         state = self.state
@@ -45,7 +49,7 @@ class WizardScreen(Screen):
         yield Static("", id="step-bar")
         with ContentSwitcher(initial="step-data", id="steps"):
             yield DataStep(state)
-            yield FeaturesStep(state, self.generated_dir)
+            yield FeaturesStep(state)
             yield TrainingStep(state)
             yield OutputStep(state)
             yield ReviewStep(state)
@@ -112,7 +116,9 @@ class WizardScreen(Screen):
         self.query_one("#step-bar", Static).update(text)
         problem = self.state.first_error()
         status = self.query_one("#nav-status", Static)
-        if problem:
+        if problem and problem[0] == "reading":
+            status.update(Text(f"… {problem[1]}", style="dim"))
+        elif problem:
             status.update(Text(f"✗ {label_for(problem[0])}: {problem[1]}", style="red"))
         else:
             status.update(Text("✓ ready to train", style="green"))
@@ -131,7 +137,19 @@ class WizardScreen(Screen):
             self.show_step(self.step_index - 1)
 
     def focus_field(self, dest: str) -> None:
-        """Show the step holding ``dest`` and focus its control."""
+        """Show the step holding ``dest`` and focus its control (a column check: its picker)."""
+        if dest == "columns":
+            dest = self.state.column_check.field
+        if dest == "reading":
+            dest = "data_path"
+        if dest in COLUMN_FIELDS:
+            index = next(i for i, (name, _) in enumerate(STEPS) if name == "features")
+            if index != self.step_index:
+                self.show_step(index, focus=False)
+            picker = self.features_step.picker(dest)
+            self.call_after_refresh(picker.focus)
+            self.call_after_refresh(picker.scroll_visible)
+            return
         for i, (name, _) in enumerate(STEPS):
             fields = self.step(name).query(f"#field-{dest}")
             if fields:
@@ -156,6 +174,10 @@ class WizardScreen(Screen):
     def _train(self) -> None:
         cast("NexusTrainApp", self.app).action_run()
 
+    @on(Button.Pressed, "#copy-command")
+    def _copy_pressed(self) -> None:
+        self.action_copy_command()
+
     @on(Button.Pressed, "#browse")
     def _browse_pressed(self) -> None:
         self.action_browse()
@@ -176,6 +198,9 @@ class WizardScreen(Screen):
 
         self.app.push_screen(BrowseScreen(current), chosen)
 
+    def action_copy_command(self) -> None:
+        cast("NexusTrainApp", self.app).action_copy_command()
+
     def action_save_config(self) -> None:
         if self.step_name != "review":
             self.show_step(len(STEPS) - 1)
@@ -187,18 +212,13 @@ class WizardScreen(Screen):
 
     @on(FieldChanged)
     def _field_changed(self, message: FieldChanged) -> None:
-        if message.dest == "columns":
-            self.state.set_extra_error("feature_config", message.error)
-        else:
-            self.state.set(message.dest, message.raw, message.error)  # the field has validated it
+        self.state.set(message.dest, message.raw, message.error)  # the field has validated it
         if message.dest in {"data_path", "sheet"}:
             self.state.set_extra_error("data_path", "")
             self.data_step.reload()
-        if message.dest == "feature_config":
-            features = self.features_step
-            features.problem = ""
-            self.state.set_extra_error("feature_config", "")
-            features.refresh_summary()
+            self.features_step.refresh_columns()
+        if message.dest == "feature_config" or message.dest in COLUMN_FIELDS:
+            self.features_step.refresh_columns()
         self.render_status()
         if self.step_name == "review":
             self.review_step.refresh_review()
@@ -207,10 +227,22 @@ class WizardScreen(Screen):
     def _preview_loaded(self, message: PreviewLoaded) -> None:
         data_field = self.data_step.field("data_path")
         if message.error:
+            self.state.reading_failed()
             self.state.set_extra_error("data_path", f"cannot read the file: {message.error}")
             data_field.show_error(f"cannot read the file: {message.error}")
         else:
             self.state.set_extra_error("data_path", "")
             data_field.show_error(data_field.error)
-            self.features_step.set_columns(message.columns, message.path.stem)
+            first = self.read_paths == 0
+            self.read_paths += 1
+            dropped = self.state.set_header(message.columns, message.numeric)
+            if dropped:
+                lists = "; ".join(f"{label_for(dest).lower()} {', '.join(names)}" for dest, names in dropped.items())
+                note = f"Not in {message.path.name}, so no longer chosen: {lists}"
+                if not first or any(dest in self.explicit_at_start for dest in dropped):
+                    self.notify(note, title="Columns changed")
+            self.features_step.dropped_note = note if dropped else ""
+        self.features_step.refresh_columns()
         self.render_status()
+        if self.step_name == "review":
+            self.review_step.refresh_review()

@@ -18,6 +18,8 @@ from tui.steps.base import Step
 
 PREVIEW_ROWS = 8
 CELL_WIDTH = 28
+NUMERIC_SHARE = 0.9
+"""A column is offered as numeric when at least this share of its non-empty values are numbers."""
 
 
 def _cell(value: Any) -> str:
@@ -25,6 +27,30 @@ def _cell(value: Any) -> str:
     if text in {"nan", "None", "<NA>"}:
         return ""
     return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+
+
+def numeric_columns_of(frame: Any) -> tuple[str, ...]:
+    """The columns of a DataFrame whose non-empty values are mostly numbers (``1,200`` counts)."""
+    import pandas as pd
+
+    out = []
+    for name in frame.columns:
+        series = frame[name]
+        if series.dtype.kind == "b":
+            continue
+        values = series.dropna()
+        if series.dtype.kind in "iuf":
+            if len(values):
+                out.append(str(name))
+            continue
+        text = values.astype(str).str.strip()
+        text = text[text != ""]
+        if not len(text):
+            continue
+        numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        if numbers.notna().mean() >= NUMERIC_SHARE:
+            out.append(str(name))
+    return tuple(out)
 
 
 class DataStep(Step):
@@ -62,10 +88,12 @@ class DataStep(Step):
         if path is None:
             self.columns = ()
             self.loaded_path = None
+            self.state.reading_failed()
             self.query_one("#preview-table", DataTable).clear(columns=True)
             summary.update(Text("No preview: fix the data file above.", style="dim"))
             return
         summary.update(Text(f"Reading {path.name} …", style="dim"))
+        self.state.begin_reading()
         self.load_preview(path, None if is_blank(sheet) else str(sheet).strip())
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
@@ -82,7 +110,8 @@ class DataStep(Step):
             self.post_message(PreviewLoaded(path, error=f"{type(exc).__name__}: {exc}"))
             return
         head = tuple(tuple(_cell(v) for v in row) for row in frame.head(PREVIEW_ROWS).itertuples(index=False))
-        self.post_message(PreviewLoaded(path, len(frame), tuple(map(str, frame.columns)), head))
+        numeric = numeric_columns_of(frame)
+        self.post_message(PreviewLoaded(path, len(frame), tuple(map(str, frame.columns)), head, numeric=numeric))
 
     @on(PreviewLoaded)
     def show_preview(self, message: PreviewLoaded) -> None:

@@ -1,4 +1,8 @@
-"""Step 5: every value, the equivalent headless command, and saving the values as a --config YAML."""
+"""Step 5: every value, the equivalent headless command (to copy), and saving the values as a --config YAML.
+
+The saved file holds the chosen columns itself and writes paths under its
+folder relative to it, so it works for a colleague or in CI.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from nexusml.core.cli.run_config import save_run_config
 from nexusml.core.cli.validators import ArgumentError
-from tui.form import WIZARD_SPECS, display_value, label_for
+from tui.form import COLUMN_FIELDS, WIZARD_SPECS, display_value, label_for
 from tui.steps.base import Step
 
 DEFAULT_CONFIG_NAME = "nexusml_run.yml"
@@ -23,7 +27,9 @@ class ReviewStep(Step):
 
     def compose(self) -> ComposeResult:
         yield Static("Check the values, then press ctrl+r to train.", classes="step-intro")
-        yield Label("Equivalent command", classes="section-title")
+        with Horizontal(id="command-title-row"):
+            yield Label("Equivalent command", classes="section-title")
+            yield Button("Copy (ctrl+y)", id="copy-command", compact=True)
         yield Static("", id="review-command")
         yield Label("Values", classes="section-title")
         yield Static("", id="review-values")
@@ -52,7 +58,8 @@ class ReviewStep(Step):
         table.add_column()
         for spec in WIZARD_SPECS:
             raw = self.state.values.get(spec.dest)
-            shown = display_value(raw) or "(default)"
+            default = "(from the feature config)" if spec.dest in COLUMN_FIELDS else "(default)"
+            shown = display_value(raw) or default
             error = self.state.errors.get(spec.dest)
             table.add_row(spec.label, Text(f"{shown}  ✗ {error}", style="red") if error else shown)
         table.add_row("Training path", "legacy" if self.state.legacy else "orchestrator")

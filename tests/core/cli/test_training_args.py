@@ -265,7 +265,9 @@ def test_command_line_round_trip(data_file):
 def test_saved_run_config_is_accepted(tmp_path, data_file):
     args = parse_args(["--data-path", str(data_file), "--test-size", "0.4", "--visualize"])
     saved = save_run_config(args, tmp_path / "run.yml")
-    assert parse_args(["--config", str(saved)]) == args.replace(config=str(saved))
+    # The default output directory is relative to the working directory; the file holds it absolute.
+    same = args.replace(config=str(saved), output_dir=str(Path.cwd() / "outputs" / "models"))
+    assert parse_args(["--config", str(saved)]) == same
 
 
 def test_help_table_lists_every_flag():

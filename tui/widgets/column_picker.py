@@ -1,0 +1,128 @@
+"""A list of columns to pick from: ``[x]`` / ``[ ]`` on each row, space or enter toggles, a filter narrows it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+SELECTED = "[x] "
+UNSELECTED = "[ ] "
+
+
+def matches(name: str, text: str) -> bool:
+    """Whether a column passes the filter: every word of ``text`` is in its name (case and spacing ignored)."""
+    folded = " ".join(name.lower().split())
+    return all(word in folded for word in text.lower().split())
+
+
+class ColumnPicker(OptionList):
+    """Columns with a selected mark; the selection is kept in :attr:`selected` in the order the columns come."""
+
+    BINDINGS = [Binding("space", "toggle_column", "Toggle", show=False)]
+
+    @dataclass
+    class Changed(Message):
+        """The user toggled a column."""
+
+        picker: ColumnPicker
+        selected: tuple[str, ...]
+
+        @property
+        def control(self) -> ColumnPicker:
+            return self.picker
+
+    @dataclass
+    class Typed(Message):
+        """A printable key was pressed on the list: it is meant for the filter box."""
+
+        picker: ColumnPicker
+        character: str
+
+    def __init__(self, *, id: str | None = None, empty: str = "no columns"):
+        super().__init__(id=id, compact=True)
+        self.columns: tuple[str, ...] = ()
+        self.notes: dict[str, str] = {}
+        self.selected: tuple[str, ...] = ()
+        self.filter_text = ""
+        self.empty = empty
+        self._shown: list[str] = []
+
+    # -- content ---------------------------------------------------------------------------------
+
+    def set_columns(
+        self, columns: Iterable[str], selected: Iterable[str], notes: Mapping[str, str] | None = None
+    ) -> None:
+        """Offer ``columns`` with ``selected`` marked (names not offered are left out of the selection)."""
+        self.columns = tuple(columns)
+        chosen = set(selected)
+        self.selected = tuple(c for c in self.columns if c in chosen)
+        self.notes = dict(notes or {})
+        self._rebuild()
+
+    def set_filter(self, text: str) -> None:
+        if text != self.filter_text:
+            self.filter_text = text
+            self._rebuild()
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The columns that pass the filter, in order."""
+        return tuple(self._shown)
+
+    def count_text(self) -> str:
+        return f"{len(self.selected)} of {len(self.columns)} selected"
+
+    def _prompt(self, name: str) -> Text:
+        on = name in self.selected
+        text = Text(SELECTED if on else UNSELECTED, style="bold" if on else "dim", no_wrap=True, overflow="ellipsis")
+        text.append(name, style="bold" if on else "")
+        if name in self.notes:
+            text.append(f" {self.notes[name]}", style="dim italic")
+        return text
+
+    def _rebuild(self) -> None:
+        current = self.highlighted_column
+        self._shown = [c for c in self.columns if matches(c, self.filter_text)]
+        options: list[Option] = [Option(self._prompt(c)) for c in self._shown]
+        if not options:
+            message = "no column matches the filter" if self.columns else self.empty
+            options = [Option(Text(message, style="dim italic", no_wrap=True, overflow="ellipsis"), disabled=True)]
+        self.set_options(options)
+        if self._shown:
+            self.highlighted = self._shown.index(current) if current in self._shown else 0
+
+    @property
+    def highlighted_column(self) -> str | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self._shown):
+            return None
+        return self._shown[index]
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def action_toggle_column(self) -> None:
+        name = self.highlighted_column
+        if name is None:
+            return
+        chosen = set(self.selected) ^ {name}
+        self.selected = tuple(c for c in self.columns if c in chosen)
+        assert self.highlighted is not None
+        self.replace_option_prompt_at_index(self.highlighted, self._prompt(name))
+        self.post_message(self.Changed(self, self.selected))
+
+    def action_select(self) -> None:
+        self.action_toggle_column()
+
+    def on_key(self, event: events.Key) -> None:
+        character = event.character
+        if event.is_printable and character and character not in " ?":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Typed(self, character))
