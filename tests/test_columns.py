@@ -58,7 +58,7 @@ def test_a_typo_in_a_text_column_is_an_error_that_names_the_column(export, tmp_p
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert "input column 'Asset Nme' is not in the data; did you mean 'Asset Name'?" in last
-    assert "Traceback" not in done.stderr and not list(tmp_path.glob("*.pkl"))
+    assert "Traceback" not in done.stderr and not list(tmp_path.glob("*.skops"))
 
 
 def test_a_missing_target_suggests_the_closest_column_and_lists_a_few(export, tmp_path):

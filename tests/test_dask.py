@@ -181,7 +181,7 @@ def test_missing_extra_exit_code(monkeypatch, tmp_path, capsys):
     )
     assert code == 1
     assert 'pip install -e ".[dask]"' in capsys.readouterr().err
-    assert not list((tmp_path / "out").glob("*.pkl"))
+    assert not list((tmp_path / "out").glob("*.skops"))
 
 
 def test_refused_connection_fails_at_once():
@@ -240,7 +240,7 @@ def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
     assert proc.returncode == 1, proc.stderr[-2000:]
     errors = [line for line in proc.stderr.splitlines() if "error:" in line]
     assert len(errors) == 1 and f"cannot reach the Dask scheduler at {address}" in errors[0]
-    assert not list((tmp_path / "out").glob("*.pkl"))
+    assert not list((tmp_path / "out").glob("*.skops"))
     # The scheduler is checked before any data is loaded and a refused connection does not wait for
     # the connect timeout: the whole run takes well under it (0.5 s measured).
     assert elapsed < CONNECT_TIMEOUT_S, f"{elapsed:.1f}s"

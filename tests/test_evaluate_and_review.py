@@ -84,7 +84,7 @@ def test_the_summary_names_the_worst_classes_and_the_auto_coding_rate(messy):
 
 def test_evaluate_scores_a_new_sites_file(messy, tmp_path):
     done = run_cli(
-        "--model", str(messy["out"] / "equipment_classifier_latest.pkl"), "--input", str(messy["site"]),
+        "--model", str(messy["out"] / "equipment_classifier_latest.skops"), "--input", str(messy["site"]),
         "--output-dir", str(tmp_path), module="nexusml.evaluate",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -103,7 +103,7 @@ def test_evaluate_refuses_a_file_without_the_targets(messy, tmp_path):
     path = tmp_path / "unlabelled.csv"
     site.to_csv(path, index=False)
     done = run_cli(
-        "--model", str(messy["out"] / "equipment_classifier_latest.pkl"), "--input", str(path),
+        "--model", str(messy["out"] / "equipment_classifier_latest.skops"), "--input", str(path),
         "--output-dir", str(tmp_path / "out"), module="nexusml.evaluate",
     )  # fmt: skip
     assert done.returncode == 2
@@ -112,7 +112,7 @@ def test_evaluate_refuses_a_file_without_the_targets(messy, tmp_path):
 
 
 def test_predict_leaves_unsure_rows_for_review_at_the_recorded_threshold(messy, tmp_path):
-    model = messy["out"] / "equipment_classifier_latest.pkl"
+    model = messy["out"] / "equipment_classifier_latest.skops"
     output = tmp_path / "coded.csv"
     done = run_cli(
         "--model", str(model), "--input", str(messy["site"]), "--output", str(output), "--min-confidence", "auto",
@@ -137,7 +137,7 @@ def test_predict_leaves_unsure_rows_for_review_at_the_recorded_threshold(messy, 
 @pytest.mark.parametrize("value", ["1.5", "often"])
 def test_predict_refuses_a_bad_threshold(messy, tmp_path, value):
     done = run_cli(
-        "--model", str(messy["out"] / "equipment_classifier_latest.pkl"), "--input", str(messy["site"]),
+        "--model", str(messy["out"] / "equipment_classifier_latest.skops"), "--input", str(messy["site"]),
         "--output", str(tmp_path / "x.csv"), "--min-confidence", value, module="nexusml.predict",
     )  # fmt: skip
     assert done.returncode == 2 and "--min-confidence" in done.stderr and "Traceback" not in done.stderr

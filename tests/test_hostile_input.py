@@ -115,7 +115,7 @@ def test_hostile_input_gives_one_line(name, exit_code, fragment, tmp_path, capsy
     assert code == exit_code, err
     assert len(lines) == 1 and fragment in lines[0], err
     assert len(lines[0]) < 400 and "Traceback" not in err
-    assert not list((tmp_path / "out").glob("*.pkl")) if (tmp_path / "out").exists() else True
+    assert not list((tmp_path / "out").glob("*.skops")) if (tmp_path / "out").exists() else True
 
 
 def test_infinite_and_huge_numbers_are_missing_values_with_a_warning(tmp_path, capsys):

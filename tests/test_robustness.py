@@ -68,8 +68,8 @@ def previous_run(tmp_path_factory) -> Path:
 def copy_of(folder: Path, destination: Path) -> Path:
     """A copy of an output folder, its latest model again a hard link to the model it names."""
     shutil.copytree(folder, destination)
-    (model,) = [p for p in destination.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
-    latest = destination / "equipment_classifier_latest.pkl"
+    (model,) = [p for p in destination.glob("*.skops") if not p.name.endswith("_latest.skops")]
+    latest = destination / "equipment_classifier_latest.skops"
     latest.unlink()
     os.link(model, latest)
     return destination
@@ -120,7 +120,7 @@ def test_messy_but_valid_files_train(variant, tmp_path, capsys):
     assert meta["class_counts"]["category_name"] == {"Boiler": 10, "Pump": 10, "Panelboard": 10, "Fire Pump": 10}
     from nexusml import load_model
 
-    model = load_model(out / "equipment_classifier_latest.pkl")
+    model = load_model(out / "equipment_classifier_latest.skops")
     assert "chaudière" in model.predict(pd.DataFrame({"description": ["chaudière gaz 90 kW"]}))["description"][0]
 
 
@@ -246,7 +246,7 @@ def test_bad_inputs_fail_with_one_line(name, exit_code, fragment, tmp_path, caps
     assert lines[0].startswith("nexusml-train: error:") and fragment in lines[0]
     assert "Traceback" not in err
     assert not (tmp_path / "PWNED").exists()
-    assert not list((tmp_path / "out").glob("*.pkl")) if (tmp_path / "out").exists() else True
+    assert not list((tmp_path / "out").glob("*.skops")) if (tmp_path / "out").exists() else True
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
@@ -276,7 +276,7 @@ def test_write_error_while_saving_keeps_previous_files(previous_run, tmp_path, c
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(serializer._HashingWriter, "write", fills_up)
-    wait_for_a_new_second(out / "equipment_classifier_latest.pkl")
+    wait_for_a_new_second(out / "equipment_classifier_latest.skops")
     code, err = run(["--data-path", str(good), "--output-dir", str(out)], capsys)
     assert code == 1 and "stage 'save' failed" in err and "No space left on device" in err
     assert {name: (out / name).read_bytes() for name in outputs(out)} == before
@@ -312,7 +312,7 @@ def slow_data(tmp_path_factory) -> Path:
 def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, previous_run, tmp_path):
     out = copy_of(previous_run, tmp_path / "out")
     before = {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name}
-    models_before = set(out.glob("*.pkl"))
+    models_before = set(out.glob("*.skops"))
 
     proc = _start(
         [
@@ -340,7 +340,7 @@ def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, pr
     assert proc.returncode == code
     assert elapsed < 2, f"stopped {elapsed:.1f}s after the signal"  # 0.2 s measured
     assert "stopped" in rest and "'train'" in rest and "Traceback" not in rest
-    assert set(out.glob("*.pkl")) == models_before
+    assert set(out.glob("*.skops")) == models_before
     assert {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name} == before
     assert not [p for p in out.iterdir() if ".tmp" in p.name]
 
@@ -357,13 +357,13 @@ def test_two_runs_same_name_same_directory(tmp_path):
         assert proc.wait(timeout=180) == 0, proc.stderr.read()
     from nexusml.core.components.io import sha256_file
 
-    models = sorted(p for p in out.glob("equipment_classifier_2*.pkl"))
+    models = sorted(p for p in out.glob("equipment_classifier_2*.skops"))
     assert len(models) == 2
     for model in models:
         meta = json.loads(model.with_name(model.stem + "_metadata.json").read_text())
         assert meta["model_sha256"] == sha256_file(model)
     latest = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
-    assert latest["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
+    assert latest["model_sha256"] == sha256_file(out / "equipment_classifier_latest.skops")
     assert latest["model_sha256"] in {sha256_file(m) for m in models}
 
 
@@ -395,7 +395,7 @@ def test_directory_lock_is_exclusive(tmp_path):
 
 @pytest.fixture(scope="module")
 def saved_model(previous_run) -> Path:
-    return previous_run / "equipment_classifier_latest.pkl"
+    return previous_run / "equipment_classifier_latest.skops"
 
 
 def _predict(argv: list[str], capsys) -> tuple[int, str]:
@@ -411,7 +411,7 @@ def _predict(argv: list[str], capsys) -> tuple[int, str]:
 def test_model_without_metadata_is_refused_unless_trusted(saved_model, tmp_path, capsys):
     import shutil
 
-    lone = tmp_path / "lone.pkl"
+    lone = tmp_path / "lone.skops"
     shutil.copyfile(saved_model, lone)
     source = tmp_path / "in.csv"
     pd.DataFrame({"description": ["fire pump 750 gpm"]}).to_csv(source, index=False)
@@ -425,42 +425,44 @@ def test_model_without_metadata_is_refused_unless_trusted(saved_model, tmp_path,
 
 
 def test_model_from_another_sklearn_version_warns(saved_model, tmp_path):
-    import joblib
-
     from nexusml.core.components.io import sha256_file
+    from nexusml.core.components.model_format import dumps
     from nexusml.core.components.predictor import load_model
 
-    model = joblib.load(saved_model)
+    model = load_model(saved_model)
     model.versions["scikit-learn"] = "0.24.2"
-    path = tmp_path / "old.pkl"
-    joblib.dump(model, path)
+    path = tmp_path / "old.skops"
+    path.write_bytes(dumps(model))
     (tmp_path / "old_metadata.json").write_text(json.dumps({"model_sha256": sha256_file(path)}))
     with pytest.warns(UserWarning, match=r"scikit-learn 0\.24\.2.*this is scikit-learn \d"):
         load_model(path)
 
 
-def test_model_written_by_an_older_nexusml_with_joblib_still_loads(saved_model, tmp_path):
+def test_model_written_by_an_older_nexusml_with_joblib_loads_only_when_trusted(saved_model, tmp_path, caplog):
     import joblib
 
     from nexusml.core.components.io import sha256_file
-    from nexusml.core.components.predictor import load_model
+    from nexusml.core.components.predictor import ModelLoadError, load_model
 
     model = load_model(saved_model)
     path = tmp_path / "joblib.pkl"
     joblib.dump(model, path, compress=3)  # how earlier versions wrote models
     (tmp_path / "joblib_metadata.json").write_text(json.dumps({"model_sha256": sha256_file(path)}))
+    with pytest.raises(ModelLoadError, match="pickle files can run code when they are loaded"):
+        load_model(path)
     frame = small_frame(12)
-    pd.testing.assert_frame_equal(load_model(path).predict(frame), model.predict(frame))
+    pd.testing.assert_frame_equal(load_model(path, trust=True).predict(frame), model.predict(frame))
+    assert "re-save it as .skops" in caplog.text
 
 
 def test_a_new_run_replaces_latest_without_touching_earlier_models(previous_run, tmp_path, capsys):
     from nexusml.core.components.io import sha256_file
 
     out = copy_of(previous_run, tmp_path / "out")
-    (first,) = [p for p in out.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
+    (first,) = [p for p in out.glob("*.skops") if not p.name.endswith("_latest.skops")]
     first_bytes = first.read_bytes()
     first_meta = json.loads(first.with_name(f"{first.stem}_metadata.json").read_text())
-    assert first_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
+    assert first_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.skops")
 
     good = tmp_path / "more.csv"
     small_frame(90).to_csv(good, index=False)  # different data, so a different model
@@ -470,7 +472,7 @@ def test_a_new_run_replaces_latest_without_touching_earlier_models(previous_run,
     assert sha256_file(first) == first_meta["model_sha256"]
     latest_meta = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
     assert latest_meta["model_sha256"] != first_meta["model_sha256"]
-    assert latest_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.pkl")
+    assert latest_meta["model_sha256"] == sha256_file(out / "equipment_classifier_latest.skops")
 
 
 def test_latest_is_a_hard_link_or_a_copy_when_links_fail(tmp_path, capsys, monkeypatch):
@@ -478,8 +480,8 @@ def test_latest_is_a_hard_link_or_a_copy_when_links_fail(tmp_path, capsys, monke
     small_frame().to_csv(good, index=False)
     out = tmp_path / "linked"
     assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
-    (model,) = [p for p in out.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
-    assert (out / "equipment_classifier_latest.pkl").stat().st_ino == model.stat().st_ino
+    (model,) = [p for p in out.glob("*.skops") if not p.name.endswith("_latest.skops")]
+    assert (out / "equipment_classifier_latest.skops").stat().st_ino == model.stat().st_ino
 
     def no_links(*args, **kwargs):
         raise OSError(1, "Operation not permitted")
@@ -487,8 +489,8 @@ def test_latest_is_a_hard_link_or_a_copy_when_links_fail(tmp_path, capsys, monke
     monkeypatch.setattr(os, "link", no_links)  # a file system without hard links
     out = tmp_path / "copied"
     assert run(["--data-path", str(good), "--output-dir", str(out)], capsys)[0] == 0
-    (model,) = [p for p in out.glob("*.pkl") if not p.name.endswith("_latest.pkl")]
-    latest = out / "equipment_classifier_latest.pkl"
+    (model,) = [p for p in out.glob("*.skops") if not p.name.endswith("_latest.skops")]
+    latest = out / "equipment_classifier_latest.skops"
     assert latest.stat().st_ino != model.stat().st_ino and latest.read_bytes() == model.read_bytes()
     assert not [p for p in out.iterdir() if ".tmp" in p.name]
 
@@ -507,7 +509,7 @@ def test_saved_model_carries_the_fitted_confidence_scales(saved_model, tmp_path,
     data = tmp_path / "more.csv"
     small_frame(200).to_csv(data, index=False)
     assert run(["--data-path", str(data), "--output-dir", str(tmp_path / "out")], capsys)[0] == 0
-    block, estimator = confidence_block(tmp_path / "out" / "equipment_classifier_latest.pkl")
+    block, estimator = confidence_block(tmp_path / "out" / "equipment_classifier_latest.skops")
     assert block["margin_scales"] and block["default_scale_targets"] == []
     assert block["margin_scales"] == {t: round(v, 4) for t, v in estimator.confidence_scales.items()}
 
@@ -538,15 +540,15 @@ def test_the_next_run_cleans_the_leftovers_of_killed_runs(previous_run, tmp_path
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     pid = int(dead.stdout)
     leftovers = [
-        out / f".equipment_classifier_20250101_000000.pkl.{pid}.k3j2.tmp.pkl",  # a killed run's partial model
+        out / f".equipment_classifier_20250101_000000.skops.{pid}.k3j2.tmp.skops",  # a killed run's partial model
         out / f".equipment_classifier_latest_metadata.json.{pid}.x9x.tmp.json",
         out / "logs" / f".equipment_classifier_20250101_000000.log.{pid}.aa1.tmp.log",
     ]
     for path in leftovers:
         path.write_bytes(b"partial")
-    claim = out / ".equipment_classifier_20250101_000000.pkl.claim"
+    claim = out / ".equipment_classifier_20250101_000000.skops.claim"
     claim.write_text(str(pid))
-    ours = out / f".other_model.pkl.{os.getpid()}.z1.tmp.pkl"  # a live writer's file (this process)
+    ours = out / f".other_model.skops.{os.getpid()}.z1.tmp.skops"  # a live writer's file (this process)
     ours.write_bytes(b"being written")
     old = out / ".equipment_classifier_1.pkl.abcd.tmp.pkl"  # no writer named, a day old
     old.write_bytes(b"old")

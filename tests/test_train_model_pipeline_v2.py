@@ -25,8 +25,8 @@ from nexusml.core.pipeline import (
 from nexusml.train_model_pipeline_v2 import main
 
 
-def pkl_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.pkl")) if folder.exists() else []
+def model_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.skops")) if folder.exists() else []
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +42,11 @@ def trained(inventory_csv, tmp_path_factory):
 def test_headless_run_writes_model_metadata_latest_log_and_charts(trained):
     done, out = trained
     assert done.returncode == 0, done.stderr
-    models = [p for p in pkl_files(out) if not p.name.endswith("_latest.pkl")]
+    models = [p for p in model_files(out) if not p.name.endswith("_latest.skops")]
     assert len(models) == 1
     model = models[0]
     assert model.name.startswith("equipment_classifier_") and len(model.stem.split("_")[-1]) == 6
-    assert (out / "equipment_classifier_latest.pkl").read_bytes() == model.read_bytes()
+    assert (out / "equipment_classifier_latest.skops").read_bytes() == model.read_bytes()
     meta = json.loads(model.with_name(model.stem + "_metadata.json").read_text())
     latest = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
     assert latest["model_sha256"] == meta["model_sha256"]
@@ -143,7 +143,7 @@ def test_orchestrator_and_legacy_give_identical_results(case, inventory_csv, inv
         argv = ["--headless", "--data-path", str(data), "--output-dir", str(out), "--log-level", "WARNING", *flags]
         assert main(argv + (["--legacy"] if legacy else [])) == 0
         meta = json.loads((out / "equipment_classifier_latest_metadata.json").read_text())
-        predictions = load_model(out / "equipment_classifier_latest.pkl").predict(frame)
+        predictions = load_model(out / "equipment_classifier_latest.skops").predict(frame)
         results[legacy] = (meta, predictions)
     (meta_new, pred_new), (meta_old, pred_old) = results[False], results[True]
     assert meta_new["training_path"] == "orchestrator" and meta_old["training_path"] == "legacy"
@@ -178,7 +178,7 @@ def test_a_cancel_during_the_fits_is_a_cancel_on_both_paths(legacy, inventory_cs
     assert info.value.message == "cancelled in the wizard during stage 'train'"
     assert isinstance(events[0], RunStarted) and isinstance(events[-1], StageFailed)
     assert events[-1].cancelled and events[-1].stage == "train"
-    assert pkl_files(tmp_path) == []
+    assert model_files(tmp_path) == []
 
 
 def test_custom_file_with_spaces_in_column_names(asset_register, tmp_path):
@@ -198,7 +198,7 @@ def test_corrupt_file_fails_in_load_stage_with_one_line_and_exit_1(tmp_path, cli
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("nexusml-train: error: stage 'load_data' failed:") and "binary" in last
     assert "Traceback" not in done.stderr
-    assert pkl_files(out) == []
+    assert model_files(out) == []
 
 
 def test_failure_event_names_the_stage(tmp_path):
@@ -210,7 +210,7 @@ def test_failure_event_names_the_stage(tmp_path):
     assert info.value.stage == "load_data"
     failed = [e for e in events if isinstance(e, StageFailed)]
     assert failed and failed[0].stage == "load_data" and "no data rows" in failed[0].error
-    assert pkl_files(tmp_path) == []
+    assert model_files(tmp_path) == []
 
 
 def test_missing_target_is_an_error_naming_available_columns(tmp_path):
@@ -280,7 +280,7 @@ def test_cancel_leaves_no_model(inventory_csv, tmp_path):
     with pytest.raises(TrainingCancelled) as info:
         run_training(arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path}), sink, token)
     assert info.value.stage in {"train", "evaluate"}
-    assert pkl_files(tmp_path) == [] and not list(tmp_path.glob("*.json"))
+    assert model_files(tmp_path) == [] and not list(tmp_path.glob("*.json"))
     assert any(isinstance(e, StageFailed) and e.cancelled for e in events)
 
 
@@ -333,7 +333,7 @@ def test_nexusml_predict_cli_and_sha256_check(trained, tmp_path, capsys):
     from nexusml.predict import main as predict_main
 
     _, out = trained
-    model = out / "equipment_classifier_latest.pkl"
+    model = out / "equipment_classifier_latest.skops"
     source = tmp_path / "new.csv"
     pd.DataFrame(
         {
@@ -349,7 +349,7 @@ def test_nexusml_predict_cli_and_sha256_check(trained, tmp_path, capsys):
     assert {"predicted_category_name", "confidence_category_name"} <= set(predicted.columns)
     assert predicted["confidence_category_name"].between(0, 1).all()
 
-    tampered = tmp_path / "equipment_classifier_latest.pkl"
+    tampered = tmp_path / "equipment_classifier_latest.skops"
     tampered.write_bytes(model.read_bytes() + b"x")
     (tmp_path / "equipment_classifier_latest_metadata.json").write_text(
         (out / "equipment_classifier_latest_metadata.json").read_text()

@@ -44,6 +44,7 @@ PRELOAD = (
     "nexusml.core.components.model",
     "nexusml.core.components.builder",
     "nexusml.core.components.split",
+    "skops.io",  # about a second to import: saving a model needs it
 )
 POLL_SECONDS = 0.05
 CHILD_NAME = "nexusml-training"

@@ -8,13 +8,14 @@ import pickle
 
 import numpy as np
 import pandas as pd
+import pytest
 from sklearn.base import BaseEstimator
 from sklearn.dummy import DummyClassifier
 
 from nexusml.config import load_feature_config
 from nexusml.core.components import model as model_module
 from nexusml.core.components.model import EquipmentClassifier
-from nexusml.core.components.predictor import TrainedModel, load_model
+from nexusml.core.components.predictor import ModelLoadError, TrainedModel, load_model
 from nexusml.core.components.transformers import NumericBins
 
 OLD_MODULE = "nexusml.core.components.model"
@@ -110,7 +111,9 @@ def test_an_old_model_file_loads_through_load_model(monkeypatch, tmp_path):
     path = tmp_path / "old_model.pkl"
     path.write_bytes(data)
     (tmp_path / "old_model_metadata.json").write_text(json.dumps({"model_sha256": hashlib.sha256(data).hexdigest()}))
-    loaded = load_model(path)
+    with pytest.raises(ModelLoadError, match="pickle file"):
+        load_model(path)  # pickles load only when trusted: they can run code
+    loaded = load_model(path, trust=True)
     assert isinstance(loaded.estimator.estimators_["site"], DummyClassifier)
     predicted, confidence = loaded.estimator.predict_with_confidence(X.head(5))
     assert predicted["site"].tolist() == ["main"] * 5 and confidence["site"].tolist() == [1.0] * 5

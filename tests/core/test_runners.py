@@ -83,7 +83,7 @@ def test_an_unreachable_cluster_fails_its_stage_after_the_run_started(legacy, in
     assert info.value.stage == "check_cluster" and "cannot reach the Dask scheduler" in info.value.message
     assert isinstance(events[0], RunStarted) and events[0].stages[0][0] == "check_cluster"
     assert isinstance(events[-1], StageFailed) and events[-1].stage == "check_cluster"
-    assert not events[-1].cancelled and not list(tmp_path.glob("*.pkl"))
+    assert not events[-1].cancelled and not list(tmp_path.glob("*.skops"))
 
 
 def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_path, monkeypatch):

@@ -255,7 +255,7 @@ async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(tmp_path
     elsewhere.mkdir()
     done = cli("--headless", "--config", str(saved), "--log-level", "WARNING", cwd=elsewhere)
     assert done.returncode == 0, done.stderr
-    assert list((project / "models").glob("*.pkl"))
+    assert list((project / "models").glob("*.skops"))
     assert not (elsewhere / "models").exists()
 
 

@@ -137,7 +137,7 @@ async def test_cancel_leaves_no_model(run_given: dict, tmp_path: Path, gated_tra
         assert app.screen is run
         assert run.failure is not None and run.failure.cancelled
         assert "cancelled" in text_of(run.query_one("#run-status", Static))
-        assert not list((tmp_path / "models").glob("*.pkl"))
+        assert not list((tmp_path / "models").glob("*.skops"))
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WizardScreen)
@@ -171,7 +171,7 @@ async def test_failed_run_names_the_stage_and_shows_the_traceback(run_given: dic
         await pilot.pause()
         await pilot.press("ctrl+q")
     assert app.return_value == 1
-    assert not list((tmp_path / "models").glob("*.pkl"))
+    assert not list((tmp_path / "models").glob("*.skops"))
 
 
 async def test_quit_during_a_run_asks_first(run_given: dict, tmp_path: Path, gated_training) -> None:
@@ -187,4 +187,4 @@ async def test_quit_during_a_run_asks_first(run_given: dict, tmp_path: Path, gat
         assert app.screen is run and not run.token.cancelled
         run.token.cancel()
         await settle(pilot, rounds=4)
-    assert not list((tmp_path / "models").glob("*.pkl"))
+    assert not list((tmp_path / "models").glob("*.skops"))

@@ -62,7 +62,7 @@ def test_cancelling_stops_the_child_and_saves_nothing(inventory_csv: Path, tmp_p
         run_in_process(_args(inventory_csv, tmp_path), lambda event: None, lambda *record: None, token)
     assert "cancelled in the wizard" in info.value.message
     assert info.value.stage == "load_data"  # a token cancelled before the start stops the first stage
-    assert not list(tmp_path.glob("*.pkl")) and not list(tmp_path.glob("*.json"))
+    assert not list(tmp_path.glob("*.skops")) and not list(tmp_path.glob("*.json"))
 
 
 def test_a_child_that_ignores_cancel_is_stopped_after_the_grace_period(
@@ -85,7 +85,7 @@ def test_a_child_that_ignores_cancel_is_stopped_after_the_grace_period(
     assert time.monotonic() - started < 10  # a child start (about 2 s) and an immediate stop
     assert "the wizard was closed" in info.value.message
     assert not [c for c in multiprocessing.active_children() if c.name == CHILD_NAME]
-    assert not list(tmp_path.glob("*.pkl"))
+    assert not list(tmp_path.glob("*.skops"))
 
 
 def test_the_child_may_start_processes_of_its_own(inventory_csv: Path, tmp_path: Path) -> None:
@@ -130,4 +130,4 @@ def test_a_child_that_dies_is_a_failed_run_naming_its_stage(inventory_csv: Path,
     # Named after the last stage the wizard heard of (the child may have begun the next one).
     assert "train" in seen and info.value.stage == seen[-1]
     assert "killed by SIGKILL" in info.value.message and "out of memory" in info.value.message
-    assert not list(tmp_path.glob("*.pkl"))
+    assert not list(tmp_path.glob("*.skops"))

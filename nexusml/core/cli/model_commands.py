@@ -11,13 +11,13 @@ from nexusml.core.cli.validators import ArgumentError, validate_data_path, valid
 
 
 def add_model_and_input(parser: argparse.ArgumentParser, input_help: str) -> None:
-    parser.add_argument("--model", required=True, metavar="PATH", help="Saved model (.pkl) with its _metadata.json")
+    parser.add_argument("--model", required=True, metavar="PATH", help="Saved model (.skops) with its _metadata.json")
     parser.add_argument("--input", required=True, metavar="FILE", help=input_help)
     parser.add_argument("--sheet", default=None, help="Excel sheet name or 0-based index")
     parser.add_argument(
         "--trust",
         action="store_true",
-        help="Load the model even if its sha256 does not match its metadata (only for files you made)",
+        help="Load a pickle of an earlier version, or a model whose sha256 does not match (only files you made)",
     )
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 

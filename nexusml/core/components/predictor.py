@@ -1,11 +1,13 @@
-"""The saved model bundle and safe loading (sha256 check before unpickling)."""
+"""The saved model bundle and safe loading (sha256 check, then only the model's own types are built)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import os
 import pickle
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +17,10 @@ import numpy as np
 import pandas as pd
 
 from nexusml.config import FeatureConfig
+from nexusml.core.components import model_format
 from nexusml.core.components.features import FeatureSet, engineer_features, missing_inputs, missing_targets
 from nexusml.core.components.model import EquipmentClassifier
+from nexusml.core.components.model_format import MODEL_SUFFIX
 from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
@@ -32,7 +36,7 @@ class PredictionError(NexusMLError):
 
 @dataclass
 class TrainedModel:
-    """What a ``.pkl`` file holds: the fitted classifier and the feature config it reads."""
+    """What a model file holds: the fitted classifier and the feature config it reads."""
 
     estimator: EquipmentClassifier
     feature_config: FeatureConfig
@@ -153,6 +157,7 @@ def library_versions() -> dict[str, str]:
     import joblib
     import numpy
     import sklearn
+    import skops
 
     import nexusml
 
@@ -162,35 +167,76 @@ def library_versions() -> dict[str, str]:
         "pandas": pd.__version__,
         "numpy": numpy.__version__,
         "joblib": joblib.__version__,
+        "skops": skops.__version__,
     }
 
 
-def read_metadata(model_path: Path) -> dict[str, Any]:
-    from nexusml.core.components.serializer import metadata_path_for
+MAX_METADATA_BYTES = 50 * 1024 * 1024
 
-    meta_path = metadata_path_for(model_path)
-    if not meta_path.exists():
+PICKLE_WARNING = "pickle files can run code when they are loaded"
+
+
+def read_metadata(model_path: Path) -> dict[str, Any]:
+    """The model's ``_metadata.json``: a regular file of at most ``MAX_METADATA_BYTES``, holding a JSON object."""
+    meta_path = model_format.metadata_path_for(model_path)
+    try:
+        info = meta_path.stat()
+    except FileNotFoundError:
         raise ModelLoadError(
             f"{model_path} has no metadata file ({meta_path.name}), so its sha256 cannot be checked; "
             "pass --trust (trust=True) only if you know where the file comes from"
+        ) from None
+    except OSError as exc:
+        raise ModelLoadError(f"{meta_path} cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelLoadError(f"{meta_path} is not a regular file (a device, pipe or folder); a metadata file is JSON")
+    if info.st_size > MAX_METADATA_BYTES:
+        raise ModelLoadError(
+            f"{meta_path} is {info.st_size} bytes; a metadata file is at most {MAX_METADATA_BYTES // 2**20} MB"
         )
     try:
-        return json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"{meta_path} is not readable JSON ({exc})") from None
+        # O_NONBLOCK: a file swapped for a pipe after the check above does not hang the open.
+        fd = os.open(meta_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ModelLoadError(f"{meta_path} is not a regular file; a metadata file is JSON")
+            raw = handle.read(MAX_METADATA_BYTES + 1)
+    except OSError as exc:
+        raise ModelLoadError(f"{meta_path} cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_METADATA_BYTES:
+        raise ModelLoadError(f"{meta_path} is over {MAX_METADATA_BYTES // 2**20} MB; a metadata file is smaller")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelLoadError(f"{meta_path} is not readable JSON ({reason})") from None
+    if not isinstance(data, dict):
+        raise ModelLoadError(
+            f"{meta_path} holds a JSON {_json_kind(data)}, not an object; it is not a model's metadata"
+        )
+    return data
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {list: "list", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
     """Load a saved model after checking its sha256 against the metadata.
 
-    ``trust=True`` skips the check (a pickle file can run code when loaded: only
-    trust files you made).  A model saved with other library versions loads with
-    a warning naming both versions.  The file is read once: the bytes that were
-    checked are the bytes that are unpickled.
+    A ``.skops`` model (what ``save_model`` writes) builds only the types a NexusML
+    model holds (``model_format``), so loading it runs no code from the file.
+    A pickle (``.pkl``, or joblib) from an earlier version loads only with
+    ``trust=True``: pickle files can run code when they are loaded.
+    ``trust=True`` also skips the metadata and sha256 check (only trust files
+    you made).  A model saved with other library versions loads with a warning
+    naming both versions.  The file is read once: the bytes that were checked
+    are the bytes that are loaded.
     """
     path = Path(path)
     if not path.is_file():
-        raise ModelLoadError(f"{path} not found; give the path of a saved .pkl model")
+        raise ModelLoadError(f"{path} not found; give the path of a saved {MODEL_SUFFIX} model")
     metadata: dict[str, Any] = {}
     if not trust:
         metadata = read_metadata(path)
@@ -207,12 +253,34 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
                 f"found {actual[:12]}...); the file was changed or replaced. Retrain it, or pass --trust if you "
                 "know where it comes from"
             )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = _unpickle(data)
-    except Exception as exc:
-        raise ModelLoadError(f"{path} is not a NexusML model file ({type(exc).__name__}: {exc})") from None
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = model_format.loads(data)
+        except model_format.ModelFormatError as exc:
+            raise ModelLoadError(f"{path} is not loaded: {exc}") from None
+    elif not trust:
+        raise ModelLoadError(
+            f"{path} is a pickle file (an earlier NexusML's format), and {PICKLE_WARNING}: it is not loaded. "
+            f"If you made it, pass --trust (trust=True) and re-save it as {MODEL_SUFFIX} with "
+            f"`python -m nexusml.core.components.serializer {path}`"
+        )
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = _unpickle(data)
+        except Exception as exc:
+            raise ModelLoadError(f"{path} is not a NexusML model file ({type(exc).__name__}: {exc})") from None
+        log.warning(
+            "%s is a pickle file, loaded because it is trusted (%s); re-save it as %s to load it without --trust: "
+            "python -m nexusml.core.components.serializer %s",
+            path,
+            PICKLE_WARNING,
+            MODEL_SUFFIX,
+            path,
+        )
     if not isinstance(model, TrainedModel):
         raise ModelLoadError(f"{path} does not hold a NexusML model (found {type(model).__name__})")
     current = library_versions()
@@ -227,7 +295,10 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
 
 
 def _unpickle(data: bytes) -> Any:
-    """A plain pickle (what ``save_model`` writes), or a joblib file from an older NexusML."""
+    """A plain pickle (what earlier versions' ``save_model`` wrote), or a joblib file from an older NexusML.
+
+    Only for trusted files: unpickling runs whatever code the file names.
+    """
     if data[:1] == b"\x80":
         try:
             return pickle.loads(data)

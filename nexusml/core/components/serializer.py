@@ -1,32 +1,38 @@
 """Save a trained model and its metadata, atomically, with a ``_latest`` copy of each.
 
-The model is a plain pickle (protocol 5).  joblib's pickler is written in Python
-and spends most of its time on the vectorizers' vocabularies; the C pickler
-writes the same model about 20x faster, and the sha256 is computed while the
-bytes are written instead of by reading the file back.
+The model is a ``.skops`` file (``model_format``): loading it builds only the
+types a NexusML model holds, so a model file handed over by someone else cannot
+run code.  The sha256 of the bytes written goes into the metadata.
+
+``python -m nexusml.core.components.serializer OLD.pkl`` re-saves a pickled model
+from an earlier version (only for files you trust: loading a pickle can run code).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import json
+import logging
 import os
-import pickle
 import shutil
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from nexusml.core.components import model_format
 from nexusml.core.components.io import (
     atomic_path,
     claim_unique_path,
     directory_lock,
     release_claim,
 )
+from nexusml.core.components.model_format import MODEL_SUFFIX, PICKLE_SUFFIX, metadata_path_for
 
-PICKLE_PROTOCOL = 5
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,6 @@ class SavedModel:
         """The report file saved with the model under ``suffix`` (``None`` if there is none)."""
         name = self.metadata.get("report_files", {}).get(suffix)
         return self.model_path.with_name(name) if name else None
-
-
-def metadata_path_for(model_path: Path | str) -> Path:
-    model_path = Path(model_path)
-    return model_path.with_name(f"{model_path.stem}_metadata.json")
 
 
 def timestamp(now: datetime | None = None) -> str:
@@ -70,10 +71,11 @@ class _HashingWriter:
 
 
 def dump_model(model: Any, path: Path) -> str:
-    """Pickle ``model`` into ``path``; returns the file's sha256."""
+    """Write ``model`` to ``path`` in the skops format (``model_format``); returns the file's sha256."""
+    data = model_format.dumps(model)
     with open(path, "wb") as handle:
         writer = _HashingWriter(handle)
-        pickle.dump(model, writer, protocol=PICKLE_PROTOCOL)
+        writer.write(data)
     return writer.digest.hexdigest()
 
 
@@ -89,6 +91,21 @@ def _link_or_copy(source: Path, destination: Path) -> None:
         os.link(source, destination)
     except OSError:
         shutil.copyfile(source, destination)
+
+
+def _retire_latest_pickle(path: Path) -> None:
+    """Remove the ``_latest.pkl`` of an earlier version: it is no longer the latest model.
+
+    It is only removed when it is a hard link (its timestamped file holds the same
+    bytes); a lone copy is left where it is, with a warning.
+    """
+    try:
+        if path.stat().st_nlink > 1:
+            path.unlink()
+        else:
+            log.warning("%s is a model of an earlier run, no longer the latest; remove it or rename it", path)
+    except OSError:
+        pass
 
 
 def save_model(
@@ -107,7 +124,7 @@ def save_model(
     """
     reports = dict(reports or {})
     output_dir.mkdir(parents=True, exist_ok=True)
-    model_path = claim_unique_path(output_dir, f"{model_name}_{stamp}", ".pkl")
+    model_path = claim_unique_path(output_dir, f"{model_name}_{stamp}", MODEL_SUFFIX)
     meta_path = metadata_path_for(model_path)
     report_paths = {suffix: model_path.with_name(f"{model_path.stem}_{suffix}") for suffix in reports}
     written: list[Path] = []
@@ -125,7 +142,7 @@ def save_model(
             metadata["report_files"] = {suffix: path.name for suffix, path in report_paths.items()}
             tmp_meta.write_text(to_json(metadata), encoding="utf-8")
         written += [model_path, meta_path, *report_paths.values()]
-        latest_model = output_dir / f"{model_name}_latest.pkl"
+        latest_model = output_dir / f"{model_name}_latest{MODEL_SUFFIX}"
         latest_meta = metadata_path_for(latest_model)
         latest_reports = {suffix: output_dir / f"{model_name}_latest_{suffix}" for suffix in reports}
         latest = dict(metadata, model_file=latest_model.name)
@@ -140,6 +157,7 @@ def save_model(
                 _link_or_copy(report_paths[suffix], files.enter_context(atomic_path(path)))
             _link_or_copy(model_path, tmp_model)
             tmp_meta.write_text(to_json(latest), encoding="utf-8")
+        _retire_latest_pickle(output_dir / f"{model_name}_latest{PICKLE_SUFFIX}")
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -147,3 +165,56 @@ def save_model(
     finally:
         release_claim(model_path)
     return SavedModel(model_path, meta_path, latest_model, latest_meta, digest, metadata)
+
+
+def resave_model(path: Path | str) -> SavedModel:
+    """Re-save the pickled model ``path`` of an earlier version as ``.skops`` beside it.
+
+    Loading the pickle runs whatever it holds: only for files you made.  The
+    metadata beside it (when readable) is kept, with the new file and sha256.
+    """
+    from nexusml.core.components.predictor import ModelLoadError, load_model, read_metadata
+
+    path = Path(path)
+    model = load_model(path, trust=True)
+    try:
+        metadata = read_metadata(path)
+    except ModelLoadError:
+        metadata = {}
+    target = path.with_suffix(MODEL_SUFFIX)
+    if target.exists():
+        raise FileExistsError(f"{target} already exists")
+    meta_path = metadata_path_for(target)
+    with atomic_path(target) as tmp_model, atomic_path(meta_path) as tmp_meta:
+        digest = dump_model(model, tmp_model)
+        metadata = dict(metadata, model_file=target.name, model_sha256=digest, resaved_from=path.name)
+        tmp_meta.write_text(to_json(metadata), encoding="utf-8")
+    return SavedModel(target, meta_path, target, meta_path, digest, metadata)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m nexusml.core.components.serializer",
+        description=(
+            "Re-save pickled models of earlier NexusML versions as .skops files, which load without running "
+            "code. Loading a pickle can run code: only re-save files you made."
+        ),
+    )
+    parser.add_argument("models", nargs="+", metavar="MODEL.pkl", help="Pickled model files (the .skops goes beside)")
+    ns = parser.parse_args(argv)
+    from nexusml.errors import NexusMLError
+
+    failed = 0
+    for name in ns.models:
+        try:
+            saved = resave_model(name)
+        except (NexusMLError, OSError) as exc:
+            print(f"{parser.prog}: error: {name}: {exc}", file=sys.stderr)
+            failed = 1
+            continue
+        print(f"{name} -> {saved.model_path}")
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
