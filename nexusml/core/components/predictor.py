@@ -222,6 +222,31 @@ def _json_kind(value: Any) -> str:
     return kinds.get(type(value), type(value).__name__)
 
 
+def _committed_model(path: Path, metadata: dict[str, Any], data: bytes, digest: str) -> tuple[bytes, str]:
+    """For a ``_latest`` model being replaced (or whose replacement was killed half-way): the model its
+    metadata names.
+
+    The metadata is renamed into place last, so it always names a whole model
+    (``latest_of``, the run's timestamped file); the ``_latest`` model file itself
+    may already be the next run's.
+    """
+    source = metadata.get("latest_of")
+    if not isinstance(source, str) or Path(source).name != source:
+        return data, digest
+    committed = path.with_name(source)
+    try:
+        other = committed.read_bytes() if committed.is_file() else None
+    except OSError:
+        other = None
+    if other is None:
+        return data, digest
+    found = hashlib.sha256(other).hexdigest()
+    if found == metadata.get("model_sha256"):
+        log.info("%s is being replaced; loaded %s, which its metadata names", path.name, committed.name)
+        return other, found
+    return data, digest
+
+
 def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
     """Load a saved model after checking its sha256 against the metadata.
 
@@ -247,6 +272,8 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
     if not trust:
         expected = metadata.get("model_sha256")
         actual = hashlib.sha256(data).hexdigest()
+        if expected != actual:
+            data, actual = _committed_model(path, metadata, data, actual)
         if expected != actual:
             raise ModelLoadError(
                 f"{path} does not match the sha256 recorded in its metadata (expected {str(expected)[:12]}..., "

@@ -17,7 +17,10 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -108,6 +111,20 @@ def _retire_latest_pickle(path: Path) -> None:
         pass
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (in the main thread) until the block is done, then deliver them."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def save_model(
     model: Any,
     metadata: dict[str, Any],
@@ -129,12 +146,12 @@ def save_model(
     report_paths = {suffix: model_path.with_name(f"{model_path.stem}_{suffix}") for suffix in reports}
     written: list[Path] = []
     try:
-        # Every file is complete before any is renamed into place.
-        with contextlib.ExitStack() as files:
-            tmp_model, tmp_meta = (
-                files.enter_context(atomic_path(model_path)),
-                files.enter_context(atomic_path(meta_path)),
-            )
+        # Every file is complete before any is renamed into place; the metadata is renamed last
+        # (the files are renamed in the reverse order they were opened), so a metadata file always
+        # describes a model that is there.  ctrl+c and SIGTERM wait until the renames are done.
+        with _signals_held(), contextlib.ExitStack() as files:
+            tmp_meta = files.enter_context(atomic_path(meta_path))
+            tmp_model = files.enter_context(atomic_path(model_path))
             for suffix, path in report_paths.items():
                 files.enter_context(atomic_path(path)).write_text(reports[suffix], encoding="utf-8")
             digest = dump_model(model, tmp_model)
@@ -145,14 +162,15 @@ def save_model(
         latest_model = output_dir / f"{model_name}_latest{MODEL_SUFFIX}"
         latest_meta = metadata_path_for(latest_model)
         latest_reports = {suffix: output_dir / f"{model_name}_latest_{suffix}" for suffix in reports}
-        latest = dict(metadata, model_file=latest_model.name)
+        # The latest metadata names the run's own model (latest_of): it is the commit point of
+        # _latest.  Killed between the renames, the old metadata still names the old run's model,
+        # which is whole, and the loader takes that one (see predictor.load_model).
+        latest = dict(metadata, model_file=latest_model.name, latest_of=model_path.name)
         latest["report_files"] = {suffix: path.name for suffix, path in latest_reports.items()}
-        with contextlib.ExitStack() as files:
+        with _signals_held(), contextlib.ExitStack() as files:
             files.enter_context(directory_lock(output_dir, model_name))
-            tmp_model, tmp_meta = (
-                files.enter_context(atomic_path(latest_model)),
-                files.enter_context(atomic_path(latest_meta)),
-            )
+            tmp_meta = files.enter_context(atomic_path(latest_meta))
+            tmp_model = files.enter_context(atomic_path(latest_model))
             for suffix, path in latest_reports.items():
                 _link_or_copy(report_paths[suffix], files.enter_context(atomic_path(path)))
             _link_or_copy(model_path, tmp_model)
