@@ -20,7 +20,8 @@ SHOW_CHOICES = [
     ("Reviewed", "reviewed"),
     ("Unfamiliar text", "unfamiliar"),
 ]
-TEXT_WIDTH = 46
+TEXT_WIDTH = 40
+CLASS_WIDTH = 18
 MARKS = {"accepted": Text("✓", "bold green"), "corrected": Text("✎", "bold cyan")}
 
 
@@ -146,7 +147,7 @@ def row_cells(model: ReviewModel, i: int) -> list[Any]:
     for target in coded.targets:
         value = model.final(i, target)
         style = "bold cyan" if value != str(coded.predicted[target][i]) else ""
-        cells += [Text(value, style), confidence_text(model, i, target)]
+        cells += [Text(value[: max(len(target), CLASS_WIDTH)], style), confidence_text(model, i, target)]
     return cells
 
 
@@ -158,9 +159,10 @@ def fill_table(table: DataTable, model: ReviewModel, order: np.ndarray) -> None:
 
 
 def add_columns(table: DataTable, targets: list[str]) -> list[Any]:
-    keys = list(table.add_columns("row", "", "text"))
+    """Fixed widths: the table never measures its cells, so refilling it stays quick on a large file."""
+    keys = [table.add_column("row", width=6), table.add_column("", width=1), table.add_column("text", width=TEXT_WIDTH)]
     for target in targets:
-        keys += table.add_columns(target, "conf")
+        keys += [table.add_column(target, width=max(len(target), CLASS_WIDTH)), table.add_column("conf", width=4)]
     return keys
 
 
