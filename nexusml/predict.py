@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from nexusml.core.cli.model_commands import add_model_and_input, input_file, load_model_and_rows, start_logging
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 PROG = "nexusml-predict"
+MAX_TOP_K = 20
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,17 +24,87 @@ def build_parser() -> argparse.ArgumentParser:
             "With --min-confidence, predictions less sure than the threshold are left empty and marked "
             "needs_review_<target>, so those rows can go to a person; 'auto' uses the threshold recorded "
             "when the model was trained (the lowest confidence at which its held-out predictions reached "
-            "the --auto-precision of training).  Exit codes: 0 success, 1 prediction failed, 2 bad arguments."
+            "the --auto-precision of training); a review_status column then says 'pending' for rows with a "
+            "target to review (or unfamiliar text) and 'auto' for the others.  Every output has an 'unfamiliar' "
+            "column: rows whose text shares almost nothing with the training text (their confidence means little).  "
+            "--output ending in .xlsx writes an Excel workbook, .parquet a Parquet file, anything else CSV.  "
+            "--review-file takes the review file the wizard keeps next to the input "
+            "(<input>.<model>.review.json) and writes its accepted and corrected rows as training rows "
+            "(the model's input and target columns) to --output.  "
+            "Exit codes: 0 success, 1 prediction failed, 2 bad arguments."
         ),
     )
     add_model_and_input(parser, "Rows to classify (CSV, Excel or Parquet)")
-    parser.add_argument("--output", required=True, metavar="FILE.csv", help="Where to write the predictions (CSV)")
+    parser.add_argument(
+        "--output", required=True, metavar="FILE", help="Where to write the predictions (.csv, .xlsx or .parquet)"
+    )
     parser.add_argument(
         "--min-confidence",
         metavar="X|auto",
         help="Leave predictions below this confidence (0-1, or 'auto': the model's auto-coding threshold) empty",
     )
+    parser.add_argument(
+        "--top-k",
+        metavar="K",
+        help="Add the K most confident classes per target: top1_<target>, top1_confidence_<target>, ... (1-20)",
+    )
+    parser.add_argument(
+        "--review-file",
+        metavar="FILE.review.json",
+        help="Write the reviewed rows of this review file (made in the wizard) as training rows to --output",
+    )
     return parser
+
+
+def top_k(parser: argparse.ArgumentParser, raw: str | None) -> int:
+    if raw is None:
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        parser.error(f"--top-k: '{raw}' is not a whole number; give how many classes to list (1-20)")
+    if not 1 <= value <= MAX_TOP_K:
+        parser.error(f"--top-k: must be between 1 and {MAX_TOP_K}, got {raw}")
+    return value
+
+
+def output_path(parser: argparse.ArgumentParser, raw: str) -> Path:
+    output = Path(raw)
+    if output.is_dir() or (output.parent != Path("") and not output.parent.exists()):
+        parser.error(f"--output: {output} must be a file in an existing directory")
+    if output.suffix.lower() in (".xls", ".xlsb", ".ods"):
+        parser.error(f"--output: {output.suffix} files cannot be written; use .xlsx, .csv or .parquet")
+    return output
+
+
+def prediction_table(coded: Any, thresholds: dict[str, float | None] | None, k: int) -> pd.DataFrame:
+    """The input columns, then per target predicted_/confidence_ (and needs_review_), the top classes, flags."""
+    import numpy as np
+
+    out = coded.frame.reset_index(drop=True).copy()
+    pending = coded.unfamiliar.copy()
+    for target in coded.targets:
+        values = coded.predicted[target].astype(object)
+        review = None
+        if thresholds is not None:
+            limit = thresholds[target]
+            review = np.ones(len(values), dtype=bool) if limit is None else coded.confidence[target] < limit
+            values = np.where(review, "", values)
+            pending |= review
+        out[f"predicted_{target}"] = values
+        out[f"confidence_{target}"] = np.round(coded.confidence[target], 4)
+        if review is not None:
+            out[f"needs_review_{target}"] = review
+    for target in coded.targets:
+        labels, scores = coded.top_labels[target], coded.top_confidences[target]
+        for i in range(k):
+            have = i < labels.shape[1]
+            out[f"top{i + 1}_{target}"] = labels[:, i] if have else ""
+            out[f"top{i + 1}_confidence_{target}"] = np.round(scores[:, i], 4) if have else np.nan
+    out["unfamiliar"] = coded.unfamiliar
+    if thresholds is not None:
+        out["review_status"] = np.where(pending, "pending", "auto")
+    return out
 
 
 def min_confidence(parser: argparse.ArgumentParser, raw: str | None) -> float | str | None:
@@ -51,25 +126,42 @@ def main(argv: list[str] | None = None) -> int:
     ns = parser.parse_args(argv)
     input_path, sheet = input_file(parser, ns)
     threshold = min_confidence(parser, ns.min_confidence)
-    output = Path(ns.output)
-    if output.is_dir() or (output.parent != Path("") and not output.parent.exists()):
-        parser.error(f"--output: {output} must be a file in an existing directory")
+    k = top_k(parser, ns.top_k)
+    output = output_path(parser, ns.output)
+    review_file = None
+    if ns.review_file is not None:
+        review_file = Path(ns.review_file)
+        if threshold is not None or k:
+            parser.error("--review-file writes training rows; --min-confidence and --top-k do not apply to it")
+        if not review_file.is_file():
+            parser.error(f"--review-file: {review_file} not found; give the .review.json file next to the input")
     start_logging(ns)
 
-    from nexusml.core.components.io import atomic_write_text
+    from nexusml.core.components import coding
+    from nexusml.core.components.io import sha256_file
     from nexusml.core.components.report import threshold_text
     from nexusml.errors import NexusMLError, printable
 
     try:
         model, frame = load_model_and_rows(ns, input_path, sheet)
+        if review_file is not None:
+            try:
+                state = coding.ReviewState.load(review_file, sha256_file(ns.model), sha256_file(input_path))
+            except coding.CodingError as exc:
+                parser.error(f"--review-file: {exc}")
+            rows = coding.training_rows(coding.code_frame(model, frame), state, model)
+            coding.write_table(rows, output)
+            print(f"{len(rows)} reviewed row(s) written as training rows ({', '.join(rows.columns)}) -> {output}")
+            return 0
         if threshold == "auto":
             thresholds = model.auto_thresholds()
         elif threshold is not None:
             thresholds = dict.fromkeys(model.targets, float(threshold))
         else:
             thresholds = None
-        predictions = model.predict(frame, min_confidence=thresholds)
-        atomic_write_text(output, predictions.to_csv(index=False))
+        coded = coding.code_frame(model, frame, top_k=max(k, 1))
+        predictions = prediction_table(coded, thresholds, k)
+        coding.write_table(predictions, output)
     except NexusMLError as exc:
         print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
         return 1
@@ -77,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"{len(predictions)} row(s) predicted for {', '.join(model.targets)} -> {output}")
+    unfamiliar = int(coded.unfamiliar.sum())
+    if unfamiliar:
+        print(f"  {unfamiliar} row(s) with unfamiliar text (little in common with the training text)")
     if thresholds is not None:
         for target in model.targets:
             review = int(predictions[f"needs_review_{target}"].sum())

@@ -131,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         from tui.app import run_wizard
 
         return run_wizard(given)
+    if given.get("predict"):
+        parser.error(
+            "--predict opens the wizard's Predict screen, which needs a terminal; "
+            "to code a file headless use nexusml-predict --model MODEL --input FILE --output OUT"
+        )
     try:
         args = resolve_arguments(given)
     except ArgumentError as exc:

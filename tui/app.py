@@ -52,6 +52,8 @@ class NexusTrainApp(App[int]):
         from tui.screens.wizard import WizardScreen
 
         self.push_screen(WizardScreen(self.form))
+        if self.given.get("predict"):  # nexusml-train --predict MODEL [--data-path FILE]
+            self.action_predict(str(self.given["predict"]), str(self.given.get("data_path") or ""))
         self._subtitle()
         if "config" in self.form.extra_errors:
             self.notify(self.form.extra_errors["config"], title="--config not loaded", severity="error")
@@ -148,6 +150,13 @@ class NexusTrainApp(App[int]):
             self.notify("Go back to the wizard to save the run config.", severity="warning")
             return
         wizard.action_save_config()
+
+    def action_predict(self, model: str = "", data: str = "") -> None:
+        from tui.screens.predict import PredictScreen
+
+        if not isinstance(self.screen, PredictScreen):
+            directory = Path(str(self.form.values.get("output_dir") or "outputs/models")).expanduser()
+            self.push_screen(PredictScreen(directory, model or None, data or None))
 
     # -- running ----------------------------------------------------------------------------------
 

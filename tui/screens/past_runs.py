@@ -18,6 +18,7 @@ class PastRunsScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("f5", "reload", "Reload"),
+        Binding("f6", "predict_file", "Code a file"),
     ]
 
     def __init__(self, output_dir: Path):
@@ -61,6 +62,14 @@ class PastRunsScreen(Screen):
         if not self.runs or table.cursor_row is None or table.cursor_row >= len(self.runs):
             return
         self.open_run(self.runs[table.cursor_row])
+
+    def action_predict_file(self) -> None:
+        table = self.query_one("#past-table", DataTable)
+        if not self.runs or table.cursor_row is None or table.cursor_row >= len(self.runs):
+            return
+        run = self.runs[table.cursor_row]
+        model = run.metadata_path.parent / run.model_file if run.model_file else None
+        self.app.action_predict(str(model) if model is not None and model.exists() else "")  # type: ignore[attr-defined]
 
     def open_run(self, run: PastRun) -> None:
         from tui.screens.results import ResultsScreen

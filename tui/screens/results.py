@@ -56,6 +56,7 @@ class ResultsScreen(Screen):
         Binding("f3", "show_tab('tab-per-class')", "Per class"),
         Binding("f4", "show_tab('tab-errors')", "Errors"),
         Binding("ctrl+f", "focus_filter", "Filter"),
+        Binding("f6", "predict_file", "Code a file"),
     ]
 
     def __init__(self, view: RunView):
@@ -287,6 +288,10 @@ class ResultsScreen(Screen):
         output.update(out)
 
     # -- keys -------------------------------------------------------------------------------------
+
+    def action_predict_file(self) -> None:
+        model = self.view.model_path
+        self.app.action_predict(str(model) if model is not None and model.exists() else "")  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -27,8 +27,19 @@ PROG = "nexusml-train"
 MODEL_TYPES = ("linear", "linear_svc", "logreg", "sgd", "random_forest")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SAMPLING_STRATEGIES = ("direct",)
-RUN_SWITCHES = ("headless", "config", "use_orchestrator")
+RUN_SWITCHES = ("headless", "config", "use_orchestrator", "predict")
 """How this invocation runs, not what it trains: left out of saved run configs and equivalent commands."""
+
+
+def validate_model_file(value: Any, field: str = "predict") -> Path | None:
+    """A saved model file to open in the wizard's Predict screen (``None`` when blank)."""
+    text = str(value).strip()
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise ArgumentError(field, f"{v.shown(text)} not found; give the path of a saved .pkl model")
+    return path
 
 
 def bundled_data_path() -> Path:
@@ -324,6 +335,18 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         metavar="FILE",
         wizard=False,
     ),
+    ArgSpec(
+        "predict",
+        ("--predict",),
+        "path",
+        None,
+        "Open the wizard on its Predict screen with this saved model (--data-path then names the file to code)",
+        "run",
+        validate_model_file,
+        "Model to predict with",
+        metavar="MODEL",
+        wizard=False,
+    ),
 )
 
 SPECS: dict[str, ArgSpec] = {spec.dest: spec for spec in ARGUMENTS}
@@ -362,6 +385,7 @@ class TrainingArguments:
     use_orchestrator: bool = SPECS["use_orchestrator"].typed_default
     headless: bool = SPECS["headless"].typed_default
     config: Path | None = SPECS["config"].typed_default
+    predict: Path | None = SPECS["predict"].typed_default
 
     @property
     def resolved_data_path(self) -> Path:

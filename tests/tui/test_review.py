@@ -1,0 +1,247 @@
+"""The Predict and Review screens: predict a new file, review the unsure rows, export, learn from the corrections."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nexusml.core.components.coding import ReviewState
+from tests.tui.tui_helpers import settle, text_of
+from tui.app import create_app
+
+SIZE = (120, 40)
+TARGETS = ["System", "Trade Group"]
+CONFIG = (
+    "text_combinations:\n"
+    "  - name: combined_text\n"
+    "    columns: [Asset Label, Make, Notes]\n"
+    "numeric_columns:\n"
+    "  - {name: Capacity, new_name: capacity, fill_value: 0, dtype: float}\n"
+    "targets: [System, Trade Group]\n"
+)
+
+
+def messy_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """A BOM, spaces around the column names and blank lines, as exported registers have."""
+    lines = frame.rename(columns=lambda c: f" {c} ").to_csv(index=False).splitlines()
+    for at in (40, 20, 5):
+        lines.insert(at, ",".join([""] * len(frame.columns)))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return path
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from nexusml.core.cli.training_args import arguments_from_values
+    from nexusml.core.pipeline import run_training
+    from scripts.synthetic import generate_asset_register
+
+    folder = tmp_path_factory.mktemp("review")
+    config = folder / "features.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    train = messy_csv(generate_asset_register(400, seed=5), folder / "register.csv")
+    args = arguments_from_values({"data_path": train, "feature_config": config, "output_dir": folder / "models"})
+    result = run_training(args)
+    truth = generate_asset_register(560, seed=21)
+    new = messy_csv(truth.drop(columns=TARGETS), folder / "site.csv")
+    return {
+        "folder": folder,
+        "config": config,
+        "train": train,
+        "model": result.model_path,
+        "new": new,
+        "truth": truth,
+        "models": folder / "models",
+    }
+
+
+async def wait_for(pilot, condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+async def predicted(pilot, app):
+    from tui.screens.predict import PredictScreen
+    from tui.screens.review import ReviewScreen
+
+    await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+    await pilot.press("f5")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+    await settle(pilot)
+    return app.screen
+
+
+def fresh_copy(project: dict, tmp_path: Path) -> Path:
+    new = tmp_path / "site.csv"
+    new.write_bytes(project["new"].read_bytes())
+    return new
+
+
+def table_rows(screen) -> list[int]:
+    return [int(k) for k in (r.value for r in screen.query_one("#review-table").rows)]
+
+
+async def open_row(pilot, screen, position: int):
+    table = screen.query_one("#review-table")
+    table.move_cursor(row=list(screen.order).index(position))
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    return screen.app.screen
+
+
+async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) -> None:
+    import openpyxl
+
+    from nexusml.core.cli.training_args import arguments_from_values
+    from nexusml.core.components.loader import load_data
+    from nexusml.core.components.predictor import load_model
+    from nexusml.core.pipeline import run_training
+    from tui.screens.wizard import WizardScreen
+    from tui.widgets.review_row import ReviewRowScreen
+
+    new = fresh_copy(project, tmp_path)
+    given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
+    app = create_app(given)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await predicted(pilot, app)
+        coded = screen.coded
+        assert len(coded) == 560 and text_of(screen.query_one("#review-summary")).startswith("560 rows: ")
+        assert len(table_rows(screen)) == 500 and "showing 500 of 560" in text_of(screen.query_one("#review-count"))
+        low = [min(coded.confidence[t][i] for t in TARGETS) for i in table_rows(screen)]
+        assert low == sorted(low)  # least sure first
+
+        screen.query_one("#review-show").value = "review"
+        await settle(pilot)
+        review = coded.any_needs_review()
+        shown = table_rows(screen)
+        assert shown and all(review[i] for i in shown) and len(shown) == min(500, int(review.sum()))
+
+        truth = project["truth"]["System"].to_numpy()
+        wrong = [
+            i for i in shown if coded.predicted["System"][i] != truth[i] and truth[i] in coded.top_labels["System"][i]
+        ]
+        typed = [i for i in shown if coded.predicted["System"][i] != truth[i] and i not in wrong[:1]]
+        assert wrong and typed, "the model made no fixable mistake on this file: the test would prove nothing"
+        first, second = wrong[0], typed[0]
+        dialog = await open_row(pilot, screen, first)
+        assert isinstance(dialog, ReviewRowScreen)
+        while dialog.targets[dialog.current] != "System":
+            await pilot.press("right")
+        await pilot.press(str(list(coded.top_labels["System"][first]).index(truth[first]) + 1))
+        await pilot.press("a")  # the other target as predicted
+        await settle(pilot)
+        dialog = await open_row(pilot, screen, second)
+        while dialog.targets[dialog.current] != "System":
+            await pilot.press("right")
+        await pilot.press("c")
+        await pilot.press(*truth[second][:-1])
+        await pilot.press("right")  # takes the completion
+        assert dialog.query_one("#review-row-input").value == truth[second]
+        await pilot.press("enter")
+        await pilot.press("a")
+        await settle(pilot)
+        accepted = next(i for i in shown if i not in (first, second))
+        screen.query_one("#review-table").move_cursor(row=list(screen.order).index(accepted))
+        await pilot.pause()
+        await pilot.press("a")
+        await settle(pilot)
+        state = screen.state
+        rows = coded.rows
+        assert state.mark(rows[first], "System") == ("corrected", truth[first])
+        assert state.mark(rows[second], "System") == ("corrected", truth[second])
+        assert {s for s, _ in state.marks[int(rows[accepted])].values()} == {"accepted"}
+        table = screen.query_one("#review-table")
+        assert str(table.get_row(str(first))[1]) == "✎" and str(table.get_row(str(accepted))[1]) == "✓"
+        assert "3 (1 accepted, 2 corrected)" in text_of(screen.query_one("#review-summary"))
+        await pilot.press("n")
+        assert screen.review.status(screen.order[table.cursor_row]) == "pending"
+
+        exported = tmp_path / "coded.xlsx"
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#prompt-path").value = str(exported)
+        await pilot.press("enter")
+        await settle(pilot)
+        sheet = openpyxl.load_workbook(exported).active
+        header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+        assert header[-1] == "review_status" and "predicted_System" in header and "Asset Label" in header
+        book = pd.read_excel(exported)
+        assert len(book) == 560
+        assert book["review_status"].value_counts()[["corrected", "accepted"]].tolist() == [2, 1]
+        assert book["predicted_System"][first] == truth[first]
+
+        training = tmp_path / "register.reviewed.csv"
+        await pilot.press("t")
+        await pilot.pause()
+        app.screen.query_one("#prompt-path").value = str(training)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")  # retrain with it
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        assert app.form.values["data_path"] == str(training)
+
+    added = load_data(training)
+    assert len(added) == len(load_data(project["train"])) + 3
+    args = arguments_from_values(
+        {"data_path": training, "feature_config": project["config"], "output_dir": tmp_path / "retrained"}
+    )
+    retrained = load_model(run_training(args).model_path)
+    again = retrained.predict(load_data(new).iloc[[first, second]])
+    assert list(again["predicted_System"]) == [truth[first], truth[second]]
+
+
+async def test_the_review_survives_quitting(project: dict, tmp_path: Path) -> None:
+    new = fresh_copy(project, tmp_path)
+    given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
+    app = create_app(given)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await predicted(pilot, app)
+        first, second = screen.order[0], screen.order[1]
+        await pilot.press("a")
+        dialog = await open_row(pilot, screen, second)
+        await pilot.press("2")
+        await settle(pilot)
+        if app.screen is dialog:
+            await pilot.press("escape")
+        marks = {k: dict(v) for k, v in screen.state.marks.items()}
+        await pilot.press("ctrl+q")
+    assert marks and int(screen.review.rows[first]) in marks
+    assert ReviewState.open(new, project["model"]).marks == marks
+
+    app = create_app(given)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await predicted(pilot, app)
+        assert screen.state.marks == marks
+        table = screen.query_one("#review-table")
+        assert str(table.get_row(str(first))[1]) == "✓"
+        assert "reviewed 2" in text_of(screen.query_one("#review-summary"))
+
+
+async def test_cancel_stops_a_prediction_within_a_second(project: dict, tmp_path: Path) -> None:
+    from scripts.synthetic import generate_asset_register
+    from tui.screens.predict import PredictScreen
+
+    big = tmp_path / "big.csv"
+    generate_asset_register(60_000, seed=2).drop(columns=TARGETS).to_csv(big, index=False)
+    app = create_app({"predict": str(project["model"]), "data_path": str(big), "output_dir": str(project["models"])})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
+        screen = app.screen
+        await pilot.press("f5")
+        bar = screen.query_one("#predict-progress")
+        await wait_for(pilot, lambda: (bar.progress or 0) > 0)
+        started = time.perf_counter()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.running, timeout=5)
+        assert time.perf_counter() - started < 1.0
+        assert app.screen is screen and "cancelled" in text_of(screen.query_one("#predict-status"))
+        assert bar.progress < 60_000
+        assert not np.isnan(bar.percentage or 0)

@@ -1,0 +1,271 @@
+"""Review the predictions of a file: the least sure rows first, correct or accept them, export, learn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from nexusml.core.components import coding
+from tui.widgets.review_row import ReviewRowScreen, known_classes
+from tui.widgets.review_table import (
+    SHOW_CHOICES,
+    SHOWN_ROWS,
+    Filters,
+    ReviewModel,
+    add_columns,
+    fill_table,
+    redraw_row,
+)
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+
+class ReviewScreen(Screen):
+    @dataclass
+    class Written(Message):
+        what: str
+        path: Path | None
+        error: str
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "accept", "Accept"),
+        Binding("n", "next_pending", "Next to review"),
+        Binding("x", "export", "Export"),
+        Binding("t", "to_training", "Add to training data"),
+        Binding("ctrl+f", "focus_text", "Filter text"),
+    ]
+
+    def __init__(self, coded: coding.CodedRows, model: Any, state: coding.ReviewState, input_path: Path):
+        super().__init__(classes="review")
+        self.coded, self.model, self.state = coded, model, state
+        self.input_path = Path(input_path)
+        self.review = ReviewModel(coded, state)
+        self.filters = Filters()
+        self.order = np.zeros(0, dtype=np.int64)
+        self.keys: list[Any] = []
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        targets = [("All targets", "*")] + [(t, t) for t in self.coded.targets]
+        classes = sorted({c for t in self.coded.targets for c in known_classes(self.model, t)})
+        yield Header()
+        yield Static("", id="review-summary")
+        with Horizontal(id="review-filters"):
+            yield Select(targets, value="*", allow_blank=False, id="review-target", compact=True)
+            yield Select(SHOW_CHOICES, value="all", allow_blank=False, id="review-show", compact=True)
+            yield Input(
+                placeholder="predicted class",
+                id="review-class",
+                compact=True,
+                suggester=SuggestFromList(classes, case_sensitive=False),
+            )
+            yield Input(placeholder="text contains", id="review-text", compact=True)
+        yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="review-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#review-table", DataTable)
+        self.keys = add_columns(table, list(self.coded.targets))
+        self.refilter()
+        table.focus()
+
+    # -- the table ------------------------------------------------------------------------------
+
+    def refilter(self) -> None:
+        self.order = self.review.select(self.filters)
+        fill_table(self.query_one("#review-table", DataTable), self.review, self.order)
+        self.render_counts()
+
+    def render_counts(self) -> None:
+        self.query_one("#review-summary", Static).update(self.review.summary())
+        n = len(self.order)
+        shown = min(n, SHOWN_ROWS)
+        note = f"showing {shown:,} of {n:,} rows (lowest confidence first)"
+        if n > SHOWN_ROWS:
+            note += "; filter to see the others"
+        self.query_one("#review-count", Static).update(note)
+
+    def highlighted(self) -> int | None:
+        table = self.query_one("#review-table", DataTable)
+        if not table.row_count:
+            return None
+        return int(self.order[table.cursor_row])
+
+    def changed(self, position: int) -> None:
+        redraw_row(self.query_one("#review-table", DataTable), self.review, position, self.keys)
+        self.render_counts()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "review-target":
+            self.filters.target = None if event.value in ("*", Select.NULL) else str(event.value)
+        elif event.select.id == "review-show":
+            self.filters.show = str(event.value) if event.value != Select.NULL else "all"
+        self.refilter()
+
+    @on(Input.Changed, "#review-class, #review-text")
+    def _typed(self, event: Input.Changed) -> None:
+        if event.input.id == "review-class":
+            self.filters.predicted = event.value
+        else:
+            self.filters.text = event.value
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.15, self.refilter)
+
+    @on(Input.Submitted, "#review-class, #review-text")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#review-table", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#review-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        position = int(str(event.row_key.value))
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.changed(position)
+
+        self.app.push_screen(ReviewRowScreen(self.review, position, self.model), closed)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_text(self) -> None:
+        self.query_one("#review-text", Input).focus()
+
+    def action_accept(self) -> None:
+        position = self.highlighted()
+        if position is None:
+            return
+        row = int(self.review.rows[position])
+        self.state.accept(row, {t: str(self.coded.predicted[t][position]) for t in self.coded.targets})
+        self.changed(position)
+
+    def action_next_pending(self) -> None:
+        table = self.query_one("#review-table", DataTable)
+        place = self.review.next_pending(self.order, table.cursor_row if table.row_count else -1)
+        if place is None:
+            self.notify("No row left to review here.")
+        elif place >= SHOWN_ROWS:
+            self.notify("The next row to review is past the rows shown: choose 'Pending' to see it.")
+        else:
+            table.move_cursor(row=place)
+
+    def action_export(self) -> None:
+        from tui.widgets.review_prompt import PathPromptScreen
+
+        default = self.input_path.with_name(f"{self.input_path.stem}.coded.xlsx")
+        hint = ".xlsx: an Excel workbook; .csv: CSV. Columns: the input's, predicted_<target> (the final code), "
+        hint += "confidence_<target>, review_status."
+        self.app.push_screen(PathPromptScreen("Export the coded file", str(default), hint), self._export_to)
+
+    def _export_to(self, raw: str | None) -> None:
+        if raw:
+            self.notify(f"Writing {raw} ...")
+            self.write_file("export", Path(raw).expanduser())
+
+    def training_source(self) -> Path | None:
+        raw = ((self.model.metadata or {}).get("data") or {}).get("path")
+        return Path(raw) if raw else None
+
+    def action_to_training(self) -> None:
+        from tui.widgets.review_prompt import PathPromptScreen
+
+        source = self.training_source()
+        if source is not None and source.is_file():
+            default = coding.new_training_path(source)
+            hint = f"A new name: a copy of {source.name} with the reviewed rows added. An existing file: "
+        else:
+            default = self.input_path.with_name(f"{self.input_path.stem}.training.csv")
+            hint = "A new name: the reviewed rows alone. An existing training file: "
+        hint += "the rows are appended to it (in its format)."
+        self.app.push_screen(PathPromptScreen("Add reviewed rows to training data", str(default), hint), self._train_to)
+
+    def _train_to(self, raw: str | None) -> None:
+        if raw:
+            self.write_file("training", Path(raw).expanduser())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-write")
+    def write_file(self, what: str, path: Path) -> None:
+        try:
+            if what == "export":
+                coding.export_coded(self.coded, self.state, path)
+            else:
+                rows = coding.training_rows(self.coded, self.state, self.model)
+                if not len(rows):
+                    raise coding.CodingError("no row is accepted or corrected yet: review some rows first")
+                source = self.training_source()
+                if path.exists():
+                    coding.add_training_rows(rows, path)
+                elif source is not None and source.is_file():
+                    coding.add_training_rows(rows, source, into=path)
+                else:
+                    coding.write_table(rows, path)
+        except (OSError, ValueError, coding.NexusMLError) as exc:
+            self.post_message(self.Written(what, None, str(exc)))
+            return
+        self.post_message(self.Written(what, path, ""))
+
+    @on(Written)
+    def _written(self, message: ReviewScreen.Written) -> None:
+        if message.error:
+            self.notify(message.error, title="Not written", severity="error")
+            return
+        if message.what == "export":
+            self.notify(f"Coded file written: {message.path}")
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        question = f"Reviewed rows added to {message.path}. Open the wizard with this file to retrain?"
+        self.app.push_screen(
+            ConfirmScreen(question, "Retrain", "Not now"), lambda yes: self._retrain(yes, message.path)
+        )
+
+    def _retrain(self, yes: bool | None, path: Path | None) -> None:
+        if not yes or path is None:
+            return
+        retrain_with(self.app, self.model, path)
+
+
+def retrain_with(app: Any, model: Any, path: Path) -> None:
+    """Fill the wizard with the new training file and the model's feature config, and go back to it."""
+    from textual.css.query import NoMatches
+
+    from tui.screens.wizard import WizardScreen
+
+    arguments = (model.metadata or {}).get("arguments") or {}
+    changes = {"data_path": str(path), "sheet": ""}
+    if arguments.get("feature_config"):
+        changes["feature_config"] = str(arguments["feature_config"])
+    for dest, value in changes.items():
+        app.form.set(dest, value or None)
+    while len(app.screen_stack) > 1 and not isinstance(app.screen, WizardScreen):
+        app.pop_screen()
+    wizard = app.screen
+    if isinstance(wizard, WizardScreen):
+        for dest, value in changes.items():
+            for step in wizard.query(".step"):
+                try:
+                    step.query_one(f"#field-{dest}").set_raw(value)  # type: ignore[attr-defined]
+                except NoMatches:
+                    continue
+        wizard.render_status()
+    app.notify(f"The wizard now trains on {path.name}: ctrl+r starts the run.", title="Retrain")

@@ -1,0 +1,160 @@
+"""One row under review: its text, each target's top classes; pick one, type another, or accept."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Static
+
+from tui.widgets.review_table import ReviewModel
+
+
+def known_classes(model: Any, target: str) -> list[str]:
+    """The classes the saved model can predict for ``target``."""
+    try:
+        return sorted(str(c) for c in model.estimator.estimators_[target].classes_)
+    except (AttributeError, KeyError):
+        return []
+
+
+class RowBody(Static, can_focus=True):
+    """The row's text and classes; holds the focus so that the number keys pick."""
+
+
+class ReviewRowScreen(ModalScreen[bool]):
+    """Dismisses with True when a mark changed."""
+
+    AUTO_FOCUS = "#review-row-body"
+
+    BINDINGS = [
+        Binding("1", "pick(0)", "Top 1", show=False),
+        Binding("2", "pick(1)", "Top 2", show=False),
+        Binding("3", "pick(2)", "Top 3", show=False),
+        Binding("a", "accept", "Accept"),
+        Binding("tab,right", "target(1)", "Next target", show=False),
+        Binding("shift+tab,left", "target(-1)", "Previous target", show=False),
+        Binding("slash,c", "type_class", "Type a class"),
+        Binding("u", "undo", "Clear marks"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, review: ReviewModel, position: int, model: Any):
+        super().__init__(classes="modal")
+        self.review, self.position, self.model = review, position, model
+        self.targets = list(review.coded.targets)
+        self.current = 0
+        # start on the first target that needs review
+        for k, target in enumerate(self.targets):
+            if review.review[target][position]:
+                self.current = k
+                break
+        self.changed = False
+
+    @property
+    def row(self) -> int:
+        return int(self.review.rows[self.position])
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="review-row"):
+            yield Static("", id="review-row-title", classes="dialog-title")
+            yield RowBody("", id="review-row-body")
+            yield Input(placeholder="type a class (→ completes); enter sets it", id="review-row-input")
+            yield Static(
+                "1/2/3: pick   a: accept the row   ←/→: target   / or c: type a class   u: clear   escape: close",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.render_body()
+        self.query_one("#review-row-body").focus()
+
+    def render_body(self) -> None:
+        coded = self.review.coded
+        i = self.position
+        title = Text(f"Row {self.row}", "bold")
+        if coded.unfamiliar[i]:
+            title.append("  unfamiliar text: the model knows almost none of its words", "magenta")
+        self.query_one("#review-row-title", Static).update(title)
+        body = Text()
+        body.append(str(coded.text[i]) + "\n", "italic")
+        for k, target in enumerate(self.targets):
+            current = k == self.current
+            body.append(("▶ " if current else "  ") + target, "bold reverse" if current else "bold")
+            threshold = coded.thresholds.get(target)
+            limit = "no auto-coding threshold" if threshold is None else f"auto-coded from {threshold:.2f}"
+            body.append(f"  ({limit})", "dim")
+            mark = self.review.state.mark(self.row, target)
+            if mark:
+                body.append(f"  {mark[0]}: {mark[1]}", "green" if mark[0] == "accepted" else "cyan")
+            body.append("\n")
+            for n, (label, conf) in enumerate(
+                zip(coded.top_labels[target][i], coded.top_confidences[target][i], strict=True)
+            ):
+                if not label:
+                    continue
+                shown = "–" if conf is None or math.isnan(conf) else f"{conf:.2f}"
+                body.append(f"    {n + 1}. {label}  {shown}\n")
+        self.query_one("#review-row-body", Static).update(body)
+        choices = known_classes(self.model, self.targets[self.current])
+        self.query_one("#review-row-input", Input).suggester = SuggestFromList(choices, case_sensitive=False)
+
+    def choose_class(self, value: str) -> None:
+        target = self.targets[self.current]
+        predicted = str(self.review.coded.predicted[target][self.position])
+        self.review.state.set_class(self.row, target, value, predicted)
+        self.changed = True
+        if self.current + 1 < len(self.targets):
+            self.current += 1
+            self.render_body()
+        else:
+            self.dismiss(True)
+
+    def action_pick(self, n: int) -> None:
+        labels = self.review.coded.top_labels[self.targets[self.current]][self.position]
+        if n < len(labels) and labels[n]:
+            self.choose_class(str(labels[n]))
+
+    def action_accept(self) -> None:
+        coded = self.review.coded
+        self.review.state.accept(self.row, {t: str(coded.predicted[t][self.position]) for t in self.targets})
+        self.dismiss(True)
+
+    def action_target(self, step: int) -> None:
+        self.current = (self.current + step) % len(self.targets)
+        self.render_body()
+
+    def action_type_class(self) -> None:
+        self.query_one("#review-row-input", Input).focus()
+
+    def action_undo(self) -> None:
+        self.review.state.clear(self.row)
+        self.changed = True
+        self.render_body()
+
+    def action_close(self) -> None:
+        if self.query_one("#review-row-input", Input).has_focus:
+            self.query_one("#review-row-body").focus()
+            return
+        self.dismiss(self.changed)
+
+    @on(Input.Submitted, "#review-row-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            return
+        known = {c.lower(): c for c in known_classes(self.model, self.targets[self.current])}
+        value = known.get(value.lower(), value)  # a class the model knows keeps its spelling
+        if value.lower() not in known:
+            self.notify(f"'{value}' is a new class for {self.targets[self.current]}", severity="warning")
+        event.input.value = ""
+        self.query_one("#review-row-body").focus()
+        self.choose_class(value)

@@ -1,0 +1,174 @@
+"""The review table: which rows the filters keep, in which order, and how one row is drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.text import Text
+from textual.widgets import DataTable
+
+from nexusml.core.components.coding import CodedRows, ReviewState
+
+SHOWN_ROWS = 500  # the table holds at most this many rows of the current filter
+SHOW_CHOICES = [
+    ("All rows", "all"),
+    ("Needs review", "review"),
+    ("Pending", "pending"),
+    ("Reviewed", "reviewed"),
+    ("Unfamiliar text", "unfamiliar"),
+]
+TEXT_WIDTH = 40
+CLASS_WIDTH = 18
+MARKS = {"accepted": Text("✓", "bold green"), "corrected": Text("✎", "bold cyan")}
+
+
+@dataclass
+class Filters:
+    target: str | None = None  # None: every target
+    show: str = "all"
+    predicted: str = ""
+    text: str = ""
+
+
+class ReviewModel:
+    """Vectorised views of the coded rows; the review state is read for the rows it marks."""
+
+    def __init__(self, coded: CodedRows, state: ReviewState):
+        self.coded, self.state = coded, state
+        self.rows = coded.rows
+        self.position = {int(r): i for i, r in enumerate(self.rows)}
+        self.review = {t: coded.needs_review(t) for t in coded.targets}
+        self.any_review = coded.any_needs_review()
+        self.lower_text = pd.Series(coded.text, dtype=object).astype(str).str.lower()
+
+    def targets_of(self, filters: Filters) -> list[str]:
+        return [filters.target] if filters.target else list(self.coded.targets)
+
+    def reviewed_mask(self) -> np.ndarray:
+        mask = np.zeros(len(self.coded), dtype=bool)
+        for row in self.state.marks:
+            if row in self.position:
+                mask[self.position[row]] = True
+        return mask
+
+    def status(self, i: int) -> str:
+        mine = self.state.marks.get(int(self.rows[i]), {})
+        if any(self.review[t][i] and t not in mine for t in self.coded.targets):
+            return "pending"
+        if any(s == "corrected" for s, _ in mine.values()):
+            return "corrected"
+        return "accepted" if mine else "auto"
+
+    def pending_mask(self) -> np.ndarray:
+        pending = self.any_review.copy()
+        for row in self.state.marks:
+            if row in self.position:
+                i = self.position[row]
+                pending[i] = self.status(i) == "pending"
+        return pending
+
+    def select(self, filters: Filters) -> np.ndarray:
+        """Positions of the rows the filters keep, lowest confidence (of the chosen targets) first."""
+        targets = self.targets_of(filters)
+        keep = np.ones(len(self.coded), dtype=bool)
+        if filters.show == "review":
+            keep &= np.logical_or.reduce([self.review[t] for t in targets])
+        elif filters.show == "pending":
+            keep &= self.pending_mask()
+        elif filters.show == "reviewed":
+            keep &= self.reviewed_mask()
+        elif filters.show == "unfamiliar":
+            keep &= self.coded.unfamiliar
+        if filters.predicted.strip():
+            wanted = filters.predicted.strip().lower()
+            hits = [pd.Series(self.coded.predicted[t], dtype=object).astype(str).str.lower() == wanted for t in targets]
+            keep &= np.logical_or.reduce([h.to_numpy() for h in hits])
+        if filters.text.strip():
+            keep &= self.lower_text.str.contains(filters.text.strip().lower(), regex=False).to_numpy()
+        lowest = np.min(np.vstack([self.coded.confidence[t] for t in targets]), axis=0)
+        chosen = np.flatnonzero(keep)
+        return chosen[np.argsort(lowest[chosen], kind="stable")]
+
+    def summary(self) -> str:
+        n = len(self.coded)
+        review = int(self.any_review.sum())
+        marked = [self.status(self.position[r]) for r in self.state.marks if r in self.position]
+        text = f"{n:,} rows: {n - review:,} auto-coded, {review:,} need review"
+        if marked:
+            pending = int(self.pending_mask().sum())
+            text += (
+                f" · reviewed {len(marked):,} ({marked.count('accepted'):,} accepted, "
+                f"{marked.count('corrected'):,} corrected), {pending:,} pending"
+            )
+        unfamiliar = int(self.coded.unfamiliar.sum())
+        if unfamiliar:
+            text += f" · {unfamiliar:,} unfamiliar"
+        return text
+
+    def next_pending(self, order: np.ndarray, after: int) -> int | None:
+        """The place in ``order`` of the next pending row after place ``after`` (wrapping round)."""
+        if not len(order):
+            return None
+        for step in range(1, len(order) + 1):
+            place = (after + step) % len(order)
+            if self.status(int(order[place])) == "pending":
+                return place
+        return None
+
+    def final(self, i: int, target: str) -> str:
+        mark = self.state.mark(int(self.rows[i]), target)
+        return mark[1] if mark else str(self.coded.predicted[target][i])
+
+
+def confidence_text(model: ReviewModel, i: int, target: str) -> Text:
+    value = float(model.coded.confidence[target][i])
+    threshold = model.coded.thresholds.get(target)
+    if model.coded.unfamiliar[i]:
+        style = "magenta"
+    elif threshold is None or value < threshold:
+        style = "bold red" if threshold is None or value < threshold * 0.75 else "yellow"
+    else:
+        style = "green"
+    return Text(f"{value:.2f}", style)
+
+
+def row_cells(model: ReviewModel, i: int) -> list[Any]:
+    """Row number, mark, text, then per target the class (the person's where marked) and the confidence."""
+    coded = model.coded
+    status = model.status(i)
+    mark = MARKS.get(status, Text("•", "yellow") if status == "pending" else Text(" "))
+    text = str(coded.text[i])
+    if coded.unfamiliar[i]:
+        text = "? " + text
+    cells: list[Any] = [str(int(model.rows[i])), mark, text[:TEXT_WIDTH]]
+    for target in coded.targets:
+        value = model.final(i, target)
+        style = "bold cyan" if value != str(coded.predicted[target][i]) else ""
+        cells += [Text(value[: max(len(target), CLASS_WIDTH)], style), confidence_text(model, i, target)]
+    return cells
+
+
+def fill_table(table: DataTable, model: ReviewModel, order: np.ndarray) -> None:
+    """The first :data:`SHOWN_ROWS` rows of ``order``; each row's key is its position in the coded rows."""
+    table.clear()
+    for i in order[:SHOWN_ROWS]:
+        table.add_row(*row_cells(model, int(i)), key=str(int(i)))
+
+
+def add_columns(table: DataTable, targets: list[str]) -> list[Any]:
+    """Fixed widths: the table never measures its cells, so refilling it stays quick on a large file."""
+    keys = [table.add_column("row", width=6), table.add_column("", width=1), table.add_column("text", width=TEXT_WIDTH)]
+    for target in targets:
+        keys += [table.add_column(target, width=max(len(target), CLASS_WIDTH)), table.add_column("conf", width=4)]
+    return keys
+
+
+def redraw_row(table: DataTable, model: ReviewModel, i: int, keys: list[Any]) -> None:
+    """Show a row's new marks, if the table holds it."""
+    if str(i) not in table.rows:
+        return
+    for key, value in zip(keys, row_cells(model, i), strict=True):
+        table.update_cell(str(i), key, value)
