@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
-from tui_helpers import settle, text_of
+from tui_helpers import settle, text_of, until
 
 from nexusml.core.cli.training_args import arguments_from_values
 from nexusml.core.pipeline.runner import run_training
@@ -277,11 +277,11 @@ async def test_zoom_and_the_chart_keys_from_a_table(tmp_path: Path) -> None:
         tabs = screen.query_one("#charts", TabbedContent)
         await pilot.press("f3")
         await settle(pilot)
-        assert "ctrl+z: full width" in line(screen, "#class-count")  # 80 columns: the table is cramped
+        assert await until(pilot, lambda: "ctrl+z: full width" in line(screen, "#class-count"))  # 80 columns: cramped
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert screen.maximized is tabs
-        assert "ctrl+z" not in line(screen, "#class-count")
+        assert await until(pilot, lambda: "ctrl+z" not in line(screen, "#class-count"))
         await pilot.press("f4")
         await settle(pilot)
         assert tabs.active == "tab-errors" and screen.focused is screen.query_one("#error-table", DataTable)
