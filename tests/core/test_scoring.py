@@ -11,6 +11,7 @@ from sklearn.svm import LinearSVC
 
 from nexusml.core.components.model import EquipmentClassifier, _coefficients_as_float32
 from nexusml.core.components.scoring import MARGIN_SOFTMAX_SCALE, decision_scores, predict_from_scores
+from tests.core.joint_reference import reference_logits, reference_predictions
 
 CLASSIFIERS = [
     lambda: LinearSVC(),
@@ -57,16 +58,19 @@ def test_predictions_and_confidences_equal_scikit_learn(small_frames):
     rows = X.iloc[300:]
     predicted, confidence = model.predict_with_confidence(rows)
     features = model.transform(rows)
+    joint = reference_predictions(model, features, Y.iloc[:300]) if model.joint_targets else pd.DataFrame()
     for target in Y.columns:
         estimator = model.estimators_[target]
-        assert predicted[target].tolist() == list(estimator.predict(features))
-        scores = estimator.decision_function(features)
-        if scores.ndim == 1:  # binary: one score, the margin of the second class over the first
-            scores = np.column_stack([np.zeros_like(scores), scores])
+        if target in joint:
+            assert predicted[target].tolist() == joint[target].tolist()
+        else:
+            assert predicted[target].tolist() == list(estimator.predict(features))
+        # binary: one score, the margin of the second class over the first, as logits [0, score]
+        scores = reference_logits(model, features, Y.iloc[:300], target)
         scores = scores * MARGIN_SOFTMAX_SCALE  # this model was not calibrated
         scores -= scores.max(axis=1, keepdims=True)
         expected = 1.0 / np.exp(scores).sum(axis=1)
-        assert np.array_equal(confidence[target].to_numpy(), expected)
+        np.testing.assert_allclose(confidence[target].to_numpy(), expected, rtol=1e-12)
 
 
 @pytest.fixture(scope="module")

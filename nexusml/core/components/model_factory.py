@@ -3,20 +3,24 @@
 Model types:
 
 ``linear`` (default)
-    Word 1-2 grams and ``char_wb`` 3-4 grams, both with sublinear tf, plus each
+    Word 1-2 grams and ``char_wb`` 2-5 grams, both with sublinear tf, plus each
     numeric column both scaled and one-hot binned (``NumericBins``: a linear
     model can then use "service life is 30" rather than only "service life is
-    large"), into one LinearSVC (class_weight balanced) per target.  Chosen by
-    measurement (``benchmarks/``): more accurate than the two references below
-    on every dataset measured and cheaper to fit than ``linear_svc``.  Above
+    large"), into one LinearSVC (C=1, no class weights) per target; related
+    targets are then decoded jointly (``joint``: the prediction is the training
+    combination of classes with the largest sum of margins).  Chosen by
+    measurement on real classification tables (``benchmarks/real_data.py``):
+    class weights ("balanced") cost 3-7 % macro-F1 on tasks with hundreds of
+    rare classes, and a ``char_wb`` range of 3-4 up to 1 %.  Above
     ``LARGE_DATA_ROWS`` training rows the same features go into an averaged SGD
     hinge model, whose cost grows linearly with rows.
 ``linear_svc``
     The plain reference: word 1-2 and ``char_wb`` 2-5 TF-IDF with scikit-learn
-    defaults into LinearSVC(C=1) per target.
+    defaults into LinearSVC(C=1) per target, each target decoded on its own.
 ``logreg`` / ``sgd``
-    The ``linear`` features into LogisticRegression or a modified-Huber SGD
-    model (both give probabilities).
+    The ``linear`` features, with ``char_wb`` 3-4 grams (2-5 made their fits
+    2-3x slower), into LogisticRegression or a modified-Huber SGD model (both
+    give probabilities).
 ``random_forest``
     The classic NexusML model: word 1-3 gram TF-IDF (5,000 features, min_df 2,
     max_df 0.9, sublinear tf) and the scaled numeric columns into a 200-tree
@@ -42,14 +46,17 @@ SMALL_DATA_ROWS = 30
 # Above this many training rows the default switches from LinearSVC to averaged SGD.
 LARGE_DATA_ROWS = 200_000
 
-# The tuned features shared by linear, logreg and sgd.
+# The features of linear, logreg and sgd (the default's char range is wider: see the module docstring).
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 4)
+DEFAULT_CHAR_NGRAMS = (2, 5)
 LINEAR_C = 1.0
 # Value of the one-hot numeric bin features next to the unit-length TF-IDF rows.
 BIN_WEIGHT = 0.5
 # Model types whose numeric columns are also one-hot binned.
 BINNED_MODEL_TYPES = ("linear", "logreg", "sgd")
+# Model types whose related targets are decoded jointly (see ``joint``).
+JOINT_MODEL_TYPES = ("linear",)
 
 SEARCH_GRIDS: dict[str, dict[str, list[Any]]] = {
     "linear": {"C": [0.3, 1.0, 3.0], "class_weight": [None, "balanced"]},
@@ -82,7 +89,8 @@ def build_text_vectorizer(model_type: str, n_rows: int) -> BaseEstimator:
     if model_type not in ("linear", "logreg", "sgd"):
         raise ValueError(f"unknown model type {model_type!r}")
     word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, dtype=np.float32)
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, dtype=np.float32)
+    char_ngrams = DEFAULT_CHAR_NGRAMS if model_type == "linear" else CHAR_NGRAMS
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True, dtype=np.float32)
     return FeatureUnion([("word", word), ("char", char)])
 
 
@@ -106,7 +114,7 @@ def build_classifier(
         if n_rows is not None and n_rows > LARGE_DATA_ROWS and not params:
             base = large_data_classifier(random_state, n_jobs)
         else:
-            base = LinearSVC(C=LINEAR_C, class_weight="balanced", tol=1e-3, random_state=random_state)
+            base = LinearSVC(C=LINEAR_C, tol=1e-3, random_state=random_state)
     elif model_type == "linear_svc":
         base = LinearSVC(C=1.0, random_state=random_state)
     elif model_type == "logreg":
