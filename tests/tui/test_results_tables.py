@@ -276,24 +276,19 @@ async def test_zoom_and_the_chart_keys_from_a_table(tmp_path: Path) -> None:
         screen = await open_results(pilot, RunView.from_metadata(write_run(tmp_path)))
         tabs = screen.query_one("#charts", TabbedContent)
         await pilot.press("f3")
-        await settle(pilot)
         assert await until(pilot, lambda: "ctrl+z: full width" in line(screen, "#class-count"))  # 80 columns: cramped
         await pilot.press("ctrl+z")
-        await settle(pilot)
-        assert screen.maximized is tabs
+        assert await until(pilot, lambda: screen.maximized is tabs)
         assert await until(pilot, lambda: "ctrl+z" not in line(screen, "#class-count"))
         await pilot.press("f4")
-        await settle(pilot)
-        assert tabs.active == "tab-errors" and screen.focused is screen.query_one("#error-table", DataTable)
+        errors = screen.query_one("#error-table", DataTable)
+        assert await until(pilot, lambda: tabs.active == "tab-errors" and screen.focused is errors)
         await pilot.press("ctrl+g")  # from a table tab to the charts
-        await settle(pilot)
-        assert tabs.active == "tab-classes"
+        assert await until(pilot, lambda: tabs.active == "tab-classes")
         await pilot.press("escape")  # first restores the side panel, then goes back
-        await settle(pilot)
-        assert screen.maximized is None and app.screen is screen
+        assert await until(pilot, lambda: screen.maximized is None and app.screen is screen)
         await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, WizardScreen)
+        assert await until(pilot, lambda: isinstance(app.screen, WizardScreen))
 
 
 async def test_tables_of_a_real_run(inventory_csv: Path, features_yaml: Path, tmp_path: Path) -> None:
