@@ -95,28 +95,29 @@ def _existing_yaml(value: Any, field: str) -> Path | None:
     return path
 
 
-def validate_feature_config(value: Any, field: str = "feature_config") -> Path | None:
+def _checked_yaml(value: Any, field: str, load: Callable[[Path], Any]) -> Path | None:
+    """An existing YAML file that ``load`` reads without a ``ConfigError`` (``None`` for the default)."""
     path = _existing_yaml(value, field)
     if path is not None:
-        from nexusml.config import ConfigError, load_feature_config
+        from nexusml.config import ConfigError
 
         try:
-            load_feature_config(path)
+            load(path)
         except ConfigError as exc:
             raise ArgumentError(field, str(exc)) from None
     return path
+
+
+def validate_feature_config(value: Any, field: str = "feature_config") -> Path | None:
+    from nexusml.config import load_feature_config
+
+    return _checked_yaml(value, field, load_feature_config)
 
 
 def validate_reference_config(value: Any, field: str = "reference_config") -> Path | None:
-    path = _existing_yaml(value, field)
-    if path is not None:
-        from nexusml.config import ConfigError, load_reference_config
+    from nexusml.config import load_reference_config
 
-        try:
-            load_reference_config(path)
-        except ConfigError as exc:
-            raise ArgumentError(field, str(exc)) from None
-    return path
+    return _checked_yaml(value, field, load_reference_config)
 
 
 def validate_config_file(value: Any, field: str = "config") -> Path | None:
