@@ -112,11 +112,16 @@ class FeatureConfig:
         """This config with the targets, the text the model reads or its numeric columns replaced.
 
         ``text_columns`` become the columns of the text combination the model
-        reads; ``numeric_columns`` are read as numbers (missing values 0).  A
-        target that is also an input is taken out of the inputs
+        reads; ``numeric_columns`` are read as numbers (missing values 0); with
+        the bundled config, naming the text columns and no numeric columns reads
+        none.  A target that is also an input is taken out of the inputs
         (:attr:`dropped_inputs` names it).
         """
         config = self
+        if text_columns is not None and numeric_columns is None and self.source == str(default_feature_config_path()):
+            # The bundled config's numbers (service_life) belong to the sample; a file whose text columns
+            # are named reads no numbers unless they are named too.
+            numeric_columns = ()
         if targets is not None:
             config = replace(config, targets=tuple(targets))
         if text_columns is not None:
