@@ -325,6 +325,14 @@ class ResultsScreen(Screen):
         else:
             self.maximized = self.query_one("#charts", TabbedContent)
 
+    def watch_maximized(self) -> None:
+        # Zooming in or out (ctrl+z, escape) does not always send the tables a Resize: lay them out once drawn.
+        self.call_after_refresh(self._fit_tables)
+
+    def _fit_tables(self) -> None:
+        self.query_one(ClassTable).fit_to_width()
+        self.query_one(ErrorTable).fit_to_width()
+
     def action_next_chart(self) -> None:
         tabs = self.query_one("#charts", TabbedContent)
         ids = ["tab-scores", "tab-classes", "tab-confusion", "tab-coverage", "tab-durations"]

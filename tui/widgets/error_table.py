@@ -167,8 +167,13 @@ class ErrorTable(Vertical):
         self._detail(None if event.row_key is None else event.row_key.value)
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._width:
-            self._width = event.size.width
+        self.fit_to_width(event.size.width)
+
+    def fit_to_width(self, width: int | None = None) -> None:
+        """Lay the columns out for ``width`` (default: the widget's width now), if it changed."""
+        width = self.size.width if width is None else width
+        if width != self._width:
+            self._width = width
             self._fill(keep_cursor=True)
 
     # -- drawing ----------------------------------------------------------------------------------
