@@ -180,8 +180,8 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         "choice",
         "direct",
         "How rows are sampled for training ('direct': every training row once, no resampling). Class "
-        "weights come with --model-type: 'balanced' for linear (--optimize may drop them), "
-        "'balanced_subsample' for random_forest, none for linear_svc, logreg and sgd",
+        "weights come with --model-type: 'balanced_subsample' for random_forest, 'balanced' for the "
+        "default's SGD above 200,000 rows (and a choice of --optimize), none otherwise",
         "training",
         v.choice_validator(SAMPLING_STRATEGIES),
         "Sampling strategy",
