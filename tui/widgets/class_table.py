@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tui.widgets.table_fit import CRAMPED, ClassName, fit_widths
+from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, fit_widths
 
 FIGURES = ("f1", "precision", "recall", "support")
 LABELS = {"class": "class", "f1": "F1", "precision": "precision", "recall": "recall", "support": "support"}
@@ -37,7 +36,7 @@ def sort_rows(rows: list[tuple[str, dict[str, Any]]], key: str, descending: bool
     return sorted(ordered, key=lambda r: r[1][key], reverse=descending)  # stable: ties keep the order above
 
 
-class ClassTable(Vertical):
+class ClassTable(FittedPanel):
     """Per-class table of the chosen target; ``f``/``s`` (or a header click) sort, the box filters."""
 
     BINDINGS = [
@@ -114,16 +113,6 @@ class ClassTable(Vertical):
         event.stop()
         if self.target and event.row_key.value is not None:
             self.post_message(self.ClassChosen(self.target, event.row_key.value))
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.fit_to_width(event.size.width)
-
-    def fit_to_width(self, width: int | None = None) -> None:
-        """Lay the columns out for ``width`` (default: the widget's width now), if it changed."""
-        width = self.size.width if width is None else width
-        if width != self._width:
-            self._width = width
-            self._fill()
 
     # -- drawing ----------------------------------------------------------------------------------
 

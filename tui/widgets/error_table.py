@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tui.widgets.table_fit import CRAMPED, ClassName, cut, fit_widths
+from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, cut, fit_widths
 
 COLUMNS = ("row", "target", "text", "true", "predicted", "confidence", "second_best")
 SHOWN = ("row", "text", "true", "predicted", "confidence", "second_best")
@@ -68,7 +67,7 @@ def confidence_of(row: dict[str, str]) -> float:
     return -1.0 if number != number else number
 
 
-class ErrorTable(Vertical):
+class ErrorTable(FittedPanel):
     """Error rows of the chosen target; the box filters by true or predicted class, ``r``/``c`` sort."""
 
     BINDINGS = [
@@ -165,16 +164,6 @@ class ErrorTable(Vertical):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self._detail(None if event.row_key is None else event.row_key.value)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.fit_to_width(event.size.width)
-
-    def fit_to_width(self, width: int | None = None) -> None:
-        """Lay the columns out for ``width`` (default: the widget's width now), if it changed."""
-        width = self.size.width if width is None else width
-        if width != self._width:
-            self._width = width
-            self._fill(keep_cursor=True)
 
     # -- drawing ----------------------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""Column widths that fit a DataTable into the width it has, and cells cut with an ellipsis."""
+"""Column widths that fit a DataTable into the width it has, cells cut with an ellipsis, and the panel that refits."""
 
 from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+from textual import events
+from textual.containers import Vertical
 
 CELL_PADDING = 2  # a DataTable pads each cell by one column on either side
 SCROLLBAR = 2
@@ -70,3 +72,22 @@ class ClassName:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(1, len(self.plain))
+
+
+class FittedPanel(Vertical):
+    """A panel whose table is laid out again whenever its width changes (``_fill`` draws it)."""
+
+    _width = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_to_width(event.size.width)
+
+    def fit_to_width(self, width: int | None = None) -> None:
+        """Lay the columns out for ``width`` (default: the panel's width now), if it changed."""
+        width = self.size.width if width is None else width
+        if width != self._width:
+            self._width = width
+            self._fill(keep_cursor=True)
+
+    def _fill(self, keep_cursor: bool = False) -> None:
+        raise NotImplementedError
