@@ -42,6 +42,8 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
+from nexusml.core.components.text_features import WordwiseTfidfVectorizer
+
 SMALL_DATA_ROWS = 30
 # Above this many training rows the default switches from LinearSVC to averaged SGD.
 LARGE_DATA_ROWS = 200_000
@@ -90,7 +92,8 @@ def build_text_vectorizer(model_type: str, n_rows: int) -> BaseEstimator:
         raise ValueError(f"unknown model type {model_type!r}")
     word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, dtype=np.float32)
     char_ngrams = DEFAULT_CHAR_NGRAMS if model_type == "linear" else CHAR_NGRAMS
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True, dtype=np.float32)
+    # The same features as scikit-learn's char_wb TfidfVectorizer, 3-4x faster (see text_features).
+    char = WordwiseTfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True, dtype=np.float32)
     return FeatureUnion([("word", word), ("char", char)])
 
 

@@ -49,6 +49,7 @@ NEXUSML_TYPES = (
     "nexusml.core.components.model.EquipmentClassifier",
     "nexusml.core.components.model.RelabeledClassifier",
     "nexusml.core.components.transformers.NumericBins",
+    "nexusml.core.components.text_features.WordwiseTfidfVectorizer",
     "nexusml.core.components.scoring.JointDecoder",  # class indices, used by numpy indexing (bounds-checked)
     "nexusml.core.components.model_format.PackedVocabulary",
     "nexusml.config.feature_config.FeatureConfig",
