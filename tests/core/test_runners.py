@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+import pandas as pd
 import pytest
 
 from nexusml.core.cli.training_args import arguments_from_values
@@ -99,3 +100,33 @@ def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_pat
     assert info.value.stage == "sample_prediction"
     assert info.value.saved_model is not None and info.value.saved_model.exists()
     assert info.value.outcome == f"the model was saved before: {info.value.saved_model}"
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])
+def test_a_large_training_split_saves_the_evaluated_model_instead_of_refitting(
+    legacy, inventory_csv, tmp_path, monkeypatch
+):
+    from nexusml.core.components import model_factory
+    from nexusml.core.components.predictor import load_model
+
+    monkeypatch.setattr(model_factory, "REFIT_MAX_TRAIN_ROWS", 100)
+    events: list = []
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "legacy": legacy})
+    result = run_training(args, on_event=events.append)
+    split = result.metadata["split"]
+    assert split["train_rows"] > 100
+    kept = f"the saved model is the evaluated one, trained on {split['train_rows']} rows"
+    assert result.metadata["refit"].startswith(kept)
+    # The saved model is the one the metrics describe: it makes the held-out mistakes evaluate listed
+    # (a model refit on all rows has learnt those rows and gets most of them right).
+    saved = load_model(result.model_path)
+    assert saved.estimator.confidence_scales and not saved.estimator.uncalibrated_targets()
+    errors = pd.read_csv(result.errors_path, keep_default_na=False)
+    assert len(errors) >= 3
+    frame = pd.read_csv(inventory_csv)
+    predicted = saved.predict(frame.iloc[errors["row"].to_numpy() - 2], confidence=False)
+    for (_, error), (_, row) in zip(errors.iterrows(), predicted.iterrows(), strict=True):
+        assert str(row[f"predicted_{error['target']}"]) == error["predicted"]
+    if not legacy:
+        [refit] = [e for e in events if isinstance(e, StageFinished) and e.stage == "refit"]
+        assert "kept the evaluated model" in refit.summary

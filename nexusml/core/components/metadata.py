@@ -20,6 +20,7 @@ def build_metadata(
     versions: dict[str, str],
     rows_loaded: int,
     rows_used: int,
+    refitted: bool = True,
     rows_dropped: int,
     n_train: int,
     n_test: int,
@@ -53,6 +54,9 @@ def build_metadata(
         },
         "refit": (
             f"the saved model was refit on all {rows_used} usable rows after evaluation; "
+            f"metrics are from the {n_test} held-out rows"
+            if refitted
+            else f"the saved model is the evaluated one, trained on {n_train} rows; "
             f"metrics are from the {n_test} held-out rows"
         ),
         "feature_config": config.to_dict(),

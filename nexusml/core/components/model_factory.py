@@ -47,6 +47,8 @@ from nexusml.core.components.text_features import WordwiseTfidfVectorizer
 SMALL_DATA_ROWS = 30
 # Above this many training rows the default switches from LinearSVC to averaged SGD.
 LARGE_DATA_ROWS = 200_000
+# Above this many rows in the training split the evaluated model is saved as it is, not refit on all rows.
+REFIT_MAX_TRAIN_ROWS = LARGE_DATA_ROWS
 
 # The features of linear, logreg and sgd (the default's char range is wider: see the module docstring).
 WORD_NGRAMS = (1, 2)
