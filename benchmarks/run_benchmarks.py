@@ -365,6 +365,7 @@ BARE_SCRIPT = textwrap.dedent(
     from nexusml.core.components.transformers import NumericBins
 
     path, model_type, refit = sys.argv[1], sys.argv[2], sys.argv[3] == "refit"
+    n_jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     frame = pd.read_csv(path)
     frame["Equipment_Type"] = frame["mcaa_system_category"] + "-" + frame["category_name"]
     frame["System_Subtype"] = frame["mcaa_system_category"] + " / " + frame["category_name"]
@@ -389,7 +390,7 @@ BARE_SCRIPT = textwrap.dedent(
     def fit(Xf, Yf):
         tr = transformer(len(Xf))
         F = tr.fit_transform(Xf).tocsr()
-        return tr, {t: build_classifier(model_type, 42, 1, None, F.shape[0]).fit(F, Yf[t].to_numpy())
+        return tr, {t: build_classifier(model_type, 42, n_jobs, None, F.shape[0]).fit(F, Yf[t].to_numpy())
                     for t in fit_targets}
 
     tr_idx, te_idx = train_test_split(np.arange(len(X)), test_size=0.3, random_state=42,
@@ -663,6 +664,8 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
 
     out_rows = []
     results = []
+    bare_script = workdir / "bare_fit.py"
+    bare_script.write_text(BARE_SCRIPT)
     for rows in rows_list:
         data = workdir / f"scaling_{rows}.csv"
         started = time.perf_counter()
@@ -696,6 +699,20 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
         stages = meta["stage_seconds"]
         f1 = float(np.mean([m["f1_macro"] for m in meta["metrics"].values()]))
         peak = int(peak_kib) / 1024 / 1024
+        # The same learning in a bare scikit-learn script: fit on 70 %, predict 30 %, and refit on all
+        # rows where the product does.
+        mode = "refit" if "refit on all" in meta["refit"] else "fit"
+        print(f"  {rows} rows: {float(wall):.1f}s; the bare script ({mode}) ...", flush=True)
+        bare = subprocess.run(
+            [sys.executable, "-c", MEASURE_SCRIPT, sys.executable, str(bare_script), str(data), model_type, mode]
+            + [str(n_jobs)],
+            capture_output=True,
+            text=True,
+            env=env(),
+        )
+        bare_code, bare_wall, bare_kib = bare.stdout.split()[-3:]
+        bare_f1 = float(bare.stdout.split()[-4]) if int(bare_code) == 0 else float("nan")
+        bare_peak = int(bare_kib) / 1024 / 1024
         item = {
             "rows": rows,
             "seconds": float(wall),
@@ -704,6 +721,10 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
             "f1": f1,
             "targets": len(meta["targets"]),
             "data_mib": data.stat().st_size / 2**20,
+            "refit": mode == "refit",
+            "bare_seconds": float(bare_wall),
+            "bare_peak_rss_gib": bare_peak,
+            "bare_f1": bare_f1,
         }
         results.append(item)
         out_rows.append(
@@ -718,6 +739,9 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
                 f"{stages.get('refit', 0):.1f}",
                 f"{peak:.2f}",
                 f"{f1:.4f}",
+                f"{float(bare_wall):.1f}",
+                f"{bare_peak:.2f}",
+                f"{bare_f1:.4f}",
             ]
         )
         print(f"  {rows} rows: {float(wall):.1f}s, peak RSS {peak:.2f} GiB, macro-F1 {f1:.4f}", flush=True)
@@ -728,7 +752,8 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
     )
     print(
         table(
-            ["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit", "peak GiB", "macro-F1"],
+            ["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit", "peak GiB", "macro-F1"]
+            + ["bare s", "bare GiB", "bare F1"],
             out_rows,
         )
     )

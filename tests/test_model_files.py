@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -347,3 +349,17 @@ def test_packed_vocabulary_round_trips_any_terms():
         assert model_format.PackedVocabulary.pack(vocabulary).unpack() == vocabulary
     packed = model_format.PackedVocabulary.pack({})
     assert packed.unpack() == {} and packed.ends.dtype == np.int64
+
+
+def test_loading_a_model_does_not_import_every_scikit_learn_module(model, tmp_path):
+    # skops builds its own default trust list from every scikit-learn estimator on import (over a
+    # second at the start of every prediction); NexusML checks its own list and skips that.
+    saved = save_model(model, {}, tmp_path, "m", "20260101_000000")
+    code = (
+        "import sys\n"
+        "from nexusml.core.components.predictor import load_model\n"
+        f"load_model({str(saved.model_path)!r})\n"
+        "print(sorted(m for m in ('sklearn.neural_network', 'sklearn.gaussian_process') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stderr
