@@ -65,6 +65,7 @@ from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
@@ -94,7 +95,7 @@ from nexusml.core.components.scoring import (
 from nexusml.core.components.scoring import runners_up as scoring_runners_up
 
 # Saved models from before the split of this module name NumericBins here.
-from nexusml.core.components.transformers import NumericBins
+from nexusml.core.components.transformers import NumericBins, RangeClipper
 from nexusml.errors import Cancelled
 
 __all__ = [
@@ -136,7 +137,9 @@ class EquipmentClassifier(BaseEstimator):
     def make_transformer(self, n_rows: int) -> ColumnTransformer:
         parts: list[tuple[str, Any, Any]] = [("text", build_text_vectorizer(self.model_type, n_rows), self.text_column)]
         if self.numeric_columns:
-            parts.append(("numeric", StandardScaler(), list(self.numeric_columns)))
+            # Clipped to the training range first: a linear model would extrapolate past it.
+            scaled = Pipeline([("clip", RangeClipper()), ("scale", StandardScaler())])
+            parts.append(("numeric", scaled, list(self.numeric_columns)))
             if self.model_type in BINNED_MODEL_TYPES:
                 parts.append(("numeric_bins", NumericBins(weight=BIN_WEIGHT), list(self.numeric_columns)))
         return ColumnTransformer(parts, sparse_threshold=1.0)
@@ -257,6 +260,29 @@ class EquipmentClassifier(BaseEstimator):
             for t in decoder.targets
         }
 
+    def _clipper(self) -> RangeClipper | None:
+        """The numeric columns' range clipper; None for a model saved before it (which does not clip)."""
+        check_is_fitted(self, "transformer_")
+        numeric = self.transformer_.named_transformers_.get("numeric")
+        clipper = numeric.named_steps.get("clip") if isinstance(numeric, Pipeline) else None
+        return clipper if isinstance(clipper, RangeClipper) else None
+
+    def numeric_ranges(self) -> dict[str, tuple[float, float]]:
+        """Per numeric column: the lowest and highest value of the training rows, to which values are clipped."""
+        clipper = self._clipper()
+        if clipper is None:
+            return {}
+        bounds = zip(self.numeric_columns, clipper.data_min_.tolist(), clipper.data_max_.tolist(), strict=True)
+        return {column: (low, high) for column, low, high in bounds}
+
+    def outside_range(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Per numeric column of :meth:`numeric_ranges`: whether each row's value is outside it."""
+        clipper = self._clipper()
+        if clipper is None:
+            return pd.DataFrame(index=range(len(X)))
+        columns = list(self.numeric_columns)
+        return pd.DataFrame(clipper.outside(X[columns]), columns=columns)
+
     def transform(self, X: pd.DataFrame) -> Any:
         check_is_fitted(self, "transformer_")
         return self.transformer_.transform(X)
@@ -362,36 +388,61 @@ class EquipmentClassifier(BaseEstimator):
 
     # -- prediction --
 
+    def _feature_columns_of(self, name: str) -> list[int]:
+        """The transformed matrix's columns of numeric column ``name``: its scaled value and its bins."""
+        where = self.transformer_.output_indices_
+        j = list(self.numeric_columns).index(name)
+        out: list[int] = []
+        if "numeric" in where:
+            out.append(where["numeric"].start + j)
+        bins = self.transformer_.named_transformers_.get("numeric_bins")
+        if bins is not None and "numeric_bins" in where:
+            start = where["numeric_bins"].start + sum(len(e) + 1 for e in bins.edges_[:j])
+            out.extend(range(start, start + len(bins.edges_[j]) + 1))
+        return out
+
     def blank_numeric(self, features: Any, columns: Iterable[str]) -> Any:
         """Zero the features of numeric ``columns`` (scaled value and bins): "unknown", not a value."""
-        columns = list(columns)
-        if not columns:
+        drop = [i for name in columns for i in self._feature_columns_of(name)]
+        if not drop:
             return features
-        where = self.transformer_.output_indices_
-        order = list(self.numeric_columns)
-        drop: list[int] = []
-        bins = self.transformer_.named_transformers_.get("numeric_bins")
-        for name in columns:
-            j = order.index(name)
-            if "numeric" in where:
-                drop.append(where["numeric"].start + j)
-            if bins is not None and "numeric_bins" in where:
-                start = where["numeric_bins"].start + sum(len(e) + 1 for e in bins.edges_[:j])
-                drop.extend(range(start, start + len(bins.edges_[j]) + 1))
         mask = np.ones(features.shape[1], dtype=features.dtype)
         mask[drop] = 0
         return sp.csr_matrix(features) @ sp.diags(mask)
 
+    def blank_cells(self, features: Any, unknown: pd.DataFrame) -> Any:
+        """Zero the features of the numbers ``unknown`` marks: per numeric column, true in the rows it is unknown."""
+        rows, columns = [], []
+        for name in unknown.columns:
+            where = np.flatnonzero(unknown[name].to_numpy(dtype=bool))
+            mine = self._feature_columns_of(name)
+            rows.append(np.repeat(where, len(mine)))
+            columns.append(np.tile(mine, len(where)))
+        if not sum(map(len, rows)):
+            return features
+        matrix = sp.csr_matrix(features)
+        r, c = np.concatenate(rows), np.concatenate(columns)
+        drop = sp.csr_matrix((np.ones(len(r), dtype=matrix.dtype), (r, c)), shape=matrix.shape)
+        out = (matrix - matrix.multiply(drop)).tocsr()
+        out.eliminate_zeros()
+        return out
+
     def predict_with_confidence(
         self, X: pd.DataFrame, confidence: bool = True, unknown_numeric: Iterable[str] = ()
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Predictions and confidences per target; ``unknown_numeric`` columns are treated as unknown."""
+        """Predictions and confidences per target, from :meth:`transform_rows`."""
         predictions, scores, _ = self.predict_features(self.transform_rows(X, unknown_numeric), confidence)
         return predictions, scores
 
     def transform_rows(self, X: pd.DataFrame, unknown_numeric: Iterable[str] = ()) -> Any:
-        """``transform(X)`` with the ``unknown_numeric`` columns treated as unknown (see :meth:`blank_numeric`)."""
-        return self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
+        """``transform(X)`` with unknown numbers blanked: the ``unknown_numeric`` columns, and values out of range.
+
+        A value outside its column's training range (:meth:`outside_range`) is
+        treated as unknown in its row: clipped, it would read as the end of the
+        range, which can be as decisive for one class as the value itself.
+        """
+        features = self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
+        return self.blank_cells(features, self.outside_range(X))
 
     def predict_features(
         self, features: Any, confidence: bool = True, runners_up: int = 0

@@ -49,6 +49,7 @@ NEXUSML_TYPES = (
     "nexusml.core.components.model.EquipmentClassifier",
     "nexusml.core.components.model.RelabeledClassifier",
     "nexusml.core.components.transformers.NumericBins",
+    "nexusml.core.components.transformers.RangeClipper",
     "nexusml.core.components.scoring.JointDecoder",  # class indices, used by numpy indexing (bounds-checked)
     "nexusml.core.components.model_format.PackedVocabulary",
     "nexusml.config.feature_config.FeatureConfig",
@@ -60,6 +61,7 @@ NEXUSML_TYPES = (
 SKLEARN_TYPES = (
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",  # the numeric columns' RangeClipper then StandardScaler
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.preprocessing._data.StandardScaler",
