@@ -47,7 +47,8 @@ MAX_SCHEMA_BYTES = 256 * 1024 * 1024
 NEXUSML_TYPES = (
     "nexusml.core.components.predictor.TrainedModel",
     "nexusml.core.components.model.EquipmentClassifier",
-    "nexusml.core.components.model.RelabeledClassifier",
+    "nexusml.core.components.shared_targets.RelabeledClassifier",
+    "nexusml.core.components.model.RelabeledClassifier",  # where files saved before it moved name it
     "nexusml.core.components.transformers.NumericBins",
     "nexusml.core.components.transformers.RangeClipper",
     "nexusml.core.components.scoring.JointDecoder",  # class indices, used by numpy indexing (bounds-checked)
