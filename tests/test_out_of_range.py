@@ -90,6 +90,20 @@ def test_rows_out_of_range_are_not_auto_coded(trained: dict, tmp_path: Path) -> 
     assert list(table["out_of_range"]) == ["service_life" if o else "" for o in outside]
 
 
+def test_nexusml_evaluate_warns_once_about_numbers_out_of_range(trained: dict, tmp_path: Path) -> None:
+    from scripts.synthetic import generate_inventory
+
+    labelled = generate_inventory(300, seed=11)
+    labelled.loc[trained["outside"], "service_life"] = 100.0
+    labelled.to_csv(tmp_path / "labelled.csv", index=False)
+    model, labelled_csv = str(trained["model"]), str(tmp_path / "labelled.csv")
+    done = run_cli("--model", model, "--input", labelled_csv, module="nexusml.evaluate")
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if OUTSIDE_WARNING in line]
+    assert len(lines) == 1 and f"'service_life' in {trained['outside'].sum()} row(s)" in lines[0]
+    assert "out_of_range column" not in lines[0]  # nexusml-evaluate writes no such column
+
+
 def test_the_wizard_path_flags_the_same_rows_in_chunks_and_warns_once(trained: dict, caplog) -> None:
     model = load_model(trained["model"])
     frame = load_data(trained["folder"] / "far.csv")

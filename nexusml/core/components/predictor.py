@@ -91,7 +91,10 @@ class TrainedModel:
                 out[f"confidence_{target}"] = scores[target].round(4).to_numpy()
             if min_confidence and target in min_confidence:
                 out[f"needs_review_{target}"] = review
-        out[FLAG_COLUMN] = self.out_of_range(features, warn=True).columns
+        outside = self.out_of_range(features)
+        if outside.counts:
+            log.warning(outside.warning())
+        out[FLAG_COLUMN] = outside.columns
         return out
 
     def _check_inputs(self, frame: pd.DataFrame) -> None:
@@ -111,8 +114,8 @@ class TrainedModel:
         unknown = [n.new_name for n in self.feature_config.numeric_columns if n.name in features.created_columns]
         return self.estimator.transform_rows(features.X, unknown)
 
-    def out_of_range(self, features: FeatureSet, warn: bool = False) -> OutOfRange:
-        """The rows with a number outside the training range of its column (``warn``: log one line if any).
+    def out_of_range(self, features: FeatureSet) -> OutOfRange:
+        """The rows with a number outside the training range of its column (:meth:`OutOfRange.warning` says so).
 
         The model reads such numbers as unknown (``ranges``).  Blank cells (given
         the fill value) and numeric columns the input lacks (unknown) are not
@@ -128,11 +131,7 @@ class TrainedModel:
             if numeric.new_name in features.filled:
                 mask = mask & ~features.filled[numeric.new_name].to_numpy(dtype=bool)
             masks[numeric.name], bounds[numeric.name] = mask, ranges[numeric.new_name]
-        found = OutOfRange.from_masks(masks, bounds, len(features.X))
-        message = found.warning()
-        if warn and message:
-            log.warning(message)
-        return found
+        return OutOfRange.from_masks(masks, bounds, len(features.X))
 
     def auto_thresholds(self) -> dict[str, float | None]:
         """The auto-coding threshold recorded per target at training time (``None``: no level reached it)."""
@@ -156,7 +155,9 @@ class TrainedModel:
         if absent:
             raise MissingTargets(absent)
         features = engineer_features(frame, self.feature_config)
-        self.out_of_range(features, warn=True)
+        outside = self.out_of_range(features)
+        if outside.counts:
+            log.warning(outside.warning(flagged=False))
         matrix = self.features_of(features)
         predicted, confidence, _ = self.estimator.predict_features(matrix)
         rows = features.source_rows + 2  # as a spreadsheet numbers them: the header is row 1

@@ -66,8 +66,11 @@ class OutOfRange:
         """Whether each row has a number outside the training range."""
         return self.columns != ""
 
-    def warning(self) -> str | None:
-        """One line naming each column, its number of rows and its training range; ``None`` when no row is outside."""
+    def warning(self, flagged: bool = True) -> str | None:
+        """One line naming each column, its number of rows and its training range; ``None`` when no row is outside.
+
+        ``flagged``: the output has the :data:`FLAG_COLUMN` column (the line says so).
+        """
         if not self.counts:
             return None
         parts = []
@@ -76,6 +79,6 @@ class OutOfRange:
             parts.append(f"'{printable(name)}' in {count} row(s) (the training rows had {low:g} to {high:g})")
         return (
             f"{int(self.rows.sum())} row(s) have a number outside the range the model was trained on: "
-            f"{'; '.join(parts)}; those numbers were read as unknown, and the rows are flagged in the "
-            f"{FLAG_COLUMN} column"
+            f"{'; '.join(parts)}; those numbers were read as unknown"
+            + (f", and the rows are flagged in the {FLAG_COLUMN} column" if flagged else "")
         )
