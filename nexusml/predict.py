@@ -25,12 +25,15 @@ def build_parser() -> argparse.ArgumentParser:
             "needs_review_<target>, so those rows can go to a person; 'auto' uses the threshold recorded "
             "when the model was trained (the lowest confidence at which its held-out predictions reached "
             "the --auto-precision of training); a review_status column then says 'pending' for rows with a "
-            "target to review (or unfamiliar text) and 'auto' for the others.  Every output has an 'unfamiliar' "
-            "column: rows whose text shares almost nothing with the training text (their confidence means little).  "
+            "target to review (or unfamiliar text, or a number out of range) and 'auto' for the others.  Every "
+            "output has an 'unfamiliar' column: rows whose text shares almost nothing with the training text "
+            "(their confidence means little); and an 'out_of_range' column: the numeric columns whose value in the "
+            "row lies outside the range of the training rows (the model reads it as the nearest end of that range; "
+            "empty for the other rows), with one warning line on stderr.  "
             "--output ending in .xlsx writes an Excel workbook, .parquet a Parquet file, anything else CSV.  "
             "--review-file takes the review file the wizard keeps next to the input "
             "(<input>.<model>.review.json) and writes its accepted and corrected rows as training rows "
-            "(the model's input and target columns) to --output.  "
+            "(the model's input and target columns, then out_of_range) to --output.  "
             "Exit codes: 0 success, 1 prediction failed, 2 bad arguments."
         ),
     )
@@ -81,8 +84,10 @@ def prediction_table(coded: Any, thresholds: dict[str, float | None] | None, k: 
     """The input columns, then per target predicted_/confidence_ (and needs_review_), the top classes, flags."""
     import numpy as np
 
+    from nexusml.core.components.ranges import FLAG_COLUMN
+
     out = coded.frame.reset_index(drop=True).copy()
-    pending = coded.unfamiliar.copy()
+    pending = coded.doubtful.copy()
     for target in coded.targets:
         values = coded.predicted[target].astype(object)
         review = None
@@ -102,6 +107,7 @@ def prediction_table(coded: Any, thresholds: dict[str, float | None] | None, k: 
             out[f"top{i + 1}_{target}"] = labels[:, i] if have else ""
             out[f"top{i + 1}_confidence_{target}"] = np.round(scores[:, i], 4) if have else np.nan
     out["unfamiliar"] = coded.unfamiliar
+    out[FLAG_COLUMN] = coded.out_of_range.columns
     if thresholds is not None:
         out["review_status"] = np.where(pending, "pending", "auto")
     return out
@@ -149,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 state = coding.ReviewState.load(review_file, sha256_file(ns.model), sha256_file(input_path))
             except coding.CodingError as exc:
                 parser.error(f"--review-file: {exc}")
-            rows = coding.training_rows(coding.code_frame(model, frame), state, model)
+            rows = coding.training_rows(coding.code_frame(model, frame), state, model, flags=True)
             coding.write_table(rows, output)
             print(f"{len(rows)} reviewed row(s) written as training rows ({', '.join(rows.columns)}) -> {output}")
             return 0
@@ -172,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     unfamiliar = int(coded.unfamiliar.sum())
     if unfamiliar:
         print(f"  {unfamiliar} row(s) with unfamiliar text (little in common with the training text)")
+    outside = int(coded.out_of_range.rows.sum())
+    if outside:
+        print(f"  {outside} row(s) with a number outside the training range (see the out_of_range column)")
     if thresholds is not None:
         for target in model.targets:
             review = int(predictions[f"needs_review_{target}"].sum())

@@ -125,7 +125,7 @@ def test_export_and_training_rows(trained: tuple[Path, Path], tmp_path: Path) ->
     expected = [*frame.columns]
     for target in model.targets:
         expected += [f"predicted_{target}", f"confidence_{target}"]
-    assert header == [*expected, "review_status"]
+    assert header == [*expected, "review_status", "out_of_range"]
     table = pd.read_excel(out)
     assert len(table) == len(frame)
     by_row = dict(zip(coded.rows, table["review_status"], strict=True))
@@ -185,9 +185,10 @@ def test_predict_cli_workbook_top_k_unfamiliar_and_review_status(trained: tuple[
             assert {f"top{k}_{target}", f"top{k}_confidence_{target}"} <= set(table.columns)
         coded = table[f"needs_review_{target}"].astype(str) == "False"
         assert (table.loc[coded, f"top1_{target}"] == table.loc[coded, f"predicted_{target}"]).all()
-    assert {"unfamiliar", "review_status"} <= set(table.columns)
+    assert {"unfamiliar", "review_status", "out_of_range"} <= set(table.columns)
     pending = table[[c for c in table.columns if c.startswith("needs_review_")]].astype(str).eq("True").any(axis=1)
     pending |= table["unfamiliar"].astype(str) == "True"
+    pending |= table["out_of_range"] != ""  # a number outside the training range is never auto-coded
     assert list(table["review_status"]) == ["pending" if p else "auto" for p in pending]
 
     plain = run_cli("--model", str(model_path), "--input", str(new), "--output", str(csv_out), module="nexusml.predict")
@@ -242,7 +243,7 @@ def test_predict_cli_writes_the_review_file_as_training_rows(trained: tuple[Path
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = pd.read_excel(output)
-    assert list(rows.columns) == ["Asset Label", "Make", "Notes", "Capacity", "System", "Trade Group"]
+    assert list(rows.columns) == ["Asset Label", "Make", "Notes", "Capacity", "System", "Trade Group", "out_of_range"]
     assert len(rows) == 2 and rows["System"].iloc[0] == "Lighting"
     other = tmp_path / "other.csv"
     other.write_text(data.read_text(encoding="utf-8") + "Z,,,,,,\n", encoding="utf-8")

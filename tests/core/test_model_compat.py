@@ -117,3 +117,30 @@ def test_an_old_model_file_loads_through_load_model(monkeypatch, tmp_path):
     assert isinstance(loaded.estimator.estimators_["site"], DummyClassifier)
     predicted, confidence = loaded.estimator.predict_with_confidence(X.head(5))
     assert predicted["site"].tolist() == ["main"] * 5 and confidence["site"].tolist() == [1.0] * 5
+
+
+def test_files_naming_classes_where_they_were_before_the_split_load_and_predict_the_same(monkeypatch):
+    """RelabeledClassifier moved to shared_targets: skops files and pickles saved before name it in model."""
+    from nexusml.core.components import model_format
+    from nexusml.core.components.shared_targets import RelabeledClassifier
+
+    X, Y = _frames()
+    Y = Y.assign(kind_code="k-" + Y["kind"])  # groups the rows as kind does: it shares kind's classifier
+    estimator = EquipmentClassifier(numeric_columns=("service_life",)).fit(X[:90], Y[:90])
+    assert isinstance(estimator.estimators_["kind_code"], RelabeledClassifier)
+    bundle = TrainedModel.from_training(estimator, load_feature_config(None))
+    expected = estimator.predict_with_confidence(X[90:])
+    old_name = f"{OLD_MODULE}.RelabeledClassifier"
+    assert model_format.dumps(bundle) and old_name not in model_format.file_types(model_format.dumps(bundle))
+    with monkeypatch.context() as patch:
+        patch.setattr(RelabeledClassifier, "__module__", OLD_MODULE)
+        old_skops = model_format.dumps(bundle)
+        old_pickle = pickle.dumps(estimator, protocol=5)
+    assert old_name in model_format.file_types(old_skops)
+    unpickler = _Recording(old_pickle)
+    for loaded in (model_format.loads(old_skops).estimator, unpickler.load()):
+        assert isinstance(loaded.estimators_["kind_code"], RelabeledClassifier)
+        predictions, confidence = loaded.predict_with_confidence(X[90:])
+        pd.testing.assert_frame_equal(predictions, expected[0])
+        pd.testing.assert_frame_equal(confidence, expected[1])
+    assert (OLD_MODULE, "RelabeledClassifier") in unpickler.names

@@ -171,7 +171,8 @@ async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) ->
         await settle(pilot)
         sheet = openpyxl.load_workbook(exported).active
         header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-        assert header[-1] == "review_status" and "predicted_System" in header and "Asset Label" in header
+        assert header[-2:] == ["review_status", "out_of_range"]
+        assert "predicted_System" in header and "Asset Label" in header
         book = pd.read_excel(exported)
         assert len(book) == 560
         assert book["review_status"].value_counts()[["corrected", "accepted"]].tolist() == [2, 1]
@@ -245,3 +246,26 @@ async def test_cancel_stops_a_prediction_within_a_second(project: dict, tmp_path
         assert app.screen is screen and "cancelled" in text_of(screen.query_one("#predict-status"))
         assert bar.progress < 60_000
         assert not np.isnan(bar.percentage or 0)
+
+
+async def test_numbers_outside_the_training_range_are_shown_and_routed_to_review(project: dict, tmp_path: Path) -> None:
+    from nexusml.core.components.loader import load_data
+
+    frame = project["truth"].drop(columns=TARGETS)
+    biggest = load_data(project["train"])["Capacity"].max()
+    outside = [3, 50, 51, 300, 559]
+    frame.loc[outside, "Capacity"] = biggest * 10
+    new = messy_csv(frame, tmp_path / "site.csv")
+    given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
+    app = create_app(given)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await predicted(pilot, app)
+        warnings = [str(n.message) for n in app._notifications if "outside the range" in str(n.message)]
+        assert len(warnings) == 1 and "'Capacity' in 5 row(s)" in warnings[0] and f"{biggest:g}" in warnings[0]
+        assert "5 with numbers out of range" in text_of(screen.query_one("#review-summary"))
+        screen.query_one("#review-show").value = "out_of_range"
+        await settle(pilot)
+        assert sorted(table_rows(screen)) == outside
+        assert all(screen.coded.needs_review(t)[outside].all() for t in TARGETS)  # never auto-coded
+        dialog = await open_row(pilot, screen, outside[0])
+        assert "outside the training range, read as unknown: Capacity" in text_of(dialog.query_one("#review-row-title"))

@@ -218,7 +218,11 @@ class PredictScreen(Screen):
             self.status(Text(message.error, "red"))
             self.notify(message.error, title="Prediction failed", severity="error")
             return
-        self.status(f"{len(message.coded):,} rows predicted.")
+        done = f"{len(message.coded):,} rows predicted."
+        outside = message.coded.out_of_range.warning()
+        self.status(Text(f"{done} {outside}.", "yellow") if outside else done)
+        if outside:
+            self.notify(outside, title="Numbers outside the training range", severity="warning", timeout=15)
         if message.note:
             self.notify(message.note, title="Review file", severity="warning", timeout=10)
         self.app.push_screen(ReviewScreen(message.coded, message.model, message.state, Path(self.paths()[1])))

@@ -174,7 +174,7 @@ class ReviewScreen(Screen):
 
         default = self.input_path.with_name(f"{self.input_path.stem}.coded.xlsx")
         hint = ".xlsx: an Excel workbook; .csv: CSV. Columns: the input's, predicted_<target> (the final code), "
-        hint += "confidence_<target>, review_status."
+        hint += "confidence_<target>, review_status, out_of_range."
         self.app.push_screen(PathPromptScreen("Export the coded file", str(default), hint), self._export_to)
 
     def _export_to(self, raw: str | None) -> None:

@@ -82,6 +82,8 @@ class ReviewRowScreen(ModalScreen[bool]):
         title = Text(f"Row {self.row}", "bold")
         if coded.unfamiliar[i]:
             title.append("  unfamiliar text: the model knows almost none of its words", "magenta")
+        if coded.out_of_range.columns[i]:
+            title.append(f"  outside the training range, read as unknown: {coded.out_of_range.columns[i]}", "magenta")
         self.query_one("#review-row-title", Static).update(title)
         body = Text()
         body.append(str(coded.text[i]) + "\n", "italic")

@@ -19,6 +19,7 @@ SHOW_CHOICES = [
     ("Pending", "pending"),
     ("Reviewed", "reviewed"),
     ("Unfamiliar text", "unfamiliar"),
+    ("Numbers out of range", "out_of_range"),
 ]
 TEXT_WIDTH = 40
 CLASS_WIDTH = 18
@@ -82,6 +83,8 @@ class ReviewModel:
             keep &= self.reviewed_mask()
         elif filters.show == "unfamiliar":
             keep &= self.coded.unfamiliar
+        elif filters.show == "out_of_range":
+            keep &= self.coded.out_of_range.rows
         if filters.predicted.strip():
             wanted = filters.predicted.strip().lower()
             hits = [pd.Series(self.coded.predicted[t], dtype=object).astype(str).str.lower() == wanted for t in targets]
@@ -106,6 +109,9 @@ class ReviewModel:
         unfamiliar = int(self.coded.unfamiliar.sum())
         if unfamiliar:
             text += f" · {unfamiliar:,} unfamiliar"
+        outside = int(self.coded.out_of_range.rows.sum())
+        if outside:
+            text += f" · {outside:,} with numbers out of range"
         return text
 
     def next_pending(self, order: np.ndarray, after: int) -> int | None:
@@ -126,7 +132,7 @@ class ReviewModel:
 def confidence_text(model: ReviewModel, i: int, target: str) -> Text:
     value = float(model.coded.confidence[target][i])
     threshold = model.coded.thresholds.get(target)
-    if model.coded.unfamiliar[i]:
+    if model.coded.unfamiliar[i] or model.coded.out_of_range.columns[i]:
         style = "magenta"
     elif threshold is None or value < threshold:
         style = "bold red" if threshold is None or value < threshold * 0.75 else "yellow"

@@ -5,7 +5,9 @@ No UI here: the wizard's Predict and Review screens and ``nexusml-predict`` call
 * :func:`code_frame` predicts a frame in chunks (``on_progress`` after each, ``should_stop`` before
   each) and gives, per row and target, the predicted class, its confidence, the top classes with
   their confidences, and per row an ``unfamiliar`` flag: the row's text shares (almost) nothing
-  with the training text, so its confidence means little.
+  with the training text, so its confidence means little; and ``out_of_range``: the row's numbers
+  that lie outside the training range (read as unknown, ``ranges``), with one warning per file.
+  Both kinds of row always need review: they are never auto-coded.
 * :class:`ReviewState` holds what a person decided per row and target (``accepted`` or
   ``corrected``, with the chosen class), saved atomically on every change to a sidecar JSON file
   next to the input (:func:`sidecar_path`).  The sidecar records the sha256 of the model and of the
@@ -13,7 +15,8 @@ No UI here: the wizard's Predict and Review screens and ``nexusml-predict`` call
 * :func:`export_coded` writes the coded file: the input columns, then per target
   ``predicted_<target>`` (the final code: the correction, else the prediction) and
   ``confidence_<target>`` (the model's confidence in its own prediction), then ``review_status``
-  (``auto``, ``accepted``, ``corrected`` or ``pending``).  CSV, or a real ``.xlsx`` workbook.
+  (``auto``, ``accepted``, ``corrected`` or ``pending``) and ``out_of_range``.  CSV, or a real
+  ``.xlsx`` workbook.
 * :func:`training_rows` gives the reviewed rows in the model's training columns, and
   :func:`add_training_rows` appends them to a training file (or a new copy of one).
 """
@@ -32,6 +35,7 @@ import pandas as pd
 
 from nexusml.core.components.features import engineer_features, missing_inputs
 from nexusml.core.components.io import atomic_path, atomic_write_text, sha256_file
+from nexusml.core.components.ranges import FLAG_COLUMN, OutOfRange
 from nexusml.errors import Cancelled, NexusMLError
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,7 @@ class CodedRows:
     top_labels: dict[str, np.ndarray]  # rows x k, object ("" where the model knows fewer classes)
     top_confidences: dict[str, np.ndarray]  # rows x k, float (nan there)
     unfamiliar: np.ndarray
+    out_of_range: OutOfRange
     thresholds: dict[str, float | None] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -74,12 +79,17 @@ class CodedRows:
         """Spreadsheet row numbers (the header is row 1)."""
         return np.asarray(self.frame.index, dtype=np.int64) + 2
 
+    @property
+    def doubtful(self) -> np.ndarray:
+        """Rows to review whatever their confidence: unfamiliar text, or a number outside the training range."""
+        return self.unfamiliar | self.out_of_range.rows
+
     def needs_review(self, target: str) -> np.ndarray:
-        """Below the model's auto-coding threshold (every row where none was reached), or unfamiliar."""
+        """Below the model's auto-coding threshold (every row where none was reached), or doubtful."""
         threshold = self.thresholds.get(target)
         if threshold is None:
             return np.ones(len(self), dtype=bool)
-        return (self.confidence[target] < threshold) | self.unfamiliar
+        return (self.confidence[target] < threshold) | self.doubtful
 
     def any_needs_review(self) -> np.ndarray:
         out = np.zeros(len(self), dtype=bool)
@@ -197,6 +207,7 @@ def iter_chunks(
                 top_labels=labels,
                 top_confidences=confidences,
                 unfamiliar=unfamiliar_rows(model.estimator, matrix, text),
+                out_of_range=model.out_of_range(features),
                 thresholds=thresholds,
             )
     finally:
@@ -207,7 +218,8 @@ def join_chunks(chunks: list[CodedRows], frame: pd.DataFrame, model: Any) -> Cod
     targets = list(model.targets)
     if not chunks:
         empty = np.zeros(0, dtype=object)
-        return CodedRows(frame, targets, empty, {}, {}, {}, {}, np.zeros(0, dtype=bool), model_thresholds(model))
+        none = np.zeros(0, dtype=bool)
+        return CodedRows(frame, targets, empty, {}, {}, {}, {}, none, OutOfRange.none(0), model_thresholds(model))
 
     def cat(name: str) -> dict[str, np.ndarray]:
         return {t: np.concatenate([getattr(c, name)[t] for c in chunks]) for t in targets}
@@ -221,6 +233,7 @@ def join_chunks(chunks: list[CodedRows], frame: pd.DataFrame, model: Any) -> Cod
         top_labels=cat("top_labels"),
         top_confidences=cat("top_confidences"),
         unfamiliar=np.concatenate([c.unfamiliar for c in chunks]),
+        out_of_range=OutOfRange.join([c.out_of_range for c in chunks]),
         thresholds=chunks[0].thresholds,
     )
 
@@ -234,7 +247,10 @@ def code_frame(
     on_progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> CodedRows:
-    """Code every row of ``frame``; ``on_progress(done, total)`` after each chunk; ``Cancelled`` if stopped."""
+    """Code every row of ``frame``; ``on_progress(done, total)`` after each chunk; ``Cancelled`` if stopped.
+
+    Rows with a number outside the training range are logged in one warning line for the whole frame.
+    """
     chunks: list[CodedRows] = []
     done = 0
     for chunk in iter_chunks(model, frame, chunk_rows, top_k):
@@ -244,7 +260,11 @@ def code_frame(
             on_progress(done, len(frame))
         if should_stop is not None and should_stop() and done < len(frame):
             raise Cancelled(f"stopped after {done} of {len(frame)} rows")
-    return join_chunks(chunks, frame, model)
+    coded = join_chunks(chunks, frame, model)
+    warning = coded.out_of_range.warning()
+    if warning:
+        log.warning(warning)
+    return coded
 
 
 # -- the review state -------------------------------------------------------------------------------
@@ -381,6 +401,7 @@ def coded_table(coded: CodedRows, state: ReviewState | None) -> pd.DataFrame:
         out[f"predicted_{target}"] = final_codes(coded, state, target)
         out[f"confidence_{target}"] = np.round(coded.confidence[target], 4)
     out["review_status"] = row_statuses(coded, state)
+    out[FLAG_COLUMN] = coded.out_of_range.columns
     return out
 
 
@@ -420,8 +441,11 @@ def training_columns(model: Any) -> list[str]:
     return list(dict.fromkeys([*config.input_columns, *model.targets]))
 
 
-def training_rows(coded: CodedRows, state: ReviewState | None, model: Any) -> pd.DataFrame:
-    """The accepted and corrected rows in the model's training columns, with their final codes."""
+def training_rows(coded: CodedRows, state: ReviewState | None, model: Any, flags: bool = False) -> pd.DataFrame:
+    """The accepted and corrected rows in the model's training columns, with their final codes.
+
+    ``flags`` adds the ``out_of_range`` column: the rows whose numbers were outside the training range.
+    """
     statuses = row_statuses(coded, state)
     keep = np.isin(statuses, ["accepted", "corrected"])
     frame = coded.frame.reset_index(drop=True)
@@ -430,7 +454,11 @@ def training_rows(coded: CodedRows, state: ReviewState | None, model: Any) -> pd
         out[column] = frame[column].to_numpy()[keep] if column in frame.columns else None
     for target in model.targets:
         out[target] = final_codes(coded, state, target)[keep]
-    return out[training_columns(model)].reset_index(drop=True)
+    columns = training_columns(model)
+    if flags:
+        out[FLAG_COLUMN] = coded.out_of_range.columns[keep]
+        columns.append(FLAG_COLUMN)
+    return out[columns].reset_index(drop=True)
 
 
 def new_training_path(original: Path | str) -> Path:

@@ -40,6 +40,8 @@ class FeatureSet:
     # The loaded frame's index of each row of X and Y (the loader numbers rows by their place in the file).
     source_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     warnings: list[str] = field(default_factory=list)
+    # Per numeric feature of X (its new_name): the rows without a usable number, given the fill value.
+    filled: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _text_series(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -135,6 +137,7 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
 
     X = pd.DataFrame({text_name: text.astype(object)}, index=frame.index)
     warnings: list[str] = []
+    filled = pd.DataFrame(index=frame.index)
     for numeric in config.numeric_columns:
         values = pd.to_numeric(frame[numeric.name], errors="coerce").astype("float64")
         unusable = values.notna() & ~(values.abs() <= MAX_NUMERIC)  # inf, or so large that scaling overflows
@@ -146,6 +149,7 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
             log.warning(message)
             warnings.append(message)
             values = values.mask(unusable)
+        filled[numeric.new_name] = values.isna()
         X[numeric.new_name] = values.fillna(numeric.fill_value).astype(numeric.dtype)
 
     if not with_targets:
@@ -155,6 +159,7 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
             created_columns=created,
             source_rows=np.asarray(frame.index, dtype=np.int64),
             warnings=warnings,
+            filled=filled.reset_index(drop=True),
         )
 
     absent = [t for t in config.targets if t not in frame.columns]
@@ -174,6 +179,13 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
     source_rows = np.asarray(frame.index[keep], dtype=np.int64)
     X = X.loc[keep].reset_index(drop=True)
     Y = Y.loc[keep].reset_index(drop=True)
+    filled = filled.loc[keep].reset_index(drop=True)
     return FeatureSet(
-        X=X, Y=Y, dropped_rows=dropped, created_columns=created, source_rows=source_rows, warnings=warnings
+        X=X,
+        Y=Y,
+        dropped_rows=dropped,
+        created_columns=created,
+        source_rows=source_rows,
+        warnings=warnings,
+        filled=filled,
     )

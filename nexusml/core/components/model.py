@@ -35,19 +35,12 @@ Costs: the fit computes the combinations once (``np.unique`` over the rows'
 class codes); prediction adds one rows x combinations sum and, per joint
 target, a maximum over the combinations holding each class.
 
-Confidence (``predict_with_confidence``): models with probabilities (random
-forest, logistic regression, modified-Huber SGD) report the probability of the
-predicted class; a target with a single class reports 1.0.  Margin models
-(LinearSVC, hinge SGD) report a softmax over their decision scores times a
-scale fitted per classifier on the held-out rows of the training run
-(temperature scaling, see ``calibration``): calibrated, so that a confidence of
-0.8 is right about 80 % of the time.  A margin model that was not calibrated
-(too few held-out rows, or a model saved before calibration) uses
-``MARGIN_SOFTMAX_SCALE``; :meth:`EquipmentClassifier.uncalibrated_targets` lists
-those targets.
+Prediction from the transformed rows (and what the confidences mean) is in
+``decoding``; the numeric columns' ranges and unknown numbers in ``numeric_inputs``.
 
-Saved models are pickles that name the classes of this module; the names of
-classes moved elsewhere stay importable from here so older files still load.
+Saved models (skops files, and the pickles of earlier versions) name classes by
+module; the names of classes that moved out of this module stay importable from
+here, so the older files still load.
 """
 
 from __future__ import annotations
@@ -55,52 +48,50 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
-from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from nexusml.core.components import decoding
 from nexusml.core.components.calibration import ConfidenceCalibration, HeldOutScores, MarginSample, margin_sample
+from nexusml.core.components.decoding import RankedClasses
 from nexusml.core.components.model_factory import (
     BIN_WEIGHT,
     BINNED_MODEL_TYPES,
     JOINT_MODEL_TYPES,
     LARGE_DATA_ROWS,
+    ConstantClassifier,
     build_classifier,
     build_text_vectorizer,
     single_class_classifier,
 )
+from nexusml.core.components.numeric_inputs import NumericInputs
 from nexusml.core.components.scoring import (
-    MARGIN_SOFTMAX_SCALE,
     JointDecoder,
-    as_logits,
-    class_confidences,
     decision_scores,
     is_margin_classifier,
     predict_from_scores,
     predict_labels,
-    predict_one,
-    softmax,
-    softmax_max,
 )
-from nexusml.core.components.scoring import runners_up as scoring_runners_up
+from nexusml.core.components.shared_targets import RelabeledClassifier, label_map, partition_key
 
-# Saved models from before the split of this module name NumericBins here.
-from nexusml.core.components.transformers import NumericBins
+# Saved models from before the split of this module name NumericBins, RelabeledClassifier and
+# ConstantClassifier here (pickles, and skops files for RelabeledClassifier).
+from nexusml.core.components.transformers import NumericBins, RangeClipper
 from nexusml.errors import Cancelled
 
 __all__ = [
     "ConstantClassifier",
     "EquipmentClassifier",
     "NumericBins",
+    "RankedClasses",
     "RelabeledClassifier",
     "partition_key",
 ]
@@ -108,13 +99,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-def partition_key(y: np.ndarray) -> bytes:
-    """Equal for two label arrays that group the rows identically, whatever the labels are called."""
-    codes, _ = pd.factorize(pd.Series(y, dtype=object), sort=False)
-    return codes.astype(np.int32).tobytes()
-
-
-class EquipmentClassifier(BaseEstimator):
+class EquipmentClassifier(NumericInputs, BaseEstimator):
     """Shared feature transformer + one classifier per target."""
 
     def __init__(
@@ -136,7 +121,9 @@ class EquipmentClassifier(BaseEstimator):
     def make_transformer(self, n_rows: int) -> ColumnTransformer:
         parts: list[tuple[str, Any, Any]] = [("text", build_text_vectorizer(self.model_type, n_rows), self.text_column)]
         if self.numeric_columns:
-            parts.append(("numeric", StandardScaler(), list(self.numeric_columns)))
+            # Clipped to the training range first: a linear model would extrapolate past it.
+            scaled = Pipeline([("clip", RangeClipper()), ("scale", StandardScaler())])
+            parts.append(("numeric", scaled, list(self.numeric_columns)))
             if self.model_type in BINNED_MODEL_TYPES:
                 parts.append(("numeric_bins", NumericBins(weight=BIN_WEIGHT), list(self.numeric_columns)))
         return ColumnTransformer(parts, sparse_threshold=1.0)
@@ -180,7 +167,7 @@ class EquipmentClassifier(BaseEstimator):
             key = (partition_key(y), repr(sorted(((self.target_params or {}).get(target) or {}).items())))
             if key in fitted:
                 source, estimator, source_y = fitted[key]
-                self.estimators_[target] = RelabeledClassifier(estimator, _label_map(source_y, y))
+                self.estimators_[target] = RelabeledClassifier(estimator, label_map(source_y, y))
                 self.shared_with_[target] = source
             else:
                 if len(np.unique(y)) < 2:
@@ -245,18 +232,6 @@ class EquipmentClassifier(BaseEstimator):
         decoder = getattr(self, "joint_", None)
         return decoder.targets if decoder is not None else ()
 
-    def _joint_decode(self, features: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Per jointly decoded target: (predicted classes, joint logits), from one scoring of each classifier."""
-        decoder = getattr(self, "joint_", None)
-        if decoder is None:
-            return {}
-        logits = {t: as_logits(decision_scores(self.estimators_[t], features)) for t in decoder.targets}
-        chosen, joint = decoder.decode(logits)
-        return {
-            t: (np.asarray(self.estimators_[t].classes_)[decoder.classes_of(t, chosen)], joint[t])
-            for t in decoder.targets
-        }
-
     def transform(self, X: pd.DataFrame) -> Any:
         check_is_fitted(self, "transformer_")
         return self.transformer_.transform(X)
@@ -288,7 +263,7 @@ class EquipmentClassifier(BaseEstimator):
             features = features.tocsr()
         predictions: dict[str, np.ndarray] = {}
         samples: dict[str, MarginSample] = {}
-        joint = self._joint_decode(features)
+        joint = decoding.joint_decode(self, features)
         for target in self.targets_:
             estimator = self.estimators_[target]
             if isinstance(estimator, RelabeledClassifier):
@@ -362,92 +337,29 @@ class EquipmentClassifier(BaseEstimator):
 
     # -- prediction --
 
-    def blank_numeric(self, features: Any, columns: Iterable[str]) -> Any:
-        """Zero the features of numeric ``columns`` (scaled value and bins): "unknown", not a value."""
-        columns = list(columns)
-        if not columns:
-            return features
-        where = self.transformer_.output_indices_
-        order = list(self.numeric_columns)
-        drop: list[int] = []
-        bins = self.transformer_.named_transformers_.get("numeric_bins")
-        for name in columns:
-            j = order.index(name)
-            if "numeric" in where:
-                drop.append(where["numeric"].start + j)
-            if bins is not None and "numeric_bins" in where:
-                start = where["numeric_bins"].start + sum(len(e) + 1 for e in bins.edges_[:j])
-                drop.extend(range(start, start + len(bins.edges_[j]) + 1))
-        mask = np.ones(features.shape[1], dtype=features.dtype)
-        mask[drop] = 0
-        return sp.csr_matrix(features) @ sp.diags(mask)
-
     def predict_with_confidence(
         self, X: pd.DataFrame, confidence: bool = True, unknown_numeric: Iterable[str] = ()
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Predictions and confidences per target; ``unknown_numeric`` columns are treated as unknown."""
+        """Predictions and confidences per target, from :meth:`transform_rows`."""
         predictions, scores, _ = self.predict_features(self.transform_rows(X, unknown_numeric), confidence)
         return predictions, scores
 
     def transform_rows(self, X: pd.DataFrame, unknown_numeric: Iterable[str] = ()) -> Any:
-        """``transform(X)`` with the ``unknown_numeric`` columns treated as unknown (see :meth:`blank_numeric`)."""
-        return self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
+        """``transform(X)`` with unknown numbers blanked: the ``unknown_numeric`` columns, and values out of range.
+
+        A value outside its column's training range (:meth:`outside_range`) is
+        treated as unknown in its row: clipped, it would read as the end of the
+        range, which can be as decisive for one class as the value itself.
+        """
+        features = self.blank_numeric(self.transform(X), [c for c in unknown_numeric if c in self.numeric_columns])
+        return self.blank_cells(features, self.outside_range(X))
 
     def predict_features(
         self, features: Any, confidence: bool = True, runners_up: int = 0
     ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, RankedClasses]]:
-        """Predictions, confidences and the ``runners_up`` next most confident classes, from transformed rows.
-
-        Each classifier is scored once for its predictions and confidences (and
-        once more for the runners-up, when asked); targets sharing a classifier
-        share its scores.  Jointly decoded targets take their predictions,
-        confidences and runners-up from their joint logits.
-        """
+        """Predictions, confidences and the ``runners_up`` next most confident classes, from transformed rows."""
         check_is_fitted(self, "estimators_")
-        predictions, scores, ranked = {}, {}, {}
-        done: dict[int, tuple[np.ndarray, np.ndarray | None, RankedClasses | None]] = {}
-        joint = self._joint_decode(features)
-        for target in self.targets_:
-            estimator = self.estimators_[target]
-            base = estimator.estimator if isinstance(estimator, RelabeledClassifier) else estimator
-            if id(base) not in done:
-                owner = self.shared_with_.get(target, target)
-                scale = self.confidence_scales.get(owner, MARGIN_SOFTMAX_SCALE)
-                others = None
-                if owner in joint:
-                    predicted, logits = joint[owner]
-                    score = softmax_max(logits * scale) if confidence else None
-                    if runners_up:
-                        matrix = softmax(logits * scale)
-                        others = RankedClasses(*scoring_runners_up(matrix, base.classes_, predicted, runners_up))
-                else:
-                    predicted, score = predict_one(base, features, scale, confidence)
-                    if runners_up:
-                        matrix = class_confidences(base, features, scale)
-                        others = RankedClasses(*scoring_runners_up(matrix, base.classes_, predicted, runners_up))
-                done[id(base)] = predicted, score, others
-            predicted, score, others = done[id(base)]
-            if isinstance(estimator, RelabeledClassifier):
-                predicted = estimator.relabel(predicted)
-                if others is not None:
-                    mapping = {**estimator.mapping, "": ""}
-                    others = RankedClasses(
-                        np.vectorize(mapping.get, otypes=[object])(others.labels), others.confidences
-                    )
-            predictions[target] = predicted
-            if confidence:
-                scores[target] = score
-            if others is not None:
-                ranked[target] = others
-        return pd.DataFrame(predictions), pd.DataFrame(scores), ranked
-
-
-@dataclass(frozen=True)
-class RankedClasses:
-    """Per row, the next most confident classes after the predicted one (``""`` / nan where there are none)."""
-
-    labels: np.ndarray  # rows x k, object
-    confidences: np.ndarray  # rows x k, float
+        return decoding.predict_features(self, features, confidence, runners_up)
 
 
 def _n_columns(estimator: Any) -> int:
@@ -465,50 +377,3 @@ def _coefficients_as_float32(estimator: Any) -> None:
     coef = getattr(estimator, "coef_", None)
     if isinstance(coef, np.ndarray) and coef.dtype == np.float64:
         estimator.coef_ = coef.astype(np.float32)
-
-
-def _label_map(source: np.ndarray, target: np.ndarray) -> dict[Any, Any]:
-    pairs = pd.DataFrame({"s": pd.Series(source, dtype=object), "t": pd.Series(target, dtype=object)})
-    pairs = pairs.drop_duplicates("s")
-    return dict(zip(pairs["s"], pairs["t"], strict=True))
-
-
-class RelabeledClassifier(BaseEstimator):
-    """Another target's fitted classifier whose class names are mapped to this target's names."""
-
-    def __init__(self, estimator: Any, mapping: dict[Any, Any]):
-        self.estimator = estimator
-        self.mapping = mapping
-
-    @property
-    def classes_(self) -> np.ndarray:
-        return np.array([self.mapping[c] for c in self.estimator.classes_], dtype=object)
-
-    def relabel(self, predicted: np.ndarray) -> np.ndarray:
-        return np.array([self.mapping[p] for p in predicted], dtype=object)
-
-    def predict(self, X: Any) -> np.ndarray:
-        return self.relabel(self.estimator.predict(X))
-
-    def decision_function(self, X: Any) -> Any:
-        return self.estimator.decision_function(X)
-
-    def predict_proba(self, X: Any) -> Any:
-        return self.estimator.predict_proba(X)
-
-
-class ConstantClassifier(DummyClassifier):
-    """Only for loading models saved by earlier versions; new models use ``DummyClassifier`` directly.
-
-    Those versions fitted a class of this name (its one fitted attribute:
-    ``classes_``) for a target with a single class.  Unpickled, it becomes the
-    ``DummyClassifier(strategy="most_frequent")`` fitted on that class, which
-    predicts the same class with the same confidence (1.0).
-    """
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        if "_strategy" not in state:  # the old class's state
-            classes = np.asarray(state["classes_"])
-            state = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(classes), 0)), classes).__dict__
-            state.pop("n_features_in_", None)  # the old class did not record it
-        super().__setstate__(state)

@@ -156,3 +156,21 @@ def large_data_classifier(random_state: int, n_jobs: int) -> SGDClassifier:
 def single_class_classifier() -> DummyClassifier:
     """The classifier of a target with one class: always predicts it, with confidence 1.0."""
     return DummyClassifier(strategy="most_frequent")
+
+
+class ConstantClassifier(DummyClassifier):
+    """Only for loading models saved by earlier versions; new models use ``DummyClassifier`` directly.
+
+    Those versions fitted a class of this name (its one fitted attribute:
+    ``classes_``) for a target with a single class.  Unpickled, it becomes the
+    ``DummyClassifier(strategy="most_frequent")`` fitted on that class, which
+    predicts the same class with the same confidence (1.0).  Their pickles name
+    it in ``model``, which exports it.
+    """
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "_strategy" not in state:  # the old class's state
+            classes = np.asarray(state["classes_"])
+            state = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(classes), 0)), classes).__dict__
+            state.pop("n_features_in_", None)  # the old class did not record it
+        super().__setstate__(state)

@@ -47,9 +47,11 @@ MAX_SCHEMA_BYTES = 256 * 1024 * 1024
 NEXUSML_TYPES = (
     "nexusml.core.components.predictor.TrainedModel",
     "nexusml.core.components.model.EquipmentClassifier",
-    "nexusml.core.components.model.RelabeledClassifier",
+    "nexusml.core.components.shared_targets.RelabeledClassifier",
+    "nexusml.core.components.model.RelabeledClassifier",  # where files saved before it moved name it
     "nexusml.core.components.transformers.NumericBins",
     "nexusml.core.components.text_features.WordwiseTfidfVectorizer",
+    "nexusml.core.components.transformers.RangeClipper",
     "nexusml.core.components.scoring.JointDecoder",  # class indices, used by numpy indexing (bounds-checked)
     "nexusml.core.components.model_format.PackedVocabulary",
     "nexusml.config.feature_config.FeatureConfig",
@@ -61,6 +63,7 @@ NEXUSML_TYPES = (
 SKLEARN_TYPES = (
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",  # the numeric columns' RangeClipper then StandardScaler
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.preprocessing._data.StandardScaler",

@@ -21,6 +21,7 @@ from nexusml.core.components import model_format
 from nexusml.core.components.features import FeatureSet, engineer_features, missing_inputs, missing_targets
 from nexusml.core.components.model import EquipmentClassifier
 from nexusml.core.components.model_format import MODEL_SUFFIX
+from nexusml.core.components.ranges import FLAG_COLUMN, OutOfRange
 from nexusml.errors import NexusMLError
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ class TrainedModel:
         ``min_confidence`` maps targets to the confidence a prediction needs to be kept: below
         it (or for every row, where the value is ``None``) the prediction is left empty and
         ``needs_review_<target>`` is true, so the row can be routed to a person.
+        The last column, ``out_of_range``, names the numeric columns whose value lies
+        outside the training range (read as unknown; :meth:`out_of_range`), with one warning.
         """
         if isinstance(frame, str):
             frame = pd.DataFrame({self.feature_config.text_combinations[0].columns[0]: [frame]})
@@ -88,6 +91,10 @@ class TrainedModel:
                 out[f"confidence_{target}"] = scores[target].round(4).to_numpy()
             if min_confidence and target in min_confidence:
                 out[f"needs_review_{target}"] = review
+        outside = self.out_of_range(features)
+        if outside.counts:
+            log.warning(outside.warning())
+        out[FLAG_COLUMN] = outside.columns
         return out
 
     def _check_inputs(self, frame: pd.DataFrame) -> None:
@@ -99,10 +106,32 @@ class TrainedModel:
             )
 
     def features_of(self, features: FeatureSet) -> Any:
-        """The engineered rows as the model's transformer gives them; numbers the input lacks are unknown."""
+        """The engineered rows as the model's transformer gives them; numbers the input lacks are unknown.
+
+        So are numbers outside their column's training range (``EquipmentClassifier.transform_rows``).
+        """
         # A number the input does not have at all is unknown, not the config's fill value.
         unknown = [n.new_name for n in self.feature_config.numeric_columns if n.name in features.created_columns]
         return self.estimator.transform_rows(features.X, unknown)
+
+    def out_of_range(self, features: FeatureSet) -> OutOfRange:
+        """The rows with a number outside the training range of its column (:meth:`OutOfRange.warning` says so).
+
+        The model reads such numbers as unknown (``ranges``).  Blank cells (given
+        the fill value) and numeric columns the input lacks (unknown) are not
+        flagged; a model saved before the ranges were recorded flags nothing.
+        """
+        ranges = self.estimator.numeric_ranges()
+        outside = self.estimator.outside_range(features.X)
+        masks, bounds = {}, {}
+        for numeric in self.feature_config.numeric_columns:
+            if numeric.new_name not in ranges or numeric.name in features.created_columns:
+                continue
+            mask = outside[numeric.new_name].to_numpy(dtype=bool)
+            if numeric.new_name in features.filled:
+                mask = mask & ~features.filled[numeric.new_name].to_numpy(dtype=bool)
+            masks[numeric.name], bounds[numeric.name] = mask, ranges[numeric.new_name]
+        return OutOfRange.from_masks(masks, bounds, len(features.X))
 
     def auto_thresholds(self) -> dict[str, float | None]:
         """The auto-coding threshold recorded per target at training time (``None``: no level reached it)."""
@@ -126,6 +155,9 @@ class TrainedModel:
         if absent:
             raise MissingTargets(absent)
         features = engineer_features(frame, self.feature_config)
+        outside = self.out_of_range(features)
+        if outside.counts:
+            log.warning(outside.warning(flagged=False))
         matrix = self.features_of(features)
         predicted, confidence, _ = self.estimator.predict_features(matrix)
         rows = features.source_rows + 2  # as a spreadsheet numbers them: the header is row 1

@@ -24,8 +24,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import f1_score
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
-from nexusml.core.components.model import EquipmentClassifier, partition_key
+from nexusml.core.components.model import EquipmentClassifier
 from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier
+from nexusml.core.components.shared_targets import partition_key
 from nexusml.errors import Cancelled
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 
@@ -58,6 +58,45 @@ class NumericBins(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.array([f"bin{i}" for i in range(self.n_features_out_)], dtype=object)
+
+
+class RangeClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Numeric columns clipped to the range each had in training (the lowest to the highest finite value).
+
+    A linear model extrapolates: one value far past anything it was fitted on
+    (a service life of 100 where training saw 10 to 40) outweighs the text and
+    gives every row the same class.  Clipped, it counts as the nearest value the
+    model knows; prediction goes further and reads it as unknown (``ranges``).
+    Missing values stay missing; a column without a finite value in training is
+    not clipped.  :meth:`outside` says which values are clipped.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> RangeClipper:
+        values = _as_columns(X)
+        finite = np.isfinite(values)
+        seen = finite.any(axis=0)
+        self.data_min_ = np.where(seen, np.min(values, axis=0, where=finite, initial=np.inf), -np.inf)
+        self.data_max_ = np.where(seen, np.max(values, axis=0, where=finite, initial=-np.inf), np.inf)
+        self.n_features_in_ = values.shape[1]
+        if hasattr(X, "columns"):
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "data_min_")
+        return np.clip(self._checked(X), self.data_min_, self.data_max_)
+
+    def outside(self, X: Any) -> np.ndarray:
+        """Rows x columns: whether the value lies outside the training range (missing values do not)."""
+        check_is_fitted(self, "data_min_")
+        values = self._checked(X)
+        return (values < self.data_min_) | (values > self.data_max_)
+
+    def _checked(self, X: Any) -> np.ndarray:
+        values = _as_columns(X)
+        if values.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {values.shape[1]} columns; the clipper was fitted on {self.n_features_in_}")
+        return values
 
 
 def _as_columns(X: Any) -> np.ndarray:
