@@ -143,6 +143,26 @@ def test_reference_models_and_large_data_decode_each_target_on_their_own(uniclas
     assert {p["classifier"] for p in large.chosen_params_.values()} == {"SGDClassifier"}
 
 
+def test_large_data_drops_one_row_terms_and_regularizes_like_the_small_data_default(uniclass, monkeypatch):
+    # (Its quality is judged at the sizes it is for, in benchmarks/run_benchmarks.py --scaling.)
+    X, Y, _, _ = uniclass
+    small = EquipmentClassifier(text_column="natural_name").fit(X, Y)
+    monkeypatch.setattr(model_module, "LARGE_DATA_ROWS", 100)
+    monkeypatch.setattr("nexusml.core.components.model_factory.LARGE_DATA_ROWS", 100)
+    large = EquipmentClassifier(text_column="natural_name").fit(X, Y)
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counted = CountVectorizer(ngram_range=(1, 2), binary=True).fit(X["natural_name"])
+    rows_with = dict(
+        zip(counted.get_feature_names_out(), counted.transform(X["natural_name"]).sum(axis=0).A1, strict=True)
+    )
+    kept = set(large.transformer_.named_transformers_["text"].transformer_list[0][1].vocabulary_)
+    assert {t for t, n in rows_with.items() if n >= 2} == kept
+    assert len(kept) < len(small.transformer_.named_transformers_["text"].transformer_list[0][1].vocabulary_)
+    sgd = large.estimators_[TARGETS[0]]
+    assert sgd.alpha == pytest.approx(1 / len(X)) and sgd.max_iter == 3 and sgd.class_weight is None
+
+
 def test_a_model_saved_before_joint_decoding_predicts_each_target_on_its_own(fitted, uniclass):
     _, _, X_test, _ = uniclass
     old = pickle.loads(pickle.dumps(fitted))

@@ -224,7 +224,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         "n_jobs",
         ("--n-jobs",),
         "int",
-        1,
+        -1,
         "Parallel jobs for fitting and search (-1: all cores)",
         "training",
         v.validate_n_jobs,

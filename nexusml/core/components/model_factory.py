@@ -92,10 +92,16 @@ def build_text_vectorizer(model_type: str, n_rows: int) -> BaseEstimator:
         )
     if model_type not in ("linear", "logreg", "sgd"):
         raise ValueError(f"unknown model type {model_type!r}")
-    word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, dtype=np.float32)
+    # Above LARGE_DATA_ROWS a term seen in a single training row is dropped: at 700,000 rows that is
+    # 85 % of the word terms and 35 % of the char n-grams (codes and serial numbers), which would
+    # otherwise triple the weights each class holds in memory and in the model file.
+    rare = {"min_df": 2} if n_rows > LARGE_DATA_ROWS else {}
+    word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True, dtype=np.float32, **rare)
     char_ngrams = DEFAULT_CHAR_NGRAMS if model_type == "linear" else CHAR_NGRAMS
     # The same features as scikit-learn's char_wb TfidfVectorizer, 3-4x faster (see text_features).
-    char = WordwiseTfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True, dtype=np.float32)
+    char = WordwiseTfidfVectorizer(
+        analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True, dtype=np.float32, **rare
+    )
     return FeatureUnion([("word", word), ("char", char)])
 
 
@@ -117,7 +123,7 @@ def build_classifier(
         )
     elif model_type == "linear":
         if n_rows is not None and n_rows > LARGE_DATA_ROWS and not params:
-            base = large_data_classifier(random_state, n_jobs)
+            base = large_data_classifier(random_state, n_jobs, n_rows)
         else:
             base = LinearSVC(C=LINEAR_C, tol=1e-3, random_state=random_state)
     elif model_type == "linear_svc":
@@ -139,15 +145,22 @@ def build_classifier(
     return base.set_params(**params) if params else base
 
 
-def large_data_classifier(random_state: int, n_jobs: int) -> SGDClassifier:
-    """The default's classifier above LARGE_DATA_ROWS: averaged hinge SGD, a few passes over the rows."""
+def large_data_classifier(random_state: int, n_jobs: int, n_rows: int = LARGE_DATA_ROWS) -> SGDClassifier:
+    """The default's classifier above LARGE_DATA_ROWS: averaged hinge SGD, three passes over the rows.
+
+    ``alpha = 1 / n_rows`` is the regularization of the LinearSVC (C=1) used below the
+    threshold.  Measured on 300,000 generated inventory rows (70/30 split, category
+    with 39 classes, CPU seconds of the fit): 3 passes and no class weights gave
+    macro-F1 0.931 in 41 s where the earlier 5 passes with alpha 1e-6 and balanced
+    class weights gave 0.929 in 63 s (LinearSVC: 0.935 in 133 s); 2 passes gave 0.930.
+    ``n_jobs`` threads fit the classes at once (the predictions do not depend on it).
+    """
     return SGDClassifier(
         loss="hinge",
-        alpha=1e-6,
+        alpha=1.0 / max(n_rows, 1),
         average=True,
-        max_iter=5,
+        max_iter=3,
         tol=None,
-        class_weight="balanced",
         random_state=random_state,
         n_jobs=n_jobs,
     )
