@@ -657,6 +657,9 @@ MEASURE_SCRIPT = textwrap.dedent(
 )
 
 
+PREDICT_ROWS = 100_000
+
+
 def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -> dict[str, Any]:
     import numpy as np
 
@@ -666,6 +669,9 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
     results = []
     bare_script = workdir / "bare_fit.py"
     bare_script.write_text(BARE_SCRIPT)
+    # New rows to predict with each trained model: nexusml-predict in a fresh process (model load included).
+    new_rows = workdir / "scaling_new_rows.csv"
+    generate_inventory(PREDICT_ROWS, 9).to_csv(new_rows, index=False)
     for rows in rows_list:
         data = workdir / f"scaling_{rows}.csv"
         started = time.perf_counter()
@@ -710,6 +716,15 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
             text=True,
             env=env(),
         )
+        predict_started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "nexusml.predict", "--model", str(out / "equipment_classifier_latest.skops")]
+            + ["--input", str(new_rows), "--output", str(workdir / "scaling_predicted.csv")],
+            check=True,
+            capture_output=True,
+            env=env(),
+        )
+        predict_seconds = time.perf_counter() - predict_started
         bare_code, bare_wall, bare_kib = bare.stdout.split()[-3:]
         bare_f1 = float(bare.stdout.split()[-4]) if int(bare_code) == 0 else float("nan")
         bare_peak = int(bare_kib) / 1024 / 1024
@@ -725,6 +740,8 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
             "bare_seconds": float(bare_wall),
             "bare_peak_rss_gib": bare_peak,
             "bare_f1": bare_f1,
+            "predict_seconds": predict_seconds,
+            "predict_rows_per_second": PREDICT_ROWS / predict_seconds,
         }
         results.append(item)
         out_rows.append(
@@ -742,6 +759,7 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
                 f"{float(bare_wall):.1f}",
                 f"{bare_peak:.2f}",
                 f"{bare_f1:.4f}",
+                f"{PREDICT_ROWS / predict_seconds:,.0f}",
             ]
         )
         print(f"  {rows} rows: {float(wall):.1f}s, peak RSS {peak:.2f} GiB, macro-F1 {f1:.4f}", flush=True)
@@ -753,7 +771,7 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
     print(
         table(
             ["rows", "targets", "total s", "load", "features", "train", "evaluate", "refit", "peak GiB", "macro-F1"]
-            + ["bare s", "bare GiB", "bare F1"],
+            + ["bare s", "bare GiB", "bare F1", f"predict {PREDICT_ROWS:,} rows/s"],
             out_rows,
         )
     )
@@ -790,7 +808,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS), help="model types to compare")
     parser.add_argument("--model-type", default="linear", help="model for the end-to-end and scaling runs")
     parser.add_argument("--e2e-rows", type=int, default=5000)
-    parser.add_argument("--n-jobs", type=int, default=1, help="--n-jobs passed to the scaling runs")
+    parser.add_argument(
+        "--n-jobs", type=int, default=-1, help="--n-jobs passed to the scaling runs (default -1: all cores)"
+    )
     parser.add_argument("--repeat", type=int, default=None, help="repeats (best of) for timings")
     parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parser.parse_args(argv)
