@@ -130,3 +130,19 @@ def test_a_large_training_split_saves_the_evaluated_model_instead_of_refitting(
     if not legacy:
         [refit] = [e for e in events if isinstance(e, StageFinished) and e.stage == "refit"]
         assert "kept the evaluated model" in refit.summary
+
+
+def test_stage_progress_is_logged_at_most_every_few_seconds(inventory_csv, tmp_path, monkeypatch, caplog):
+    from nexusml.core.pipeline import logs
+
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path})
+    monkeypatch.setattr(logs, "PROGRESS_LOG_SECONDS", 0.0)
+    with caplog.at_level("INFO", logger="nexusml.run"):
+        run_training(args)
+    lines = [r.getMessage() for r in caplog.records if r.name == "nexusml.run"]
+    assert any(line.strip().startswith("train 100%: fitted") for line in lines), lines
+    caplog.clear()
+    monkeypatch.setattr(logs, "PROGRESS_LOG_SECONDS", 3600.0)
+    with caplog.at_level("INFO", logger="nexusml.run"):
+        run_training(args)
+    assert not any("%: " in r.getMessage() for r in caplog.records if r.name == "nexusml.run")

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from nexusml.core.cli.training_args import TrainingArguments
-from nexusml.core.pipeline.events import Event, RunFinished, RunStarted, StageFailed, StageFinished, StageStarted
+from nexusml.core.pipeline.events import (
+    Event,
+    RunFinished,
+    RunStarted,
+    StageFailed,
+    StageFinished,
+    StageProgress,
+    StageStarted,
+)
 
 log = logging.getLogger("nexusml.run")
 
@@ -16,6 +25,10 @@ log = logging.getLogger("nexusml.run")
 # events itself drops them); FINAL_LINE marks a failure the command line prints as its last line.
 EVENT_ECHO = "nexusml_event_echo"
 FINAL_LINE = "nexusml_final_line"
+# A stage's progress is logged at most this often (a long fit says what it is doing; a search of
+# hundreds of candidates does not print hundreds of lines).
+PROGRESS_LOG_SECONDS = 2.0
+_last_line: dict[str, float] = {}  # stage -> when its start or its last progress line was logged
 
 
 def log_event(event: Event) -> None:
@@ -24,7 +37,13 @@ def log_event(event: Event) -> None:
     if isinstance(event, RunStarted):
         log.info("Training with the %s path: %d stages", event.path, len(event.stages), extra=echo)
     elif isinstance(event, StageStarted):
+        _last_line[event.stage] = time.monotonic()
         log.info("[%d/%d] %s ...", event.index, event.total, event.title, extra=echo)
+    elif isinstance(event, StageProgress):
+        now = time.monotonic()
+        if now - _last_line.get(event.stage, 0.0) >= PROGRESS_LOG_SECONDS:
+            _last_line[event.stage] = now
+            log.info("      %s %3.0f%%: %s", event.stage, 100 * event.fraction, event.message, extra=echo)
     elif isinstance(event, StageFinished):
         log.info("      %s done in %.2fs: %s", event.stage, event.seconds, event.summary, extra=echo)
     elif isinstance(event, StageFailed):
