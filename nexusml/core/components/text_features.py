@@ -48,14 +48,14 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
         word_ids, distinct = pd.factorize(pd.Series(flat, dtype=object), sort=False)
         del flat
         vocabulary: dict[str, int] = self.vocabulary_ if fixed_vocab else {}
-        pieces = self._pieces(distinct, vocabulary, grow=not fixed_vocab)
+        pieces = self._pieces(distinct, vocabulary, grow=not fixed_vocab).astype(self.dtype)
         if not fixed_vocab and not vocabulary:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
         n_docs = len(lengths)
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         words = sp.csr_matrix(
-            (np.ones(len(word_ids), dtype=np.int32), word_ids.astype(np.int32), indptr),
+            (np.ones(len(word_ids), dtype=self.dtype), word_ids.astype(np.int32), indptr),
             shape=(n_docs, len(distinct)),
         )
         words.sum_duplicates()
@@ -64,7 +64,9 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
         if counts.nnz and counts.indptr[-1] > np.iinfo(np.int32).max:  # pragma: no cover - over 2**31 n-grams
             counts.indices = counts.indices.astype(np.int64)
             counts.indptr = counts.indptr.astype(np.int64)
-        return vocabulary, _align_api_if_sparse(counts.astype(self.dtype))
+        # Counts in the vectorizer's dtype from the start (exact: whole numbers far below 2**24), so
+        # the largest matrix of the fit is not copied to change its type.
+        return vocabulary, _align_api_if_sparse(counts)
 
     def _pieces(self, distinct: pd.Index, vocabulary: dict[str, int], grow: bool) -> sp.csr_matrix:
         """Distinct words x vocabulary: how often each n-gram occurs in each word (``grow``: add new n-grams)."""

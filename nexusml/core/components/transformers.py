@@ -69,7 +69,14 @@ class RangeClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     model knows; prediction goes further and reads it as unknown (``ranges``).
     Missing values stay missing; a column without a finite value in training is
     not clipped.  :meth:`outside` says which values are clipped.
+
+    ``dtype`` (``"float32"``) is the type of the clipped values, so the scaled
+    columns joined to float32 TF-IDF features keep the whole matrix float32
+    (float64 ones made it float64: at 1M rows 0.5 GiB more, and a slower fit).
     """
+
+    def __init__(self, dtype: str | None = None):
+        self.dtype = dtype
 
     def fit(self, X: Any, y: Any = None) -> RangeClipper:
         values = _as_columns(X)
@@ -84,7 +91,9 @@ class RangeClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "data_min_")
-        return np.clip(self._checked(X), self.data_min_, self.data_max_)
+        clipped = np.clip(self._checked(X), self.data_min_, self.data_max_)
+        dtype = getattr(self, "dtype", None)  # None in models saved before it
+        return clipped.astype(dtype, copy=False) if dtype else clipped
 
     def outside(self, X: Any) -> np.ndarray:
         """Rows x columns: whether the value lies outside the training range (missing values do not)."""
