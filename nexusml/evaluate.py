@@ -11,7 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from nexusml.core.cli.model_commands import add_model_and_input, input_file, load_model_and_rows, start_logging
+from nexusml.core.cli.model_commands import (
+    add_model_and_input,
+    check_outputs,
+    input_file,
+    load_model_and_rows,
+    start_logging,
+)
 
 PROG = "nexusml-evaluate"
 
@@ -50,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         output_dir = validate_output_dir(ns.output_dir)
     except ArgumentError as exc:
         parser.error(str(exc))
+    report_path = output_dir / f"{input_path.stem}_evaluation.json"
+    errors_path = output_dir / f"{input_path.stem}_errors.csv"
+    check_outputs(parser, "--output-dir", report_path, errors_path)
     start_logging(ns)
 
     from nexusml.core.components.io import atomic_write_text
@@ -62,8 +71,6 @@ def main(argv: list[str] | None = None) -> int:
         model, frame = load_model_and_rows(ns, input_path, sheet)
         result = model.assess(frame, precision)
         output_dir.mkdir(parents=True, exist_ok=True)
-        report_path = output_dir / f"{input_path.stem}_evaluation.json"
-        errors_path = output_dir / f"{input_path.stem}_errors.csv"
         atomic_write_text(errors_path, result.errors.to_csv(index=False))
         summary = {
             "model": str(Path(ns.model).resolve()),

@@ -75,22 +75,33 @@ def format_result(result: Any) -> str:
 
 def run_headless(args: TrainingArguments) -> int:
     """Run with console logging and signal handling; returns the exit code."""
-    from nexusml.core.pipeline import TrainingCancelled, TrainingError, run_training
+    from nexusml.core.pipeline import CancelToken, TrainingCancelled, TrainingError, run_training
     from nexusml.core.pipeline.logs import routed_logs
 
     log = logging.getLogger("nexusml.run")
     # A log record that cannot be written (a full disk) must not print a traceback block per record;
     # the run's own error line says what went wrong.
     logging.raiseExceptions = False
+    cancel = CancelToken()
 
     def interrupt(signum: int, frame: Any) -> None:
+        # Also a cancel request: the exception lands in whatever Python code runs at that moment, and
+        # one raised inside a finalizer (which the garbage collector may run in the middle of pandas'
+        # work) is dropped; the run then stops at its next check of the token.
+        cancel.cancel("interrupted", 128 + signum)
         raise Interrupted(signum)
 
+    def unraisable(info: Any) -> None:
+        if not isinstance(info.exc_value, Interrupted):  # a dropped interrupt: the token stops the run
+            default_unraisable(info)
+
+    default_unraisable = sys.unraisablehook
+    sys.unraisablehook = unraisable
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with routed_logs(console_handler(args.log_level)):
             try:
-                result = run_training(args)
+                result = run_training(args, cancel=cancel)
             except Exception as exc:
                 if not isinstance(exc, TrainingError):  # outside any stage (e.g. the output directory)
                     log.debug("Unexpected error", exc_info=True)
@@ -112,6 +123,7 @@ def run_headless(args: TrainingArguments) -> int:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        sys.unraisablehook = default_unraisable
     try:
         print(format_result(result), flush=True)
     except BrokenPipeError:  # e.g. piped into `head`

@@ -92,12 +92,18 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the settings atomically (a temporary file renamed over the old one)."""
+    """Write the settings atomically (a temporary file renamed over the old one).
+
+    A settings file that is a symlink (dotfiles kept in a repository) is written where it
+    points, so the link stays; the atomic writer refuses to replace a link itself.
+    """
     import yaml
 
     from nexusml.core.components.io import atomic_write_text
 
     path = path or default_settings_path()
+    if path.is_symlink():
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "# nexusml training wizard settings\n" + yaml.safe_dump(settings.to_dict(), sort_keys=False)
     return atomic_write_text(path, text)

@@ -23,11 +23,35 @@ def add_model_and_input(parser: argparse.ArgumentParser, input_help: str) -> Non
 
 
 def input_file(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> tuple[Path, str | int | None]:
-    """The validated ``--input`` path and ``--sheet``; a bad one exits 2 with one line."""
+    """The validated ``--input`` path and ``--sheet``; a bad one exits 2 with one line.
+
+    A command with an ``--output`` file (nexusml-predict) has it checked here too, before any
+    work: see :func:`check_outputs`.
+    """
     try:
-        return validate_data_path(ns.input, "input"), validate_sheet(ns.sheet)
+        found = validate_data_path(ns.input, "input"), validate_sheet(ns.sheet)
     except ArgumentError as exc:
         parser.error(f"--input: {exc.message}")
+    if getattr(ns, "output", None) is not None:
+        check_outputs(parser, "--output", Path(ns.output))
+    return found
+
+
+def check_outputs(parser: argparse.ArgumentParser, flag: str, *paths: Path) -> None:
+    """Exit 2 with one line when a file the command will write is a link, a device or a pipe.
+
+    The files are written atomically (a temporary file renamed over the old one), which
+    would replace the link or the device itself; the writer refuses that too, this says so
+    before the model is loaded and the rows are predicted.
+    """
+    from nexusml.core.components.io import UnsafeDestination, check_replaceable
+    from nexusml.errors import printable
+
+    for path in paths:
+        try:
+            check_replaceable(path)
+        except UnsafeDestination as exc:
+            parser.exit(2, f"{parser.prog}: error: {flag}: {printable(str(exc))}\n")
 
 
 def start_logging(ns: argparse.Namespace) -> None:

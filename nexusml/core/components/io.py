@@ -6,12 +6,22 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
 from filelock import FileLock
+
+from nexusml.errors import NexusMLError
+
+
+class UnsafeDestination(NexusMLError, OSError):
+    """The file to write exists and is not a regular file (a link, a device, a pipe): it is never replaced.
+
+    Also an ``OSError``, so a caller that reports write failures reports this one too.
+    """
 
 
 def _current_umask() -> int:
@@ -31,14 +41,44 @@ def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+_KINDS = (
+    (stat.S_ISLNK, "symlink"),
+    (stat.S_ISCHR, "device"),
+    (stat.S_ISBLK, "device"),
+    (stat.S_ISFIFO, "pipe"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISDIR, "directory"),
+)
+
+
+def check_replaceable(path: Path | str) -> None:
+    """Raise :class:`UnsafeDestination` when ``path`` exists and is not a regular file.
+
+    Renaming a new file over a symlink replaces the link (its target keeps the old
+    content), and over a device (``/dev/null``) replaces the device node: neither
+    is what someone who named that path meant.  A path that does not exist, or
+    cannot be examined, is left for the write itself to report.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "special file")
+    raise UnsafeDestination(f"refusing to replace {kind} {path}: remove it or choose another path")
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success it replaces ``path``.
 
     On any exception (including KeyboardInterrupt) the temporary file is removed
-    and ``path`` is left exactly as it was.
+    and ``path`` is left exactly as it was.  A ``path`` that exists and is not a
+    regular file is refused before anything is written (:func:`check_replaceable`).
     """
     path = Path(path)
+    check_replaceable(path)
     # The writer's pid is in the name, so a later run can tell the leftovers of a killed one.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)
@@ -113,8 +153,9 @@ _TEMP_NAME = re.compile(r"^\..+\.(?P<pid>\d+)\.[^.]+\.tmp")
 UNNAMED_LEFTOVER_SECONDS = 24 * 3600
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (this process does; one that cannot be checked counts as running)."""
+    if pid == os.getpid() or os.name != "posix":  # on Windows os.kill(pid, 0) terminates the process
         return True
     try:
         os.kill(pid, 0)
@@ -148,9 +189,10 @@ def clean_leftovers(directory: Path) -> int:
         elif match := _TEMP_NAME.match(name):
             pid = int(match["pid"])
         try:
-            stale = (
-                not _alive(pid) if pid is not None else time.time() - entry.stat().st_mtime > UNNAMED_LEFTOVER_SECONDS
-            )
+            if pid is not None:
+                stale = not process_alive(pid)
+            else:
+                stale = time.time() - entry.stat().st_mtime > UNNAMED_LEFTOVER_SECONDS
             if stale and entry.is_file():
                 entry.unlink()
                 removed += 1

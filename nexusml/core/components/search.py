@@ -27,6 +27,7 @@ from sklearn.model_selection import ParameterGrid, StratifiedKFold
 from nexusml.core.components.model import EquipmentClassifier
 from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier
 from nexusml.core.components.shared_targets import partition_key
+from nexusml.core.components.workers import worker_options
 from nexusml.errors import Cancelled
 
 log = logging.getLogger(__name__)
@@ -156,8 +157,10 @@ def search_hyperparameters(
     finished = 0
     cancelled = False
     context = backend(scatter=shared) if backend is not None else contextlib.nullcontext()
+    # Local workers exit when the run is killed (kill -9 leaves no work, and no memory, behind).
+    options = worker_options() if backend is None else {}
     with context:
-        outputs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs())
+        outputs = Parallel(n_jobs=n_jobs, return_as="generator_unordered", **options)(jobs())
         try:
             for target, c, fold, score in outputs:
                 scores[(target, c)][fold] = score

@@ -11,9 +11,12 @@ class CancelToken:
     def __init__(self) -> None:
         self._event = threading.Event()
         self.reason = "cancelled"
+        self.exit_code = 130
 
-    def cancel(self, reason: str = "cancelled") -> None:
+    def cancel(self, reason: str = "cancelled", exit_code: int = 130) -> None:
+        """Ask the run to stop; ``exit_code`` is what the command line exits with (143 for SIGTERM)."""
         self.reason = reason
+        self.exit_code = exit_code
         self._event.set()
 
     @property

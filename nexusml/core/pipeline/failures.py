@@ -42,7 +42,7 @@ def stage_failure(stage: str, exc: BaseException, cancel: CancelToken) -> Traini
     if isinstance(exc, KeyboardInterrupt):
         return cancelled(stage, "interrupted", getattr(exc, "exit_code", 130))
     if isinstance(exc, Cancelled) or cancel.cancelled:
-        return cancelled(stage, cancel.reason)
+        return cancelled(stage, cancel.reason, cancel.exit_code)
     return TrainingError(stage, describe_error(exc), "".join(traceback.format_exception(exc)))
 
 

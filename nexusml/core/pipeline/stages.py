@@ -46,9 +46,10 @@ def load_data(ctx: RunContext, progress: Progress) -> str:
         ctx.warnings.append(message)
     ctx.reference_config = load_reference_config(ctx.args.reference_config)
     path = ctx.args.resolved_data_path
-    progress(0.1, f"reading {path.name}")
-    loaded = read_data(path, ctx.args.sheet)
+    progress(0.0, f"reading {path.name}")
+    loaded = read_data(path, ctx.args.sheet, on_progress=progress, should_stop=lambda: ctx.cancel.cancelled)
     ctx.frame, ctx.data_sha256 = loaded.frame, loaded.sha256
+    ctx.warnings.extend(loaded.warnings)
     ctx.rows_loaded = len(ctx.frame)
     return f"{ctx.rows_loaded} rows, {ctx.frame.shape[1]} columns from {path.name}"
 
@@ -83,12 +84,26 @@ def features(ctx: RunContext, progress: Progress) -> str:
 
 
 def split(ctx: RunContext, progress: Progress) -> str:
+    from nexusml.core.components.estimate import estimate_for
     from nexusml.core.components.split import split_indices, split_warnings
 
     ctx.train_idx, ctx.test_idx, ctx.stratified = split_indices(
         ctx.features.Y, ctx.args.test_size, ctx.args.random_state
     )
     ctx.warnings.extend(split_warnings(len(ctx.train_idx), len(ctx.test_idx)))
+    args = ctx.args
+    estimate = estimate_for(
+        ctx.features.X,
+        ctx.features.Y,
+        ctx.feature_config.text_feature,
+        ctx.train_idx,
+        model_type=args.model_type,
+        optimize=args.optimize,
+        cv_folds=args.cv_folds,
+        n_jobs=args.n_jobs,
+    )
+    if (long_run := estimate.warning()) is not None:
+        log.warning(long_run)  # said before training starts; not a problem with the data, so not in the warnings
     kind = "stratified" if ctx.stratified else "random"
     return f"{len(ctx.train_idx)} train / {len(ctx.test_idx)} test rows ({kind})"
 
