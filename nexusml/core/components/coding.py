@@ -40,7 +40,10 @@ from nexusml.errors import Cancelled, NexusMLError
 
 log = logging.getLogger(__name__)
 
-CHUNK_ROWS = 2000
+# Rows coded at a time: progress and a cancel check after each chunk (under a second at 10,000 rows);
+# the text features reuse the work per distinct word within a chunk, so 10,000 rows transform 1.5x
+# faster than 2,000 (measured on 100,000 generated inventory rows with a 1M-row model).
+CHUNK_ROWS = 10_000
 TOP_K = 3
 # A row with no known word whose known character n-grams are fewer than this share of its own is unfamiliar.
 UNFAMILIAR_CHAR_SHARE = 0.35
