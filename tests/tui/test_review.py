@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml.core.components.coding import ReviewState
+from nexusml.core.components.coding.review_state import ReviewState
 from tests.tui.tui_helpers import settle, text_of
 from tui.app import create_app
 
