@@ -9,6 +9,7 @@ import yaml
 from textual.widgets import Input, Static
 from tui_helpers import settle, text_of
 
+from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.precedence import resolve_arguments
 from nexusml.core.cli.run_config import load_run_config
 from tui.app import create_app
@@ -126,7 +127,7 @@ async def test_picking_targets_and_text_makes_it_ready_and_it_trains(tmp_path: P
             "Asset Name",
             "Description",
         )
-        command = app.form.arguments().to_command_line()
+        command = command_line(app.form.arguments())
         assert "--targets 'System Type,\"Trade, Group\"'" in command
         assert "--text-columns 'Asset Name,Description'" in command
         await pilot.press("ctrl+r")
@@ -231,7 +232,7 @@ async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(tmp_path
         assert "--targets 'System Type'" in text_of(app.screen.query_one("#review-command", Static))
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert app.clipboard == app.form.arguments().to_command_line()
+        assert app.clipboard == command_line(app.form.arguments())
     written = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert written["targets"] == ["System Type"]
     assert written["text_columns"] == ["Asset Name", "Description"]
