@@ -204,6 +204,15 @@ async def test_help_opens_with_question_mark_outside_inputs_and_f1(inventory_csv
     assert app.return_value == 0
 
 
+def test_help_lists_every_key_of_the_results_screen() -> None:
+    from tui.screens.help import HELP
+    from tui.screens.results import ResultsScreen
+
+    for binding in ResultsScreen.BINDINGS:
+        for key in binding.key.split(","):
+            assert f"`{key}`" in HELP, f"the help does not list the results screen's {key} ({binding.description})"
+
+
 async def test_contradicting_run_mode_flags_are_refused_as_headless_does(
     inventory_csv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
