@@ -83,7 +83,10 @@ def run_headless(args: TrainingArguments) -> int:
     # the run's own error line says what went wrong.
     logging.raiseExceptions = False
 
+    received: list[int] = []
+
     def interrupt(signum: int, frame: Any) -> None:
+        received.append(signum)
         raise Interrupted(signum)
 
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -95,10 +98,16 @@ def run_headless(args: TrainingArguments) -> int:
                 if not isinstance(exc, TrainingError):  # outside any stage (e.g. the output directory)
                     log.debug("Unexpected error", exc_info=True)
                 raise
-    except TrainingCancelled as exc:
-        print(f"{PROG}: stopped: {exc.message}; {exc.outcome}", file=sys.stderr)
-        return exc.exit_code
     except TrainingError as exc:
+        if received and not isinstance(exc, TrainingCancelled):
+            # The signal's exception was turned into another one by compiled code it went through (numpy's
+            # buffer protocol reports it as a ValueError): the run was still stopped by the signal.
+            exc = TrainingCancelled(
+                exc.stage, f"interrupted during stage '{exc.stage}'", 128 + received[0], exc.saved_model
+            )
+        if isinstance(exc, TrainingCancelled):
+            print(f"{PROG}: stopped: {exc.message}; {exc.outcome}", file=sys.stderr)
+            return exc.exit_code
         print(f"{PROG}: error: stage '{exc.stage}' failed: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     except Interrupted as exc:
