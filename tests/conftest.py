@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,21 @@ def run_cli(
         env=env,
         stdin=subprocess.DEVNULL,
     )
+
+
+def call_main(main: Callable[[list[str]], int], *args: str) -> subprocess.CompletedProcess:
+    """An entry point's ``main`` called in this process: its exit code, stdout and stderr as ``run_cli`` gives them.
+
+    For tests of what a program does with its arguments; tests of the process itself (signals, a fresh
+    interpreter's imports, two programs at once) use ``run_cli``.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's errors and --help
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

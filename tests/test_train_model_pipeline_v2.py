@@ -23,6 +23,7 @@ from nexusml.core.pipeline import (
     run_training,
 )
 from nexusml.train_model_pipeline_v2 import main
+from tests.conftest import call_main
 
 
 def model_files(folder: Path) -> list[Path]:
@@ -189,11 +190,11 @@ def test_custom_file_with_spaces_in_column_names(asset_register, tmp_path):
     assert set(result.metrics) == {"System", "Trade Group"}
 
 
-def test_corrupt_file_fails_in_load_stage_with_one_line_and_exit_1(tmp_path, cli):
+def test_corrupt_file_fails_in_load_stage_with_one_line_and_exit_1(tmp_path):
     bad = tmp_path / "garbage.csv"
     bad.write_bytes(bytes(range(256)) * 40)
     out = tmp_path / "out"
-    done = cli("--headless", "--data-path", str(bad), "--output-dir", str(out))
+    done = call_main(main, "--headless", "--data-path", str(bad), "--output-dir", str(out))
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("nexusml-train: error: stage 'load_data' failed:") and "binary" in last
@@ -222,11 +223,13 @@ def test_missing_target_is_an_error_naming_available_columns(tmp_path):
     assert "uniformat_code" in info.value.message and "columns: description, category_name" in info.value.message
 
 
-def test_traceback_only_at_debug(tmp_path, cli):
+def test_traceback_only_at_debug(tmp_path):
     bad = tmp_path / "empty.csv"
     bad.write_text("", encoding="utf-8")
-    quiet = cli("--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"))
-    loud = cli("--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"), "--log-level", "DEBUG")
+    quiet = call_main(main, "--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"))
+    loud = call_main(
+        main, "--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"), "--log-level", "DEBUG"
+    )
     assert quiet.returncode == loud.returncode == 1
     assert "Traceback" not in quiet.stderr and "Traceback" in loud.stderr
 

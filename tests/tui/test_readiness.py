@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 import yaml
 from textual.widgets import Input, Static
 from tui_helpers import settle, text_of
@@ -12,6 +13,8 @@ from tui_helpers import settle, text_of
 from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.precedence import resolve_arguments
 from nexusml.core.cli.run_config import load_run_config
+from nexusml.train_model_pipeline_v2 import main
+from tests.conftest import call_main
 from tui.app import create_app
 from tui.screens.browse import BrowseScreen, start_directory
 from tui.screens.help import HelpScreen
@@ -214,7 +217,9 @@ async def test_pickers_show_a_mark_and_a_count_and_typing_filters(tmp_path: Path
         )
 
 
-async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(tmp_path: Path, config_dir: Path, cli) -> None:
+async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(
+    tmp_path: Path, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = tmp_path / "project"
     data = write_export(project / "data" / "export.csv")
     saved = project / "run.yml"
@@ -254,7 +259,8 @@ async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(tmp_path
     # It runs headless from another working directory.
     elsewhere = tmp_path / "ci"
     elsewhere.mkdir()
-    done = cli("--headless", "--config", str(saved), "--log-level", "WARNING", cwd=elsewhere)
+    monkeypatch.chdir(elsewhere)
+    done = call_main(main, "--headless", "--config", str(saved), "--log-level", "WARNING")
     assert done.returncode == 0, done.stderr
     assert list((project / "models").glob("*.skops"))
     assert not (elsewhere / "models").exists()
