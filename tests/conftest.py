@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -72,11 +73,20 @@ def call_main(main: Callable[[list[str]], int], *args: str) -> subprocess.Comple
     interpreter's imports, two programs at once) use ``run_cli``.
     """
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse's errors and --help
-            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    # The root logger as a new interpreter has it (pytest's capture handlers set aside): what the program
+    # logs reaches its stderr as it would in a terminal.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers = []
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's errors and --help
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finally:
+        root.handlers = handlers
+        root.setLevel(level)
     return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
