@@ -16,6 +16,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The wizard's settings and saved feature configs go to the test's own directory, never the user's."""
+    directory = tmp_path / "config"
+    monkeypatch.setenv("NEXUSML_CONFIG_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture(scope="session")
 def inventory_csv(tmp_path_factory) -> Path:
     """400 rows of the bundled inventory format."""
