@@ -84,10 +84,13 @@ def run_headless(args: TrainingArguments) -> int:
     logging.raiseExceptions = False
     cancel = CancelToken()
 
+    received: list[int] = []
+
     def interrupt(signum: int, frame: Any) -> None:
         # Also a cancel request: the exception lands in whatever Python code runs at that moment, and
         # one raised inside a finalizer (which the garbage collector may run in the middle of pandas'
         # work) is dropped; the run then stops at its next check of the token.
+        received.append(signum)
         cancel.cancel("interrupted", 128 + signum)
         raise Interrupted(signum)
 
@@ -106,10 +109,16 @@ def run_headless(args: TrainingArguments) -> int:
                 if not isinstance(exc, TrainingError):  # outside any stage (e.g. the output directory)
                     log.debug("Unexpected error", exc_info=True)
                 raise
-    except TrainingCancelled as exc:
-        print(f"{PROG}: stopped: {exc.message}; {exc.outcome}", file=sys.stderr)
-        return exc.exit_code
     except TrainingError as exc:
+        if received and not isinstance(exc, TrainingCancelled):
+            # The signal's exception was turned into another one by compiled code it went through (numpy's
+            # buffer protocol reports it as a ValueError): the run was still stopped by the signal.
+            exc = TrainingCancelled(
+                exc.stage, f"interrupted during stage '{exc.stage}'", 128 + received[0], exc.saved_model
+            )
+        if isinstance(exc, TrainingCancelled):
+            print(f"{PROG}: stopped: {exc.message}; {exc.outcome}", file=sys.stderr)
+            return exc.exit_code
         print(f"{PROG}: error: stage '{exc.stage}' failed: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     except Interrupted as exc:

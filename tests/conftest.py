@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The wizard's settings and saved feature configs go to the test's own directory, never the user's."""
+    directory = tmp_path / "config"
+    monkeypatch.setenv("NEXUSML_CONFIG_DIR", str(directory))
+    return directory
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +72,30 @@ def run_cli(
         env=env,
         stdin=subprocess.DEVNULL,
     )
+
+
+def call_main(main: Callable[[list[str]], int], *args: str) -> subprocess.CompletedProcess:
+    """An entry point's ``main`` called in this process: its exit code, stdout and stderr as ``run_cli`` gives them.
+
+    For tests of what a program does with its arguments; tests of the process itself (signals, a fresh
+    interpreter's imports, two programs at once) use ``run_cli``.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    # The root logger as a new interpreter has it (pytest's capture handlers set aside): what the program
+    # logs reaches its stderr as it would in a terminal.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers = []
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's errors and --help
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finally:
+        root.handlers = handlers
+        root.setLevel(level)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

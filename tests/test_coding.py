@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nexusml import predict
 from nexusml.core.components import coding
 from nexusml.core.components.loader import load_data
 from nexusml.core.components.predictor import load_model
+from tests.conftest import call_main
 
 
 @pytest.fixture(scope="module")
@@ -168,13 +170,11 @@ def test_add_training_rows_keeps_the_format(asset_register: tuple[Path, Path], t
 def test_predict_cli_workbook_top_k_unfamiliar_and_review_status(trained: tuple[Path, Path], tmp_path: Path) -> None:
     import openpyxl
 
-    from tests.conftest import run_cli
-
     model_path, new = trained
     csv_out, xlsx_out = tmp_path / "coded.csv", tmp_path / "coded.xlsx"
     common = ("--model", str(model_path), "--input", str(new), "--top-k", "3", "--min-confidence", "auto")
     for output in (csv_out, xlsx_out):
-        done = run_cli(*common, "--output", str(output), module="nexusml.predict")
+        done = call_main(predict.main, *common, "--output", str(output))
         assert done.returncode == 0, done.stderr
     table = pd.read_csv(csv_out, keep_default_na=False)
     header = [c.value for c in next(openpyxl.load_workbook(xlsx_out).active.iter_rows(max_row=1))]
@@ -191,7 +191,7 @@ def test_predict_cli_workbook_top_k_unfamiliar_and_review_status(trained: tuple[
     pending |= table["out_of_range"] != ""  # a number outside the training range is never auto-coded
     assert list(table["review_status"]) == ["pending" if p else "auto" for p in pending]
 
-    plain = run_cli("--model", str(model_path), "--input", str(new), "--output", str(csv_out), module="nexusml.predict")
+    plain = call_main(predict.main, "--model", str(model_path), "--input", str(new), "--output", str(csv_out))
     assert plain.returncode == 0, plain.stderr
     columns = list(pd.read_csv(csv_out).columns)
     assert "unfamiliar" in columns and "review_status" not in columns and not any(c.startswith("top") for c in columns)
@@ -209,24 +209,16 @@ def test_predict_cli_workbook_top_k_unfamiliar_and_review_status(trained: tuple[
 def test_predict_cli_refuses_bad_values(
     trained: tuple[Path, Path], tmp_path: Path, extra: tuple[str, ...], message: str
 ) -> None:
-    from tests.conftest import run_cli
-
     model_path, new = trained
     output = tmp_path / "out.csv"
-    done = run_cli(
-        "--model", str(model_path), "--input", str(new), "--output", str(output), *extra, module="nexusml.predict"
-    )
+    done = call_main(predict.main, "--model", str(model_path), "--input", str(new), "--output", str(output), *extra)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()[-1]) > 0 and not output.exists()
-    bad = run_cli(
-        "--model", str(model_path), "--input", str(new), "--output", str(tmp_path / "o.xls"), module="nexusml.predict"
-    )
+    bad = call_main(predict.main, "--model", str(model_path), "--input", str(new), "--output", str(tmp_path / "o.xls"))
     assert bad.returncode == 2 and "use .xlsx" in bad.stderr
 
 
 def test_predict_cli_writes_the_review_file_as_training_rows(trained: tuple[Path, Path], tmp_path: Path) -> None:
-    from tests.conftest import run_cli
-
     model_path, new = trained
     data = tmp_path / "site.csv"
     data.write_bytes(new.read_bytes())
@@ -237,9 +229,9 @@ def test_predict_cli_writes_the_review_file_as_training_rows(trained: tuple[Path
     state.accept(2, {t: coded.predicted[t][0] for t in model.targets})
     state.accept(9, {t: coded.predicted[t][7] for t in model.targets})
     output = tmp_path / "more_training.xlsx"
-    done = run_cli(
+    done = call_main(
+        predict.main,
         "--model", str(model_path), "--input", str(data), "--review-file", str(state.path), "--output", str(output),
-        module="nexusml.predict",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = pd.read_excel(output)
@@ -247,8 +239,8 @@ def test_predict_cli_writes_the_review_file_as_training_rows(trained: tuple[Path
     assert len(rows) == 2 and rows["System"].iloc[0] == "Lighting"
     other = tmp_path / "other.csv"
     other.write_text(data.read_text(encoding="utf-8") + "Z,,,,,,\n", encoding="utf-8")
-    refused = run_cli(
+    refused = call_main(
+        predict.main,
         "--model", str(model_path), "--input", str(other), "--review-file", str(state.path), "--output", str(output),
-        module="nexusml.predict",
     )  # fmt: skip
     assert refused.returncode == 2 and "another input file" in refused.stderr

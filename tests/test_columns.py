@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import run_cli
+from nexusml.train_model_pipeline_v2 import main
+from tests.conftest import call_main
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def export(tmp_path_factory) -> Path:
 
 
 def train(export: Path, out: Path, *flags: str):
-    return run_cli("--headless", "--data-path", str(export), "--output-dir", str(out), *flags)
+    return call_main(main, "--headless", "--data-path", str(export), "--output-dir", str(out), *flags)
 
 
 def test_flags_train_a_plain_export_without_a_yaml_file(export, tmp_path):

@@ -1,4 +1,4 @@
-"""What a run says the model gets wrong, checked through the real entry points on messy, real-shaped files."""
+"""What a run says the model gets wrong, checked through the real entry points' mains on messy, real-shaped files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import run_cli
+from nexusml import evaluate, predict
+from nexusml.train_model_pipeline_v2 import main as train_main
+from tests.conftest import call_main
 
 TARGETS = ["System", "Trade, Group"]
 
@@ -38,7 +40,9 @@ def messy(tmp_path_factory) -> dict[str, Path]:
         encoding="utf-8",
     )
     out = folder / "models"
-    done = run_cli("--headless", "--data-path", str(data), "--feature-config", str(config), "--output-dir", str(out))
+    done = call_main(
+        train_main, "--headless", "--data-path", str(data), "--feature-config", str(config), "--output-dir", str(out)
+    )
     assert done.returncode == 0, done.stderr
     return {"data": data, "site": site_path, "out": out, "log": done.stdout}
 
@@ -83,9 +87,10 @@ def test_the_summary_names_the_worst_classes_and_the_auto_coding_rate(messy):
 
 
 def test_evaluate_scores_a_new_sites_file(messy, tmp_path):
-    done = run_cli(
+    done = call_main(
+        evaluate.main,
         "--model", str(messy["out"] / "equipment_classifier_latest.skops"), "--input", str(messy["site"]),
-        "--output-dir", str(tmp_path), module="nexusml.evaluate",
+        "--output-dir", str(tmp_path),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     report = json.loads((tmp_path / "new site_evaluation.json").read_text(encoding="utf-8"))
@@ -102,9 +107,10 @@ def test_evaluate_refuses_a_file_without_the_targets(messy, tmp_path):
     site = pd.read_csv(messy["site"]).drop(columns=["Trade, Group"])
     path = tmp_path / "unlabelled.csv"
     site.to_csv(path, index=False)
-    done = run_cli(
+    done = call_main(
+        evaluate.main,
         "--model", str(messy["out"] / "equipment_classifier_latest.skops"), "--input", str(path),
-        "--output-dir", str(tmp_path / "out"), module="nexusml.evaluate",
+        "--output-dir", str(tmp_path / "out"),
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].endswith("target(s) Trade, Group; add them to evaluate")
@@ -114,9 +120,9 @@ def test_evaluate_refuses_a_file_without_the_targets(messy, tmp_path):
 def test_predict_leaves_unsure_rows_for_review_at_the_recorded_threshold(messy, tmp_path):
     model = messy["out"] / "equipment_classifier_latest.skops"
     output = tmp_path / "coded.csv"
-    done = run_cli(
+    done = call_main(
+        predict.main,
         "--model", str(model), "--input", str(messy["site"]), "--output", str(output), "--min-confidence", "auto",
-        module="nexusml.predict",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     coded = pd.read_csv(output, keep_default_na=False)
@@ -136,9 +142,10 @@ def test_predict_leaves_unsure_rows_for_review_at_the_recorded_threshold(messy, 
 
 @pytest.mark.parametrize("value", ["1.5", "often"])
 def test_predict_refuses_a_bad_threshold(messy, tmp_path, value):
-    done = run_cli(
+    done = call_main(
+        predict.main,
         "--model", str(messy["out"] / "equipment_classifier_latest.skops"), "--input", str(messy["site"]),
-        "--output", str(tmp_path / "x.csv"), "--min-confidence", value, module="nexusml.predict",
+        "--output", str(tmp_path / "x.csv"), "--min-confidence", value,
     )  # fmt: skip
     assert done.returncode == 2 and "--min-confidence" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x.csv").exists()

@@ -53,7 +53,13 @@ def test_models_survive_sigkill_during_save(trained, tmp_path):
                 saving_forever(model, metadata, out)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.02, 0.4))
+        # Once the child has saved one whole model, kill it at a random moment of the next save (or the one
+        # after): every kill interrupts a save, and each interval holds a completed one however busy the machine.
+        started = time.monotonic()
+        while not list(out.glob(f"kill_20260101_{pid}_*_metadata.json")):
+            assert time.monotonic() - started < 120, "the child finished no save in 120 s"
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 1.5) * (time.monotonic() - started))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         latest = load_model(out / f"kill_latest{MODEL_SUFFIX}")  # always a whole, matching model

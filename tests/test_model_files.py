@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import skops.io
 
+from nexusml import predict
 from nexusml.config import load_feature_config
 from nexusml.core.components import model_format
 from nexusml.core.components.features import engineer_features
@@ -22,7 +23,7 @@ from nexusml.core.components.model import EquipmentClassifier, RelabeledClassifi
 from nexusml.core.components.predictor import ModelLoadError, TrainedModel, load_model
 from nexusml.core.components.serializer import main as resave_main
 from nexusml.core.components.serializer import save_model
-from tests.conftest import run_cli
+from tests.conftest import call_main
 
 MODEL_TYPES = ["linear", "linear_svc", "logreg", "sgd", "random_forest"]
 
@@ -75,9 +76,9 @@ def one_line_error(done) -> str:
 def predict_cli(model_path: Path, tmp_path: Path, *extra: str):
     source = tmp_path / "rows.csv"
     pd.DataFrame({"description": ["fire pump 750 gpm"]}).to_csv(source, index=False)
-    return run_cli(
+    return call_main(
+        predict.main,
         "--model", str(model_path), "--input", str(source), "--output", str(tmp_path / "out.csv"), *extra,
-        module="nexusml.predict",
     )  # fmt: skip
 
 

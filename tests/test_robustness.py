@@ -337,12 +337,34 @@ def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, pr
     proc.send_signal(sig)
     rest = proc.communicate(timeout=60)[1]
     elapsed = time.monotonic() - sent
-    assert proc.returncode == code
+    assert proc.returncode == code, rest[-3000:]
     assert elapsed < 2, f"stopped {elapsed:.1f}s after the signal"  # 0.2 s measured
     assert "stopped" in rest and "'train'" in rest and "Traceback" not in rest
     assert set(out.glob("*.skops")) == models_before
     assert {name: (out / name).read_bytes() for name in outputs(out) if "latest" in name} == before
     assert not [p for p in out.iterdir() if ".tmp" in p.name]
+
+
+def test_a_signal_that_compiled_code_reports_as_another_error_is_still_a_stop(tmp_path, capsys, monkeypatch):
+    """numpy reports an exception raised inside its buffer protocol as a ValueError; a ctrl+c there stops the run."""
+    from nexusml.core.pipeline import stages
+
+    def train_interrupted_inside_numpy(ctx, progress):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises here
+        except KeyboardInterrupt as exc:
+            raise ValueError("'T{d:val:q:i1:q:i2:}' is not a valid PEP 3118 buffer format string") from exc
+        raise AssertionError("the signal was not delivered")
+
+    monkeypatch.setattr(stages, "train", train_interrupted_inside_numpy)
+    good = tmp_path / "good.csv"
+    small_frame().to_csv(good, index=False)
+    code, err = run(["--data-path", str(good), "--output-dir", str(tmp_path / "out")], capsys)
+    assert code == 130, err
+    last = err.strip().splitlines()[-1]
+    assert last == "nexusml-train: stopped: interrupted during stage 'train'; no model was saved"
+    assert not list((tmp_path / "out").glob("*.skops"))
 
 
 def test_two_runs_same_name_same_directory(tmp_path):

@@ -23,6 +23,7 @@ from nexusml.core.pipeline import (
     run_training,
 )
 from nexusml.train_model_pipeline_v2 import main
+from tests.conftest import call_main
 
 
 def model_files(folder: Path) -> list[Path]:
@@ -114,27 +115,40 @@ def test_events_in_order_and_typed(inventory_csv, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def inventory_xlsx(inventory_csv, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("excel") / "inventory.xlsx"
-    pd.read_csv(inventory_csv).head(240).to_excel(path, sheet_name="Equipment", index=False)
-    return path
+def inventory_small(inventory_csv, tmp_path_factory) -> dict[str, Path]:
+    """The first 240 rows of the inventory as CSV and as a workbook, for the slower equivalence cases."""
+    folder = tmp_path_factory.mktemp("small")
+    rows = pd.read_csv(inventory_csv).head(240)
+    rows.to_csv(folder / "inventory.csv", index=False)
+    rows.to_excel(folder / "inventory.xlsx", sheet_name="Equipment", index=False)
+    return {"csv": folder / "inventory.csv", "xlsx": folder / "inventory.xlsx"}
 
 
 EQUIVALENCE_CASES = {
-    "defaults": lambda data: (data["csv"], []),
+    "defaults": lambda data: (data["csv"], ["--visualize"]),
     "custom columns": lambda data: (data["assets"], ["--feature-config", str(data["assets_config"])]),
     "optimize": lambda data: (data["csv"], ["--optimize", "--cv-folds", "2"]),
-    "random forest": lambda data: (data["csv"], ["--model-type", "random_forest", "--visualize"]),
+    # 200 trees per target, fitted and saved twice per path: fewer rows and two targets.
+    "random forest": lambda data: (
+        data["small_csv"],
+        ["--model-type", "random_forest", "--targets", "category_name,mcaa_system_category"],
+    ),
     "excel": lambda data: (data["xlsx"], ["--sheet", "Equipment", "--model-type", "logreg"]),
 }
 
 
 @pytest.mark.parametrize("case", list(EQUIVALENCE_CASES))
-def test_orchestrator_and_legacy_give_identical_results(case, inventory_csv, inventory_xlsx, asset_register, tmp_path):
+def test_orchestrator_and_legacy_give_identical_results(case, inventory_csv, inventory_small, asset_register, tmp_path):
     from nexusml import load_model
 
     assets, assets_config = asset_register
-    files = {"csv": inventory_csv, "xlsx": inventory_xlsx, "assets": assets, "assets_config": assets_config}
+    files = {
+        "csv": inventory_csv,
+        "small_csv": inventory_small["csv"],
+        "xlsx": inventory_small["xlsx"],
+        "assets": assets,
+        "assets_config": assets_config,
+    }
     data, flags = EQUIVALENCE_CASES[case](files)
     frame = pd.read_excel(data) if data.suffix == ".xlsx" else pd.read_csv(data)
     results = {}
@@ -189,11 +203,11 @@ def test_custom_file_with_spaces_in_column_names(asset_register, tmp_path):
     assert set(result.metrics) == {"System", "Trade Group"}
 
 
-def test_corrupt_file_fails_in_load_stage_with_one_line_and_exit_1(tmp_path, cli):
+def test_corrupt_file_fails_in_load_stage_with_one_line_and_exit_1(tmp_path):
     bad = tmp_path / "garbage.csv"
     bad.write_bytes(bytes(range(256)) * 40)
     out = tmp_path / "out"
-    done = cli("--headless", "--data-path", str(bad), "--output-dir", str(out))
+    done = call_main(main, "--headless", "--data-path", str(bad), "--output-dir", str(out))
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("nexusml-train: error: stage 'load_data' failed:") and "binary" in last
@@ -222,11 +236,13 @@ def test_missing_target_is_an_error_naming_available_columns(tmp_path):
     assert "uniformat_code" in info.value.message and "columns: description, category_name" in info.value.message
 
 
-def test_traceback_only_at_debug(tmp_path, cli):
+def test_traceback_only_at_debug(tmp_path):
     bad = tmp_path / "empty.csv"
     bad.write_text("", encoding="utf-8")
-    quiet = cli("--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"))
-    loud = cli("--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"), "--log-level", "DEBUG")
+    quiet = call_main(main, "--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"))
+    loud = call_main(
+        main, "--headless", "--data-path", str(bad), "--output-dir", str(tmp_path / "o"), "--log-level", "DEBUG"
+    )
     assert quiet.returncode == loud.returncode == 1
     assert "Traceback" not in quiet.stderr and "Traceback" in loud.stderr
 

@@ -10,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.validators import ArgumentError
 from tui.form import FormState, label_for
 from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
@@ -137,7 +138,7 @@ class NexusTrainApp(App[int]):
 
     def action_copy_command(self) -> None:
         try:
-            command = self.form.arguments().to_command_line()
+            command = command_line(self.form.arguments())
         except ArgumentError as exc:
             self.notify(f"{label_for(exc.field)}: {exc.message}", title="No command yet", severity="error")
             return

@@ -1,4 +1,4 @@
-"""Fixtures for the wizard's pilot tests: an isolated settings directory and small training data."""
+"""Fixtures for the wizard's pilot tests: small training data (the settings directory is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -24,13 +24,6 @@ text_combinations:
     columns: [description, manufacturer, model, equipment_tag]
 targets: [category_name, mcaa_system_category]
 """
-
-
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "config"
-    monkeypatch.setenv("NEXUSML_CONFIG_DIR", str(directory))
-    return directory
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 import yaml
 from textual.widgets import Input, Static
 from tui_helpers import settle, text_of
 
+from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.precedence import resolve_arguments
 from nexusml.core.cli.run_config import load_run_config
+from nexusml.train_model_pipeline_v2 import main
+from tests.conftest import call_main
 from tui.app import create_app
 from tui.screens.browse import BrowseScreen, start_directory
 from tui.screens.help import HelpScreen
@@ -126,7 +130,7 @@ async def test_picking_targets_and_text_makes_it_ready_and_it_trains(tmp_path: P
             "Asset Name",
             "Description",
         )
-        command = app.form.arguments().to_command_line()
+        command = command_line(app.form.arguments())
         assert "--targets 'System Type,\"Trade, Group\"'" in command
         assert "--text-columns 'Asset Name,Description'" in command
         await pilot.press("ctrl+r")
@@ -213,7 +217,9 @@ async def test_pickers_show_a_mark_and_a_count_and_typing_filters(tmp_path: Path
         )
 
 
-async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(tmp_path: Path, config_dir: Path, cli) -> None:
+async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(
+    tmp_path: Path, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = tmp_path / "project"
     data = write_export(project / "data" / "export.csv")
     saved = project / "run.yml"
@@ -231,7 +237,7 @@ async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(tmp_path
         assert "--targets 'System Type'" in text_of(app.screen.query_one("#review-command", Static))
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert app.clipboard == app.form.arguments().to_command_line()
+        assert app.clipboard == command_line(app.form.arguments())
     written = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert written["targets"] == ["System Type"]
     assert written["text_columns"] == ["Asset Name", "Description"]
@@ -253,7 +259,8 @@ async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(tmp_path
     # It runs headless from another working directory.
     elsewhere = tmp_path / "ci"
     elsewhere.mkdir()
-    done = cli("--headless", "--config", str(saved), "--log-level", "WARNING", cwd=elsewhere)
+    monkeypatch.chdir(elsewhere)
+    done = call_main(main, "--headless", "--config", str(saved), "--log-level", "WARNING")
     assert done.returncode == 0, done.stderr
     assert list((project / "models").glob("*.skops"))
     assert not (elsewhere / "models").exists()

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Static, Switch
 from tui_helpers import settle, text_of
 
 from nexusml.config import feature_config
-from nexusml.core.cli.parser import parse_args
+from nexusml.core.cli.parser import command_line, parse_args
 from nexusml.core.cli.precedence import resolve_arguments
 from nexusml.core.cli.validators import ArgumentError
 from tui.app import create_app
@@ -132,7 +132,7 @@ async def test_features_chosen_from_the_header_are_the_column_flags(inventory_cs
         args = app.form.arguments()
         assert args.targets == ("category_name", "mcaa_system_category", "Equipment_Type", "System_Subtype")
         assert args.feature_config is None and args.text_columns is None
-        assert "--targets category_name,mcaa_system_category,Equipment_Type,System_Subtype" in args.to_command_line()
+        assert "--targets category_name,mcaa_system_category,Equipment_Type,System_Subtype" in command_line(args)
         assert not (config_dir / "feature_configs").exists()
         summary = text_of(app.screen.query_one("#features-summary", Static))
         assert "Predicts category_name, mcaa_system_category, Equipment_Type, System_Subtype" in summary
@@ -148,7 +148,7 @@ async def test_review_shows_the_command_and_saves_a_run_config(inventory_csv: Pa
         await pilot.pause()
         assert app.screen.step_name == "review"
         command = text_of(app.screen.query_one("#review-command", Static))
-        assert command == app.form.arguments().to_command_line()
+        assert command == command_line(app.form.arguments())
         assert "--test-size 0.2" in command and "--legacy" in command
         app.screen.query_one("#config-path", Input).value = str(out)
         await pilot.press("enter")
@@ -202,6 +202,15 @@ async def test_help_opens_with_question_mark_outside_inputs_and_f1(inventory_csv
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_value == 0
+
+
+def test_help_lists_every_key_of_the_results_screen() -> None:
+    from tui.screens.help import HELP
+    from tui.screens.results import ResultsScreen
+
+    for binding in ResultsScreen.BINDINGS:
+        for key in binding.key.split(","):
+            assert f"`{key}`" in HELP, f"the help does not list the results screen's {key} ({binding.description})"
 
 
 async def test_contradicting_run_mode_flags_are_refused_as_headless_does(

@@ -17,6 +17,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from nexusml.core.components import coding
+from nexusml.errors import NexusMLError
 from tui.widgets.review_row import ReviewRowScreen, known_classes
 from tui.widgets.review_table import (
     SHOW_CHOICES,
@@ -219,7 +220,7 @@ class ReviewScreen(Screen):
                     coding.add_training_rows(rows, source, into=path)
                 else:
                     coding.write_table(rows, path)
-        except (OSError, ValueError, coding.NexusMLError) as exc:
+        except (OSError, ValueError, NexusMLError) as exc:
             self.post_message(self.Written(what, None, str(exc)))
             return
         self.post_message(self.Written(what, path, ""))

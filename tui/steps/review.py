@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
+from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.run_config import save_run_config
 from nexusml.core.cli.validators import ArgumentError
 from tui.form import COLUMN_FIELDS, WIZARD_SPECS, display_value, label_for
@@ -52,7 +53,7 @@ class ReviewStep(Step):
         except ArgumentError as exc:
             command.update(Text(f"✗ {label_for(exc.field)}: {exc.message}", style="bold red"))
         else:
-            command.update(Text(args.to_command_line(), style="bold"))
+            command.update(Text(command_line(args), style="bold"))
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim")
         table.add_column()

@@ -10,7 +10,8 @@ import pandas as pd
 from rich.text import Text
 from textual.widgets import DataTable
 
-from nexusml.core.components.coding import CodedRows, ReviewState
+from nexusml.core.components.coding.predictions import CodedRows
+from nexusml.core.components.coding.review_state import ReviewState
 
 SHOWN_ROWS = 500  # the table holds at most this many rows of the current filter
 SHOW_CHOICES = [

@@ -7,13 +7,15 @@ from typing import Any, NoReturn
 
 from nexusml.core.cli.precedence import resolve_arguments
 from nexusml.core.cli.training_args import (
+    ARGUMENTS,
     GROUP_TITLES,
     PROG,
+    RUN_SWITCHES,
     ArgSpec,
     TrainingArguments,
     specs_for_group,
 )
-from nexusml.core.cli.validators import ArgumentError
+from nexusml.core.cli.validators import ArgumentError, join_columns
 
 
 def _help_with_default(spec: ArgSpec) -> str:
@@ -91,3 +93,21 @@ def parse_args(argv: list[str] | None = None) -> TrainingArguments:
         return resolve_arguments(given)
     except ArgumentError as exc:
         parser.error(str(exc))
+
+
+def command_line(args: TrainingArguments) -> str:
+    """The equivalent ``nexusml-train --headless ...`` command: every value that differs from its default."""
+    import shlex
+
+    parts = [PROG, "--headless"]
+    for spec in ARGUMENTS:
+        value = getattr(args, spec.dest)
+        if spec.dest in RUN_SWITCHES or value == spec.typed_default:
+            continue
+        if spec.kind == "bool":
+            parts.append(spec.flag if value else f"--no-{spec.flag[2:]}")
+        elif spec.kind == "columns" and value is not None:
+            parts.extend([spec.flag, join_columns(value)])
+        elif value is not None:
+            parts.extend([spec.flag, str(value)])
+    return shlex.join(parts)

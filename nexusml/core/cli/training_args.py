@@ -3,11 +3,12 @@
 Each argument is declared once, as an :class:`ArgSpec` (flags with the spellings
 older scripts used, kind, default, choices, help, group, validator), and
 everything else is derived from :data:`ARGUMENTS`: :class:`TrainingArguments`
-(whose defaults are the spec's), the argparse program (``parser``), the order
+(whose defaults are the spec's), the argparse program and the equivalent
+command line (``parser``), the order
 of defaults, saved settings, ``--config`` and flags (``precedence``, used by
 the CLI and the wizard), ``--config`` files (``run_config``), the README's
 flag table (``docs``) and the wizard's fields (``tui/``).  The validators live
-in ``validators``.
+in ``validators``; the bundled sample inventory is found by ``nexusml.data``.
 Only the standard library is imported, so ``nexusml-train --help`` is instant.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 from nexusml.core.cli import validators as v
 from nexusml.core.cli.spec import GROUP_TITLES, ArgSpec  # noqa: F401
 from nexusml.core.cli.validators import DATA_SUFFIXES, ArgumentError, validate_data_path, validate_sheet  # noqa: F401
+from nexusml.data import bundled_data_path
 
 PROG = "nexusml-train"
 
@@ -29,22 +31,6 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SAMPLING_STRATEGIES = ("direct",)
 RUN_SWITCHES = ("headless", "config", "use_orchestrator", "predict")
 """How this invocation runs, not what it trains: left out of saved run configs and equivalent commands."""
-
-
-def validate_model_file(value: Any, field: str = "predict") -> Path | None:
-    """A saved model file to open in the wizard's Predict screen (``None`` when blank)."""
-    text = str(value).strip()
-    if not text:
-        return None
-    path = Path(text).expanduser()
-    if not path.is_file():
-        raise ArgumentError(field, f"{v.shown(text)} not found; give the path of a saved .pkl model")
-    return path
-
-
-def bundled_data_path() -> Path:
-    """The sample inventory shipped with the package (the default --data-path)."""
-    return Path(__file__).resolve().parents[2] / "data" / "equipment_inventory.csv"
 
 
 ARGUMENTS: tuple[ArgSpec, ...] = (
@@ -342,7 +328,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         None,
         "Open the wizard on its Predict screen with this saved model (--data-path then names the file to code)",
         "run",
-        validate_model_file,
+        v.validate_model_file,
         "Model to predict with",
         metavar="MODEL",
         wizard=False,
@@ -403,23 +389,6 @@ class TrainingArguments:
         for key, value in asdict(self).items():
             out[key] = str(value) if isinstance(value, Path) else list(value) if isinstance(value, tuple) else value
         return out
-
-    def to_command_line(self) -> str:
-        """The equivalent ``nexusml-train --headless ...`` command."""
-        import shlex
-
-        parts = [PROG, "--headless"]
-        for spec in ARGUMENTS:
-            value = getattr(self, spec.dest)
-            if spec.dest in RUN_SWITCHES or value == spec.typed_default:
-                continue
-            if spec.kind == "bool":
-                parts.append(spec.flag if value else f"--no-{spec.flag[2:]}")
-            elif spec.kind == "columns" and value is not None:
-                parts.extend([spec.flag, v.join_columns(value)])
-            elif value is not None:
-                parts.extend([spec.flag, str(value)])
-        return shlex.join(parts)
 
 
 if {f.name for f in fields(TrainingArguments)} != set(SPECS):

@@ -286,3 +286,14 @@ def validate_dask_scheduler(value: Any, field: str = "dask_scheduler") -> str | 
     if not _SCHEDULER_RE.match(text):
         raise ArgumentError(field, f"'{shown(text)}' is not a scheduler address; use tcp://HOST:PORT or 'local'")
     return text
+
+
+def validate_model_file(value: Any, field: str = "predict") -> Path | None:
+    """A saved model file to open in the wizard's Predict screen (``None`` when blank)."""
+    text = str(value).strip()
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise ArgumentError(field, f"{shown(text)} not found; give the path of a saved .pkl model")
+    return path

@@ -11,7 +11,7 @@ import pytest
 
 from nexusml.core.cli import training_args as ta
 from nexusml.core.cli.docs import help_table
-from nexusml.core.cli.parser import parse_args
+from nexusml.core.cli.parser import command_line, parse_args
 from nexusml.core.cli.run_config import save_run_config
 from nexusml.core.cli.training_args import ARGUMENTS, ArgumentError
 
@@ -256,7 +256,7 @@ def test_command_line_round_trip(data_file):
             "sgd",
         ]
     )
-    command = args.to_command_line()
+    command = command_line(args)
     assert command.startswith("nexusml-train --headless")
     again = parse_args(shlex.split(command)[1:])
     assert again.replace(headless=False) == args.replace(headless=False)
