@@ -295,5 +295,5 @@ def validate_model_file(value: Any, field: str = "predict") -> Path | None:
         return None
     path = Path(text).expanduser()
     if not path.is_file():
-        raise ArgumentError(field, f"{shown(text)} not found; give the path of a saved .pkl model")
+        raise ArgumentError(field, f"{shown(text)} not found; give the path of a saved model (.skops)")
     return path
