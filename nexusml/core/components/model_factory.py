@@ -148,6 +148,11 @@ def build_classifier(
     return base.set_params(**params) if params else base
 
 
+def refits_on_all_rows(train_rows: int) -> bool:
+    """Whether a run with ``train_rows`` training rows refits its model on all rows after evaluating it."""
+    return train_rows <= REFIT_MAX_TRAIN_ROWS
+
+
 def large_data_classifier(random_state: int, n_jobs: int, n_rows: int = LARGE_DATA_ROWS) -> SGDClassifier:
     """The default's classifier above LARGE_DATA_ROWS: averaged hinge SGD, two passes over the rows.
 

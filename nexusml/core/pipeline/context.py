@@ -40,7 +40,6 @@ class RunContext:
     class_counts: dict[str, Any] = field(default_factory=dict)
     errors: Any = None  # the misclassified held-out rows (report.error_rows)
     final: Any = None
-    refitted: bool = False  # whether the saved model was refit on all rows (see stages.refit)
     saved: Any = None
     charts: list[Path] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
@@ -65,7 +64,7 @@ class RunContext:
             versions=self.final.versions,
             rows_loaded=self.rows_loaded,
             rows_used=len(self.features.X),
-            refitted=self.refitted,
+            refitted=self.final.estimator is not self.fitted,  # see stages.refit
             rows_dropped=self.features.dropped_rows,
             n_train=len(self.train_idx),
             n_test=len(self.test_idx),

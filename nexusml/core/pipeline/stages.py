@@ -196,12 +196,11 @@ def refit(ctx: RunContext, progress: Progress) -> str:
     """
     from sklearn.base import clone
 
-    from nexusml.core.components.model_factory import REFIT_MAX_TRAIN_ROWS
+    from nexusml.core.components.model_factory import REFIT_MAX_TRAIN_ROWS, refits_on_all_rows
     from nexusml.core.components.predictor import TrainedModel
 
-    if len(ctx.train_idx) > REFIT_MAX_TRAIN_ROWS:
+    if not refits_on_all_rows(len(ctx.train_idx)):
         ctx.final = TrainedModel.from_training(ctx.fitted, ctx.feature_config)
-        ctx.refitted = False
         return (
             f"kept the evaluated model: its {len(ctx.train_idx)} training rows are over "
             f"{REFIT_MAX_TRAIN_ROWS}, where a refit on all rows would double the training time for little gain"
@@ -214,7 +213,6 @@ def refit(ctx: RunContext, progress: Progress) -> str:
     )
     estimator.adopt_confidence_scales(ctx.fitted)  # the scales fitted in evaluate
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
-    ctx.refitted = True
     return f"refit on all {len(ctx.features.X)} usable rows"
 
 
