@@ -60,8 +60,8 @@ def test_model_type_search_text_length_and_the_large_data_model_change_the_estim
     long_text = linear(**sized, mean_text_chars=3000)
     assert long_text.seconds == pytest.approx(50 * base.seconds)
     assert "the text averages 3,000 characters a row" in long_text.factor
-    big = linear(rows=300_000, train_rows=210_000, classes={"t": 30})  # both fits above LARGE_DATA_ROWS
-    expected = (210_000 + 300_000 + 90_000) * estimate.COSTS["linear"][1] + 510_000 * 30 * estimate.LARGE_DATA_COST
+    big = linear(rows=300_000, train_rows=210_000, classes={"t": 30})  # above LARGE_DATA_ROWS: no refit
+    expected = (210_000 + 90_000) * estimate.COSTS["linear"][1] + 210_000 * 30 * estimate.LARGE_DATA_COST
     assert big.seconds == pytest.approx(expected)
     assert linear(classes={"t": 2}).factor == "1,000 rows"
 
