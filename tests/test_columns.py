@@ -62,6 +62,15 @@ def test_a_typo_in_a_text_column_is_an_error_that_names_the_column(export, tmp_p
     assert "Traceback" not in done.stderr and not list(tmp_path.glob("*.skops"))
 
 
+def test_a_column_name_with_a_comma_given_unquoted_says_how_to_quote_it(export, tmp_path):
+    done = train(export, tmp_path, "--target", "Trade", "--text-columns", "Model, Number")
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert 'the column "Model, Number" has a comma in its name' in last
+    assert "quote it: --text-columns '\"Model, Number\"'" in last
+    assert "Traceback" not in done.stderr and not list(tmp_path.glob("*.skops"))
+
+
 def test_a_missing_target_suggests_the_closest_column_and_lists_a_few(export, tmp_path):
     done = train(export, tmp_path, "--target", "System Categry", "--text-columns", "Asset Name")
     assert done.returncode == 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nexusml.config import FeatureConfig
+from nexusml.core.cli.validators import join_columns
 from nexusml.core.components.features import available_columns, missing_inputs, missing_targets
 from nexusml.errors import NexusMLError
 
@@ -56,11 +57,17 @@ def column_hint(name: str, frame: pd.DataFrame) -> str:
     columns = [str(c) for c in frame.columns if not (str(c).startswith("Unnamed") and frame[c].isna().all())]
     near = close_column(name, columns)
     others = [c for c in columns if c != near]
-    listed = ", ".join(others[:MAX_LISTED_COLUMNS]) + (
+    # Written as --text-columns reads them: a name with a comma in it is quoted.
+    listed = join_columns(others[:MAX_LISTED_COLUMNS]) + (
         f" (+{len(others) - MAX_LISTED_COLUMNS} more)" if len(others) > MAX_LISTED_COLUMNS else ""
     )
     guess = f"did you mean '{near}'? " if near else ""
     return f"{guess}{'other columns' if near else 'columns'}: {listed or 'none'}"
+
+
+def _runs(names: list[str]) -> list[list[str]]:
+    """Every run of two or more consecutive ``names`` (what one comma-split column name becomes)."""
+    return [names[i:j] for i in range(len(names)) for j in range(i + 2, len(names) + 1)]
 
 
 def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationReport:
@@ -86,8 +93,14 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
     numeric = {n.name for n in config.numeric_columns}
     texts = [c for c in config.input_columns if c not in numeric]
     if texts and not [c for c in texts if c in available_columns(frame.columns, config)]:
+        split = [c for c in columns if "," in c and [p.strip() for p in c.split(",")] in _runs(texts)]
+        if split:
+            raise DataValidationError(
+                f"the column {join_columns(split[:1])} has a comma in its name, so it was read as several "
+                f"columns; quote it: --text-columns '{join_columns(split[:1])}'"
+            )
         raise DataValidationError(
-            f"none of the text columns the model reads ({', '.join(texts)}) is in the data; "
+            f"none of the text columns the model reads ({join_columns(texts)}) is in the data; "
             f"{column_hint(texts[0], frame)}; choose them with --text-columns"
         )
     report = ValidationReport(rows=len(frame), columns=frame.shape[1])
