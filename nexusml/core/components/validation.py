@@ -57,12 +57,16 @@ def column_hint(name: str, frame: pd.DataFrame) -> str:
     columns = [str(c) for c in frame.columns if not (str(c).startswith("Unnamed") and frame[c].isna().all())]
     near = close_column(name, columns)
     others = [c for c in columns if c != near]
-    # Written as --text-columns reads them: a name with a comma in it is quoted.
-    listed = join_columns(others[:MAX_LISTED_COLUMNS]) + (
+    listed = _listed(others[:MAX_LISTED_COLUMNS]) + (
         f" (+{len(others) - MAX_LISTED_COLUMNS} more)" if len(others) > MAX_LISTED_COLUMNS else ""
     )
     guess = f"did you mean '{near}'? " if near else ""
     return f"{guess}{'other columns' if near else 'columns'}: {listed or 'none'}"
+
+
+def _listed(names: list[str]) -> str:
+    """Column names for a message, a name with a comma in it quoted as --text-columns reads it."""
+    return ", ".join(join_columns([name]) for name in names)
 
 
 def _runs(names: list[str]) -> list[list[str]]:
@@ -100,7 +104,7 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
                 f"columns; quote it: --text-columns '{join_columns(split[:1])}'"
             )
         raise DataValidationError(
-            f"none of the text columns the model reads ({join_columns(texts)}) is in the data; "
+            f"none of the text columns the model reads ({_listed(texts)}) is in the data; "
             f"{column_hint(texts[0], frame)}; choose them with --text-columns"
         )
     report = ValidationReport(rows=len(frame), columns=frame.shape[1])
