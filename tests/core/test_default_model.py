@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -184,3 +185,15 @@ def test_the_refit_takes_a_scale_only_where_it_is_decoded_alike(fitted, uniclass
     alone.joint_ = None  # as when the refit's rows hold every combination, or too many
     assert alone.adopt_confidence_scales(calibrated).confidence_scales == {}
     assert alone.uncalibrated_targets() == TARGETS
+
+
+def test_an_id_like_target_raises_no_raw_scikit_learn_warning(uniclass):
+    # Validation names the target in its own warning; scikit-learn's, about `y` looking like a regression
+    # problem, would reach stderr as a raw UserWarning with a source path.
+    X, Y, _, _ = uniclass
+    Y = Y.assign(serial=[f"SN{i:05d}" for i in range(len(Y))])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = EquipmentClassifier(text_column="natural_name").fit(X, Y)
+    assert not [w for w in caught if "unique classes" in str(w.message)]
+    assert set(model.predict(X.head(3))["serial"]) <= set(Y["serial"])

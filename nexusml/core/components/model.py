@@ -97,6 +97,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# scikit-learn's warning when most rows are a class of their own (its message, as a regular expression)
+ID_LIKE_TARGET_WARNING = r"The number of unique classes is greater than 50% of the number of samples"
 
 
 class EquipmentClassifier(NumericInputs, BaseEstimator):
@@ -178,6 +180,8 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
                     with warnings.catch_warnings():
                         # logreg and sgd stop after a fixed number of passes on purpose
                         warnings.simplefilter("ignore", ConvergenceWarning)
+                        # validation already warns, by target name, about an ID-like target
+                        warnings.filterwarnings("ignore", message=ID_LIKE_TARGET_WARNING, category=UserWarning)
                         estimator = self.make_classifier(target, features.shape[0]).fit(features, y)
                     _coefficients_as_float32(estimator)
                 fitted[key] = (target, estimator, y)
