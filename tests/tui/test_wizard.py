@@ -291,3 +291,14 @@ async def test_one_keystroke_parses_the_feature_config_once(
         summary = text_of(app.screen.query_one("#features-summary", Static))
         assert "Predicts category_name, mcaa_system_category" in summary
         assert "from features.yml" in summary
+
+
+async def test_data_step_quotes_a_column_name_with_a_comma(tmp_path: Path) -> None:
+    messy = tmp_path / "export.csv"
+    messy.write_bytes('\ufeff"Item, Name",Size (mm),Code\nChiller,400,C1\n,,\nPump,20,P1\n'.encode())
+    app = create_app({"data_path": str(messy)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = text_of(app.screen.query_one("#preview-summary", Static))
+        # as --text-columns reads it back: the comma inside the name is not a separator
+        assert 'Columns: "Item, Name", Size (mm), Code' in summary

@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from nexusml.core.cli.training_args import bundled_data_path
+from nexusml.core.cli.validators import listed_columns
 from tui.form import FormState, is_blank
 from tui.messages import PreviewLoaded
 from tui.steps.base import Step
@@ -133,7 +134,7 @@ class DataStep(Step):
         text.append(f"{message.path.name}", "bold")
         text.append(f"  {message.rows:,} rows × {len(message.columns)} columns\n")
         text.append("Columns: ", "dim")
-        text.append(", ".join(message.columns))
+        text.append(listed_columns(message.columns))
         summary.update(text)
         for i, name in enumerate(message.columns):
             widest = max([len(name)] + [len(row[i]) for row in message.head if i < len(row)])

@@ -169,6 +169,11 @@ def join_columns(names: Iterable[str]) -> str:
     return buffer.getvalue()
 
 
+def listed_columns(names: Iterable[str]) -> str:
+    """Column names for people to read, joined by ", "; a name with a comma in it quoted as --text-columns reads it."""
+    return ", ".join(join_columns([name]) for name in names)
+
+
 def validate_auto_precision(value: Any, field: str = "auto_precision") -> float:
     text = _text(value)
     try:

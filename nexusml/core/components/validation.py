@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nexusml.config import FeatureConfig
-from nexusml.core.cli.validators import join_columns
+from nexusml.core.cli.validators import join_columns, listed_columns
 from nexusml.core.components.features import available_columns, missing_inputs, missing_targets
 from nexusml.errors import NexusMLError
 
@@ -57,16 +57,11 @@ def column_hint(name: str, frame: pd.DataFrame) -> str:
     columns = [str(c) for c in frame.columns if not (str(c).startswith("Unnamed") and frame[c].isna().all())]
     near = close_column(name, columns)
     others = [c for c in columns if c != near]
-    listed = _listed(others[:MAX_LISTED_COLUMNS]) + (
+    listed = listed_columns(others[:MAX_LISTED_COLUMNS]) + (
         f" (+{len(others) - MAX_LISTED_COLUMNS} more)" if len(others) > MAX_LISTED_COLUMNS else ""
     )
     guess = f"did you mean '{near}'? " if near else ""
     return f"{guess}{'other columns' if near else 'columns'}: {listed or 'none'}"
-
-
-def _listed(names: list[str]) -> str:
-    """Column names for a message, a name with a comma in it quoted as --text-columns reads it."""
-    return ", ".join(join_columns([name]) for name in names)
 
 
 def _runs(names: list[str]) -> list[list[str]]:
@@ -104,7 +99,7 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
                 f"columns; quote it: --text-columns '{join_columns(split[:1])}'"
             )
         raise DataValidationError(
-            f"none of the text columns the model reads ({_listed(texts)}) is in the data; "
+            f"none of the text columns the model reads ({listed_columns(texts)}) is in the data; "
             f"{column_hint(texts[0], frame)}; choose them with --text-columns"
         )
     report = ValidationReport(rows=len(frame), columns=frame.shape[1])
