@@ -40,6 +40,14 @@ class RunFailed(Message):
 
 
 @dataclass
+class PreviewProgress(Message):
+    """How far reading the data file for the preview got (0 to 1)."""
+
+    path: Path
+    fraction: float
+
+
+@dataclass
 class PreviewLoaded(Message):
     """The data file was read: its size, header and first rows (or why it could not be read)."""
 

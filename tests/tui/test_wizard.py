@@ -302,3 +302,26 @@ async def test_data_step_quotes_a_column_name_with_a_comma(tmp_path: Path) -> No
         summary = text_of(app.screen.query_one("#preview-summary", Static))
         # as --text-columns reads it back: the comma inside the name is not a separator
         assert 'Columns: "Item, Name", Size (mm), Code' in summary
+
+
+async def test_data_step_shows_how_far_reading_a_large_file_got(tmp_path: Path, monkeypatch) -> None:
+    from nexusml.core.components import loader
+    from tui.messages import PreviewProgress
+    from tui.steps import data as data_step
+
+    big = tmp_path / "big.csv"
+    big.write_text("Item,Code\n" + "centrifugal chiller 400 tons,C1\n" * 40_000)  # 1.3 MB
+    monkeypatch.setattr(loader, "READ_BLOCK_BYTES", 64 << 10)
+    monkeypatch.setattr(data_step, "PROGRESS_SECONDS", 0.0)
+    seen: dict[int, float] = {}  # a message is seen once per widget it bubbles through
+
+    def hook(message) -> None:
+        if isinstance(message, PreviewProgress) and message.path == big:
+            seen[id(message)] = message.fraction
+
+    app = create_app({"data_path": str(big)})
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        assert "40,000 rows × 2 columns" in text_of(app.screen.query_one("#preview-summary", Static))
+    fractions = sorted(set(seen.values()))
+    assert len(fractions) >= 5 and fractions[0] > 0 and fractions[-1] <= 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +11,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
+from textual.worker import get_current_worker
 
 from nexusml.core.cli.training_args import bundled_data_path
 from nexusml.core.cli.validators import listed_columns
 from tui.form import FormState, is_blank
-from tui.messages import PreviewLoaded
+from tui.messages import PreviewLoaded, PreviewProgress
 from tui.steps.base import Step
 
 PREVIEW_ROWS = 8
 CELL_WIDTH = 28
+NUMERIC_SAMPLE_ROWS = 20_000
+PROGRESS_SECONDS = 0.2  # the preview's "Reading … 37 %" is updated at most this often
 NUMERIC_SHARE = 0.9
 """A column is offered as numeric when at least this share of its non-empty values are numbers."""
 
@@ -31,12 +35,17 @@ def _cell(value: Any) -> str:
 
 
 def numeric_columns_of(frame: Any) -> tuple[str, ...]:
-    """The columns of a DataFrame whose non-empty values are mostly numbers (``1,200`` counts)."""
+    """The columns of a DataFrame whose non-empty values are mostly numbers (``1,200`` counts).
+
+    Above ``NUMERIC_SAMPLE_ROWS`` rows, evenly spaced rows decide (checking every
+    row of a million-row file took 12 s, against a read of 1 s).
+    """
     import pandas as pd
 
     out = []
+    step = max(1, len(frame) // NUMERIC_SAMPLE_ROWS)
     for name in frame.columns:
-        series = frame[name]
+        series = frame[name].iloc[::step]
         if series.dtype.kind == "b":
             continue
         values = series.dropna()
@@ -94,16 +103,29 @@ class DataStep(Step):
             summary.update(Text("No preview: fix the data file above.", style="dim"))
             return
         summary.update(Text(f"Reading {path.name} …", style="dim"))
+        self.loaded_path = None
         self.state.begin_reading()
         self.load_preview(path, None if is_blank(sheet) else str(sheet).strip())
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def load_preview(self, path: Path, sheet: Any) -> None:
-        from nexusml.core.components.loader import DataLoadError, load_data
+        from nexusml.core.components.loader import DataLoadError, read_data
+        from nexusml.errors import Cancelled
 
         sheet_value = int(sheet) if isinstance(sheet, str) and sheet.isdigit() else sheet
+        worker = get_current_worker()
+        shown_at = [time.monotonic()]
+
+        def progress(fraction: float, _message: str) -> None:
+            if time.monotonic() - shown_at[0] >= PROGRESS_SECONDS:
+                shown_at[0] = time.monotonic()
+                self.post_message(PreviewProgress(path, fraction))
+
         try:
-            frame = load_data(path, sheet_value)
+            # a newer path (exclusive worker) cancels this read between blocks
+            frame = read_data(path, sheet_value, on_progress=progress, should_stop=lambda: worker.is_cancelled).frame
+        except Cancelled:
+            return
         except DataLoadError as exc:
             self.post_message(PreviewLoaded(path, error=str(exc)))
             return
@@ -113,6 +135,13 @@ class DataStep(Step):
         head = tuple(tuple(_cell(v) for v in row) for row in frame.head(PREVIEW_ROWS).itertuples(index=False))
         numeric = numeric_columns_of(frame)
         self.post_message(PreviewLoaded(path, len(frame), tuple(map(str, frame.columns)), head, numeric=numeric))
+
+    @on(PreviewProgress)
+    def show_progress(self, message: PreviewProgress) -> None:
+        current, _ = self.current_path()
+        if current == message.path and self.loaded_path != message.path:
+            text = Text(f"Reading {message.path.name} … {message.fraction:.0%}", style="dim")
+            self.query_one("#preview-summary", Static).update(text)
 
     @on(PreviewLoaded)
     def show_preview(self, message: PreviewLoaded) -> None:
