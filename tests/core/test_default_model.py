@@ -45,12 +45,30 @@ def test_selection_rule_is_recorded_in_the_fitted_model(fitted, uniclass):
     assert fitted.joint_targets == tuple(TARGETS)
     assert len(fitted.joint_.codes) == len(Y.drop_duplicates())
     for target in TARGETS:
+        # every class rarer than the target's median class weighs median / its count; the others 1
+        counts = Y[target].value_counts()
+        expected = {c: float(counts.median() / n) for c, n in counts.items() if n < counts.median()}
+        weights = fitted.estimators_[target].class_weight or {}
+        assert weights.keys() == expected.keys() and all(np.isclose(weights[c], w) for c, w in expected.items())
+        described = f"{len(expected)} rare classes weighted up to {max(expected.values()):.3g}" if expected else None
         assert fitted.chosen_params_[target] == {
             "classifier": "LinearSVC",
             "C": 1.0,
-            "class_weight": None,
+            "class_weight": described,
             "decoding": "joint",
         }
+    # the 404-class IFC mapping has mostly one-row classes in 600 rows: its median class has one row
+    assert fitted.estimators_["mapping_IFC_4x3Add2_TC1"].class_weight is None
+
+
+def test_rare_class_weights_lift_only_classes_below_the_median():
+    from nexusml.core.components.model_factory import rare_class_weights
+
+    y = np.array(["pump"] * 10 + ["fan"] * 4 + ["chiller"] * 4 + ["boiler"] * 2 + ["valve"])
+    assert rare_class_weights(y) == {"boiler": 2.0, "valve": 4.0}  # median count 4
+    assert rare_class_weights(np.array(["a", "b", "a", "b"])) is None
+    weights = rare_class_weights(np.array([3, 3, 3, 7, 7, 9]))  # counts 3, 2, 1: median 2
+    assert weights == {9: 2.0} and type(next(iter(weights))) is int  # plain values, as a saved model holds them
 
 
 def test_joint_decoding_predicts_only_combinations_seen_in_training(fitted, uniclass):

@@ -166,8 +166,9 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         "choice",
         "direct",
         "How rows are sampled for training ('direct': every training row once, no resampling). Class "
-        "weights come with --model-type: 'balanced_subsample' for random_forest, 'balanced' for the "
-        "default's SGD above 200,000 rows (and a choice of --optimize), none otherwise",
+        "weights come with --model-type: the default lifts each class rarer than the median class "
+        "(median count / its count) up to 200,000 training rows, random_forest uses 'balanced_subsample', "
+        "--optimize may choose 'balanced', the others use none",
         "training",
         v.choice_validator(SAMPLING_STRATEGIES),
         "Sampling strategy",
