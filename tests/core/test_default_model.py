@@ -215,3 +215,15 @@ def test_an_id_like_target_raises_no_raw_scikit_learn_warning(uniclass):
         model = EquipmentClassifier(text_column="natural_name").fit(X, Y)
     assert not [w for w in caught if "unique classes" in str(w.message)]
     assert set(model.predict(X.head(3))["serial"]) <= set(Y["serial"])
+
+
+def test_a_searched_class_weight_of_rare_means_the_defaults_weights_from_the_rows_fitted(uniclass):
+    from nexusml.core.components.model_factory import RARE_CLASS_WEIGHTS, SEARCH_GRIDS, rare_class_weights
+
+    assert RARE_CLASS_WEIGHTS in SEARCH_GRIDS["linear"]["class_weight"]  # --optimize can keep the default's weights
+    X, Y, _, _ = uniclass
+    params = {"2nd_lev_superclass": {"C": 3.0, "class_weight": RARE_CLASS_WEIGHTS}}
+    model = EquipmentClassifier(text_column="natural_name", target_params=params).fit(X, Y)
+    estimator = model.estimators_["2nd_lev_superclass"]
+    assert estimator.C == 3.0
+    assert estimator.class_weight == rare_class_weights(Y["2nd_lev_superclass"].to_numpy())

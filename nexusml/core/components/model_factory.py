@@ -67,8 +67,11 @@ BINNED_MODEL_TYPES = ("linear", "logreg", "sgd")
 # Model types whose related targets are decoded jointly (see ``joint``).
 JOINT_MODEL_TYPES = ("linear",)
 
+# As a class_weight parameter (a search grid's, a target's): the default's weights (``rare_class_weights``).
+RARE_CLASS_WEIGHTS = "rare"
+
 SEARCH_GRIDS: dict[str, dict[str, list[Any]]] = {
-    "linear": {"C": [0.3, 1.0, 3.0], "class_weight": [None, "balanced"]},
+    "linear": {"C": [0.3, 1.0, 3.0], "class_weight": [RARE_CLASS_WEIGHTS, "balanced"]},
     "linear_svc": {"C": [0.3, 1.0, 3.0]},
     "logreg": {"C": [10.0, 30.0, 100.0]},
     "sgd": {"alpha": [1e-6, 1e-5, 1e-4]},
@@ -152,6 +155,8 @@ def build_classifier(
         )
     else:
         raise ValueError(f"unknown model type {model_type!r}")
+    if params.get("class_weight") == RARE_CLASS_WEIGHTS:
+        params["class_weight"] = rare_class_weights(y) if y is not None else None
     return base.set_params(**params) if params else base
 
 

@@ -58,7 +58,7 @@ class SearchResult:
 
 
 def _fit_and_score(model_type, random_state, params, features, y, train_idx, test_idx):
-    estimator = build_classifier(model_type, random_state, 1, params)
+    estimator = build_classifier(model_type, random_state, 1, params, y=y[train_idx])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # logreg/sgd stop after fixed passes on purpose
         estimator.fit(features[train_idx], y[train_idx])
