@@ -3,7 +3,8 @@
 skops writes a scikit-learn ``Tree`` as its node and value arrays, each a zip
 member with its own JSON description, and the ``DecisionTreeClassifier`` around
 it as a JSON entry per attribute: the ``random_forest`` model type's 1,000 trees
-made a file of 4,000 members that loaded 7x slower than a pickle of the model.
+made a file of 4,000 members, 2.3x a pickle's size, that loaded 8-11x slower
+(``benchmarks/README.md``, "Model files").
 :class:`PackedTrees` holds the fitted trees of a list (a forest's ``estimators_``)
 instead:
 
