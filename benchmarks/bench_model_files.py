@@ -8,12 +8,16 @@ Fits the model once per dataset (the bundled inventory for 2,400 rows, else
 - pickle: ``pickle.dumps`` / ``pickle.loads`` (protocol 5, what earlier versions wrote);
 - skops, plain: ``skops.io.dumps`` / ``skops.io.loads`` of the model as it is (one JSON entry per
   vocabulary term);
-- skops, NexusML: ``model_format.dumps`` / ``model_format.loads`` (vocabularies packed, the type
-  check, the index checks): what ``save_model`` and ``load_model`` do.
+- skops, trees unpacked (only for a model with forests, e.g. ``--model-type random_forest``): the file
+  as NexusML wrote it before the trees were packed (vocabularies packed, each tree an entry of its
+  own), loaded with ``model_format.loads``, which still reads such files;
+- skops, NexusML: ``model_format.dumps`` / ``model_format.loads`` (vocabularies and trees packed, the
+  type check, the index checks): what ``save_model`` and ``load_model`` do.
 
-It also checks that the skops model predicts exactly what the pickled one does, and times a
-fresh process loading the model (``import`` of the loader plus the load), which is what
-``nexusml-predict`` pays once: skops imports every scikit-learn estimator module to list them.
+It also checks that each skops model predicts exactly what the pickled one does, with the same
+confidences bit for bit (unrounded, as ``predict_features`` returns them), and times a fresh process
+loading the model (``import`` of the loader plus the load), which is what ``nexusml-predict`` pays
+once: skops imports every scikit-learn estimator module to list them.
 """
 
 from __future__ import annotations
@@ -66,6 +70,34 @@ def _fresh_load(code: str, repeat: int) -> float:
     return statistics.median(times)
 
 
+def _holds_forests(data: bytes) -> bool:
+    from nexusml.core.components import model_format
+
+    return "nexusml.core.components.tree_packing.PackedTrees" in model_format.file_types(data)
+
+
+def _trees_unpacked(model) -> bytes:
+    """``model`` as NexusML wrote it before the trees were packed: vocabularies packed, each tree on its own."""
+    from nexusml.core.components import model_format
+    from nexusml.core.components.tree_packing import PackedTrees
+
+    pack = vars(PackedTrees)["pack"]
+    PackedTrees.pack = classmethod(lambda cls, trees: None)
+    try:
+        return model_format.dumps(model)
+    finally:
+        PackedTrees.pack = pack
+
+
+def _scores(model, sample):
+    """Predictions and confidences as the estimator returns them (confidences not rounded)."""
+    from nexusml.core.components.features import engineer_features
+
+    features = engineer_features(sample, model.feature_config, with_targets=False)
+    predicted, scores, _ = model.estimator.predict_features(model.features_of(features))
+    return predicted, scores
+
+
 def bench(rows: int, model_type: str, repeat: int) -> list[tuple[str, float, float, float]]:
     import pandas as pd
     import skops.io
@@ -88,6 +120,7 @@ def bench(rows: int, model_type: str, repeat: int) -> list[tuple[str, float, flo
     pickled = pickle.dumps(model, protocol=5)
     plain = skops.io.dumps(model)
     packed = model_format.dumps(model)
+    unpacked_trees = _trees_unpacked(model) if _holds_forests(packed) else None
     trusted = sorted(model_format.TRUSTED_TYPES)
     rows_out = [
         (
@@ -102,18 +135,36 @@ def bench(rows: int, model_type: str, repeat: int) -> list[tuple[str, float, flo
             _median(repeat, lambda: skops.io.loads(plain, trusted=trusted)),
             len(plain) / 1e6,
         ),
+    ]
+    if unpacked_trees is not None:
+        rows_out.append(
+            (
+                "skops, trees unpacked",
+                _median(repeat, lambda: _trees_unpacked(model)),
+                _median(repeat, lambda: model_format.loads(unpacked_trees)),
+                len(unpacked_trees) / 1e6,
+            )
+        )
+    rows_out.append(
         (
             "skops, NexusML",
             _median(repeat, lambda: model_format.dumps(model)),
             _median(repeat, lambda: model_format.loads(packed)),
             len(packed) / 1e6,
-        ),
-    ]
+        )
+    )
     sample = frame.head(500)
-    expected = model.predict(sample)
-    pd.testing.assert_frame_equal(model_format.loads(packed).predict(sample), expected)
-    pd.testing.assert_frame_equal(pickle.loads(pickled).predict(sample), expected)
-    print("  predictions and confidences of the skops model: identical to the pickled model's (500 rows)")
+    from_pickle = pickle.loads(pickled)
+    expected = from_pickle.predict(sample)
+    expected_scores = _scores(from_pickle, sample)
+    for data in (packed, unpacked_trees):
+        if data is not None:
+            loaded = model_format.loads(data)
+            pd.testing.assert_frame_equal(loaded.predict(sample), expected)
+            for got, want in zip(_scores(loaded, sample), expected_scores, strict=True):
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+    pd.testing.assert_frame_equal(expected, model.predict(sample))
+    print("  predictions and unrounded confidences of the skops models: identical to the pickled model's (500 rows)")
 
     with tempfile.TemporaryDirectory() as folder:
         pkl, sk = Path(folder) / "m.pkl", Path(folder) / "m.skops"
@@ -131,9 +182,9 @@ def bench(rows: int, model_type: str, repeat: int) -> list[tuple[str, float, flo
             repeat,
         )
 
-    print(f"  {'format':<16} {'save s':>8} {'load s':>8} {'MB':>8}")
+    print(f"  {'format':<22} {'save s':>8} {'load s':>8} {'MB':>8}")
     for name, save, load, size in rows_out:
-        print(f"  {name:<16} {save:>8.3f} {load:>8.3f} {size:>8.1f}")
+        print(f"  {name:<22} {save:>8.3f} {load:>8.3f} {size:>8.1f}")
     print(f"  fresh process, import + load: pickle {fresh_pickle:.3f} s, skops (NexusML) {fresh_skops:.3f} s")
     return rows_out
 

@@ -13,11 +13,14 @@ more bytes than it has.  skops then audits the same list again.
 After loading, :func:`check_loaded` checks the arrays that scikit-learn's
 compiled code indexes without bounds checks (a type check cannot see them): a
 vectorizer's vocabulary must number its columns 0..n-1, and a decision tree's
-child and feature indices must stay inside the tree and the feature matrix.
+child and feature indices must stay inside the tree and the feature matrix, and
+its paths no longer than its ``max_depth``.
 
 The vectorizers' vocabularies (tens of thousands of terms) are written as one
 packed string (:class:`PackedVocabulary`) instead of a JSON entry per term,
 which made files 5x larger and loading 40x slower than pickle (``benchmarks/bench_model_files.py``).
+A forest's trees are written as a few arrays (``tree_packing``), not a dozen
+entries per tree; files written before that still load, and are checked alike.
 
 To let the model hold a new type (an attribute of a new kind, another
 scikit-learn estimator), add its full name to the list below; the tests dump a
@@ -36,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from nexusml.core.components import tree_packing
+from nexusml.core.components.tree_packing import PackedModel, PackedTrees, TreesRef
 from nexusml.errors import NexusMLError
 
 MODEL_SUFFIX = ".skops"
@@ -54,6 +59,9 @@ NEXUSML_TYPES = (
     "nexusml.core.components.transformers.RangeClipper",
     "nexusml.core.components.scoring.JointDecoder",  # class indices, used by numpy indexing (bounds-checked)
     "nexusml.core.components.model_format.PackedVocabulary",
+    "nexusml.core.components.tree_packing.PackedModel",  # the root of a file with forests
+    "nexusml.core.components.tree_packing.PackedTrees",  # a forest's trees; unpacked with its indices checked
+    "nexusml.core.components.tree_packing.TreesRef",
     "nexusml.config.feature_config.FeatureConfig",
     "nexusml.config.feature_config.TextCombination",
     "nexusml.config.feature_config.NumericColumn",
@@ -74,7 +82,8 @@ SKLEARN_TYPES = (
     "sklearn.linear_model._sgd_fast.Hinge",  # the loss of the default above LARGE_DATA_ROWS
     "sklearn.ensemble._forest.RandomForestClassifier",
     "sklearn.tree._classes.DecisionTreeClassifier",
-    # Tree stores node indices scikit-learn follows unchecked: check_loaded checks them.
+    # Tree stores node indices scikit-learn follows unchecked: check_loaded checks them.  Files written
+    # since the trees are packed (tree_packing) name it no more; earlier ones do.
     "sklearn.tree._tree.Tree",
     "sklearn.dummy.DummyClassifier",
 )
@@ -177,7 +186,9 @@ def skops_io() -> Any:
 
 def dumps(model: Any) -> bytes:
     """The skops bytes of ``model`` (vocabularies packed; ``model`` itself is not changed)."""
-    data = skops_io().dumps(_packed(model, {}), compression=zipfile.ZIP_STORED)
+    trees: list[PackedTrees] = []
+    packed = _packed(model, {}, trees)
+    data = skops_io().dumps(PackedModel.of(packed, trees) if trees else packed, compression=zipfile.ZIP_STORED)
     unknown = sorted(file_types(data) - TRUSTED_TYPES)
     if unknown:
         raise ModelFormatError(
@@ -189,7 +200,8 @@ def dumps(model: Any) -> bytes:
 
 def loads(data: bytes) -> Any:
     """Build the object in skops ``data``, refusing any type not in :data:`TRUSTED_TYPES`."""
-    unknown = sorted(file_types(data) - TRUSTED_TYPES)
+    types = file_types(data)
+    unknown = sorted(types - TRUSTED_TYPES)
     if unknown:
         shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise ModelFormatError(
@@ -197,10 +209,14 @@ def loads(data: bytes) -> Any:
             "(a model file may only hold NexusML's and scikit-learn's model types)"
         )
     try:
-        model = skops_io().loads(data, trusted=sorted(TRUSTED_TYPES))
+        root = skops_io().loads(data, trusted=sorted(types))  # all listed; skops checks each node against them
     except Exception as exc:
         raise ModelFormatError(f"skops cannot load it ({type(exc).__name__}: {_first_line(exc)})") from None
-    check_loaded(model)
+    try:
+        model, trees = PackedModel.parts(root)
+    except ValueError as exc:
+        raise ModelFormatError(_first_line(exc)) from None
+    check_loaded(model, trees)
     return model
 
 
@@ -233,9 +249,18 @@ def file_types(data: bytes) -> set[str]:
     return found
 
 
-def check_loaded(model: Any) -> None:
-    """Unpack the vocabularies and check the indices compiled code follows without bounds checks."""
-    for obj in _objects(model):
+def check_loaded(model: Any, trees: list[PackedTrees] | None = None) -> None:
+    """Unpack the vocabularies and ``trees`` (the forests refer to them), and check the indices compiled code
+    follows without bounds checks.
+    """
+    unpacked: dict[int, list[Any]] = {}  # number in trees -> the trees built from it
+    built: set[int] = set()  # those trees: checked as they were built, so not walked
+    for obj in _objects(model, skip=built):
+        if isinstance(obj, (PackedModel, PackedTrees, TreesRef)):  # a TreesRef only as an estimator's attribute
+            raise ModelFormatError("it holds packed decision trees where a model holds none")
+        for name, value in list(vars(obj).items()):
+            if isinstance(value, TreesRef):
+                setattr(obj, name, _unpacked(value, trees or [], unpacked, built))
         vocabulary = getattr(obj, "vocabulary_", None)
         if isinstance(vocabulary, PackedVocabulary):
             try:
@@ -247,7 +272,10 @@ def check_loaded(model: Any) -> None:
         elif isinstance(vocabulary, dict):
             _check_vocabulary(vocabulary)
         if hasattr(obj, "tree_"):
-            _check_tree(obj)
+            try:
+                tree_packing.check_tree(obj)
+            except ValueError as exc:
+                raise ModelFormatError(_first_line(exc)) from None
         estimators = getattr(obj, "estimators_", None)
         if isinstance(estimators, list) and any(hasattr(e, "tree_") for e in estimators):
             width = getattr(obj, "n_features_in_", None)
@@ -270,32 +298,33 @@ def _is_numbering(vocabulary: Any) -> bool:
     return sorted(map(int, columns)) == list(range(len(columns)))
 
 
-def _check_tree(owner: Any) -> None:
-    tree = owner.tree_
-    n = int(tree.node_count)
-    left, right, feature = (
-        np.asarray(a, dtype=np.int64) for a in (tree.children_left, tree.children_right, tree.feature)
-    )
-    ids = np.arange(n)
-    inner = ~((left == -1) & (right == -1))
-    # scikit-learn numbers a node's children after it, so following them always ends at a leaf.
-    ok = n >= 1 and len(left) == len(right) == len(feature) == n
-    ok = ok and bool(
-        np.all((left[inner] > ids[inner]) & (left[inner] < n) & (right[inner] > ids[inner]) & (right[inner] < n))
-    )
-    ok = ok and int(tree.n_features) == getattr(owner, "n_features_in_", None)
-    ok = ok and bool(np.all((feature[inner] >= 0) & (feature[inner] < int(tree.n_features))))
-    if not ok:
-        raise ModelFormatError("a decision tree in it has node or feature indices outside the tree")
+def _unpacked(ref: TreesRef, trees: list[PackedTrees], unpacked: dict[int, list[Any]], built: set[int]) -> list[Any]:
+    """The trees ``ref`` refers to, unpacked and checked (once, however many forests refer to them)."""
+    index = vars(ref).get("index")
+    if type(index) is not int or not 0 <= index < len(trees):
+        raise ModelFormatError("a forest in it refers to packed trees it does not hold")
+    if index not in unpacked:
+        packed = trees[index]
+        check_loaded([getattr(packed, "shared", None), getattr(packed, "varying", None)])  # the rest trees hold
+        try:
+            unpacked[index] = packed.unpack()
+        except (ValueError, TypeError, AttributeError, MemoryError) as exc:
+            raise ModelFormatError(_first_line(exc)) from None
+        built.update(map(id, unpacked[index]))
+    return unpacked[index]
 
 
-def _objects(root: Any) -> Iterator[Any]:
-    """Each NexusML or scikit-learn object reachable from ``root`` (through attributes, lists, tuples, dicts), once."""
+def _objects(root: Any, skip: set[int] | None = None) -> Iterator[Any]:
+    """Each NexusML or scikit-learn object reachable from ``root`` (through attributes, lists, tuples, dicts), once.
+
+    Objects whose id is in ``skip`` are left out, with what they hold; the caller may add to it meanwhile.
+    """
     seen: set[int] = set()
+    skip = set() if skip is None else skip
     stack = [root]
     while stack:
         obj = stack.pop()
-        if id(obj) in seen:
+        if id(obj) in seen or id(obj) in skip:
             continue
         seen.add(id(obj))
         if isinstance(obj, (list, tuple, set)):
@@ -311,33 +340,48 @@ def _is_model_object(obj: Any) -> bool:
     return type(obj).__module__.split(".")[0] in ("nexusml", "sklearn") and hasattr(obj, "__dict__")
 
 
-def _packed(obj: Any, memo: dict[int, Any]) -> Any:
-    """``obj`` with every vectorizer's vocabulary packed: the objects on the way are copied, the rest shared."""
+def _packed(obj: Any, memo: dict[int, Any], trees: list[PackedTrees]) -> Any:
+    """``obj`` with every vectorizer's vocabulary packed, and every forest's trees packed into ``trees``: the
+    objects on the way are copied, the rest shared.
+    """
     key = id(obj)
     if key in memo:
         return memo[key]
     memo[key] = obj  # a cycle back to an object being copied keeps the original
     out = obj
     if isinstance(obj, (list, tuple)):
-        items = [_packed(item, memo) for item in obj]
+        items = [_packed(item, memo, trees) for item in obj]
         if any(a is not b for a, b in zip(items, obj, strict=True)):
             out = type(obj)(items) if type(obj) in (list, tuple) else obj
     elif isinstance(obj, dict):
-        values = {k: _packed(v, memo) for k, v in obj.items()}
+        values = {k: _packed(v, memo, trees) for k, v in obj.items()}
         if any(values[k] is not obj[k] for k in obj):
             out = values if type(obj) is dict else obj
     elif _is_model_object(obj):
-        state = {}
+        state: dict[str, Any] = {}
         for name, value in vars(obj).items():
             if name == "vocabulary_" and _is_numbering(value):
                 state[name] = PackedVocabulary.pack(value)
+            elif isinstance(value, list) and (ref := _packed_trees(value, memo, trees)) is not None:
+                state[name] = ref
             else:
-                state[name] = _packed(value, memo)
+                state[name] = _packed(value, memo, trees)
         if any(state[k] is not v for k, v in vars(obj).items()):
             out = copy.copy(obj)
             vars(out).update(state)
     memo[key] = out
     return out
+
+
+def _packed_trees(value: list[Any], memo: dict[int, Any], trees: list[PackedTrees]) -> TreesRef | None:
+    """A list of fitted decision trees (a forest's ``estimators_``) packed into ``trees``, once however often
+    it is held; what refers to them there.
+    """
+    if id(value) not in memo and (packed := PackedTrees.pack(value)) is not None:
+        memo[id(value)] = TreesRef(len(trees))
+        trees.append(packed)
+    found = memo.get(id(value))
+    return found if isinstance(found, TreesRef) else None
 
 
 def _first_line(exc: BaseException) -> str:
