@@ -22,6 +22,22 @@ REPO = Path(__file__).resolve().parents[1]
 gc.set_threshold(10_000, 10, 10)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): three workers for every two cores, where xdist starts one a core.
+
+    A good part of a worker's time is spent waiting, not computing: a pilot key press waits until the app
+    has been idle for a while, runs wait for their child process or search workers, some tests sleep. The
+    extra worker computes meanwhile. PYTEST_XDIST_AUTO_NUM_WORKERS still sets the number.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    from xdist.plugin import pytest_xdist_auto_num_workers as one_a_core
+
+    cores = one_a_core(config)
+    return cores + (cores + 1) // 2
+
+
 @pytest.fixture(autouse=True)
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The wizard's settings and saved feature configs go to the test's own directory, never the user's."""
