@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
 import os
@@ -14,6 +15,27 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A test process holds what pandas, scikit-learn and Textual import, and the pilot tests make many short-lived
+# objects: with the default threshold (700) a full collection (~0.2 s each, walking all of it) ran every few
+# seconds and garbage collection took a sixth of a worker's time. Young collections every 10,000 allocations.
+gc.set_threshold(10_000, 10, 10)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): three workers for every two cores, where xdist starts one a core.
+
+    A good part of a worker's time is spent waiting, not computing: a pilot key press waits until the app
+    has been idle for a while, runs wait for their child process or search workers, some tests sleep. The
+    extra worker computes meanwhile. PYTEST_XDIST_AUTO_NUM_WORKERS still sets the number.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    from xdist.plugin import pytest_xdist_auto_num_workers as one_a_core
+
+    cores = one_a_core(config)
+    return cores + (cores + 1) // 2
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nexusml.core.components import loader
+from nexusml.core.components import block_reader, csv_reader, excel_reader, loader
 from nexusml.core.components.loader import read_data, unsaved_formulas
 from nexusml.core.pipeline import CancelToken, StageProgress, TrainingCancelled, run_training
 from nexusml.errors import Cancelled
@@ -28,8 +28,8 @@ from tests.test_robustness import small_frame
 
 def whole_file_frame(path: Path) -> pd.DataFrame:
     """The frame as the loader read it before it read in blocks: the whole text through one StringIO."""
-    text = loader.decode_text(path.read_bytes(), path.name)
-    delimiter = loader._sniff_delimiter(text[:65536], path.suffix.lower())
+    text = csv_reader.decode_text(path.read_bytes(), path.name)
+    delimiter = csv_reader.sniff_delimiter(text[:65536], path.suffix.lower())
     options = dict(sep=delimiter, skip_blank_lines=False, low_memory=False)
     try:
         frame = pd.read_csv(io.StringIO(text), **options)
@@ -72,7 +72,7 @@ def messy_files(folder: Path) -> list[Path]:
 
 
 def test_reading_in_blocks_gives_the_whole_file_frame_and_the_sha256_of_its_bytes(tmp_path, monkeypatch):
-    monkeypatch.setattr(loader, "READ_BLOCK_BYTES", 4096)  # many blocks even for small files
+    monkeypatch.setattr(block_reader, "READ_BLOCK_BYTES", 4096)  # many blocks even for small files
     for path in messy_files(tmp_path):
         loaded = read_data(path)
         expected = whole_file_frame(path)
@@ -111,7 +111,7 @@ def test_a_multi_block_file_reports_rising_progress_and_lines_when_large(tmp_pat
     assert len(calls) > 10 and fractions == sorted(fractions) and fractions[-1] == 1.0
     assert not any(m for _, m in calls)  # a 4 MB file only moves the bar
 
-    monkeypatch.setattr(loader, "PROGRESS_LINES_BYTES", 1)
+    monkeypatch.setattr(block_reader, "PROGRESS_LINES_BYTES", 1)
     lines = []
     read_data(path, on_progress=lambda fraction, message: message and lines.append(message))
     assert lines == [
@@ -220,7 +220,7 @@ def test_formula_cells_without_a_saved_value_are_counted_by_column():
 
 
 def test_cells_are_never_split_between_the_blocks_of_a_scan(monkeypatch):
-    monkeypatch.setattr(loader, "SHEET_SCAN_BYTES", 7)
+    monkeypatch.setattr(excel_reader, "SHEET_SCAN_BYTES", 7)
     row = '<row r="{r}"><c r="B{r}"><f>A{r}*2</f><v /></c><c r="C{r}"><v>1</v></c></row>'
     cells = "".join(row.format(r=r) for r in range(2, 50))
     assert unsaved_formulas(sheet_xml(cells)) == {1: 48}

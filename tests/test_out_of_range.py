@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nexusml import evaluate
+from nexusml import predict as nexusml_predict
 from nexusml.core.components import coding
 from nexusml.core.components.loader import load_data
 from nexusml.core.components.predictor import load_model
 from nexusml.train_model_pipeline_v2 import main
-from tests.conftest import run_cli
+from tests.conftest import call_main
 
 OUTSIDE_WARNING = "have a number outside the range the model was trained on"
 
@@ -49,9 +51,9 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def predict(trained: dict, name: str, output: Path, *extra: str):
-    return run_cli(
+    return call_main(
+        nexusml_predict.main,
         "--model", str(trained["model"]), "--input", str(trained["folder"] / name), "--output", str(output), *extra,
-        module="nexusml.predict",
     )  # fmt: skip
 
 
@@ -97,7 +99,7 @@ def test_nexusml_evaluate_warns_once_about_numbers_out_of_range(trained: dict, t
     labelled.loc[trained["outside"], "service_life"] = 100.0
     labelled.to_csv(tmp_path / "labelled.csv", index=False)
     model, labelled_csv = str(trained["model"]), str(tmp_path / "labelled.csv")
-    done = run_cli("--model", model, "--input", labelled_csv, module="nexusml.evaluate")
+    done = call_main(evaluate.main, "--model", model, "--input", labelled_csv)
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stderr.splitlines() if OUTSIDE_WARNING in line]
     assert len(lines) == 1 and f"'service_life' in {trained['outside'].sum()} row(s)" in lines[0]
@@ -132,9 +134,10 @@ def test_the_review_file_output_carries_the_flag(trained: dict, tmp_path: Path) 
     for position in (0, 1, 2):  # row 0 in range, rows 1 and 2 with service_life 100
         state.accept(position + 2, {t: coded.predicted[t][position] for t in model.targets})
     output = tmp_path / "reviewed.csv"
-    done = run_cli(
+    done = call_main(
+        nexusml_predict.main,
         "--model", str(trained["model"]), "--input", str(data), "--review-file", str(state.path),
-        "--output", str(output), module="nexusml.predict",
+        "--output", str(output),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = pd.read_csv(output, keep_default_na=False)

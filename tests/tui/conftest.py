@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import constants
 
 DATA_DIR = Path(__file__).parent / "data"
 TINY_CSV = DATA_DIR / "tiny.csv"
@@ -24,6 +25,15 @@ text_combinations:
     columns: [description, manufacturer, model, equipment_tag]
 targets: [category_name, mcaa_system_category]
 """
+
+
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps start with TEXTUAL_ANIMATIONS=none: a scroll or a tab's underline jumps to where it ends.
+
+    The tests look at where things end up; a pilot key press would otherwise wait for each animation's frames.
+    """
+    monkeypatch.setattr(constants, "TEXTUAL_ANIMATIONS", "none")
 
 
 @pytest.fixture(scope="session")

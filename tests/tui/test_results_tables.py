@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
+from textual.widgets._footer import FooterKey
 from tui_helpers import settle, text_of, until
 
 from nexusml.core.cli.training_args import arguments_from_values
@@ -289,6 +290,29 @@ async def test_zoom_and_the_chart_keys_from_a_table(tmp_path: Path) -> None:
         assert await until(pilot, lambda: screen.maximized is None and app.screen is screen)
         await pilot.press("escape")
         assert await until(pilot, lambda: isinstance(app.screen, WizardScreen))
+
+
+async def test_the_footer_shows_the_keys_of_the_focused_widget(tmp_path: Path) -> None:
+    app = create_app({"output_dir": str(tmp_path)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def shown() -> list[str]:
+            return [key.description for key in app.screen.query(FooterKey)]
+
+        keys = list(app.screen.query(FooterKey))
+        assert "Next" in shown() and "Sort by F1" not in shown()
+        await pilot.press("ctrl+n")  # another step, another focus, the same keys: the footer is not rebuilt
+        await settle(pilot)
+        assert app.screen.step_name == "features" and list(app.screen.query(FooterKey)) == keys
+
+        screen = await open_results(pilot, RunView.from_metadata(write_run(tmp_path)))
+        await pilot.press("f3")
+        assert await until(pilot, lambda: "Sort by F1" in shown())
+        assert "Sort by row" not in shown() and "Per class" in shown() and "Next" not in shown()
+        await pilot.press("f4")
+        assert await until(pilot, lambda: "Sort by row" in shown())
+        assert "Sort by F1" not in shown() and screen.focused is screen.query_one("#error-table")
 
 
 async def test_tables_of_a_real_run(inventory_csv: Path, features_yaml: Path, tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.runs import PastRun, RunView, list_past_runs
+from tui.widgets.footer import Footer
 
 
 class PastRunsScreen(Screen):

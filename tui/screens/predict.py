@@ -14,9 +14,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Static
 
 from tui.runs import PastRun, list_past_runs
+from tui.widgets.footer import Footer
 
 
 class PredictScreen(Screen):

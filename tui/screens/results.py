@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
 
 from tui.runs import RunView
 from tui.widgets.charts import (
@@ -28,6 +28,7 @@ from tui.widgets.charts import (
 from tui.widgets.class_table import ClassTable
 from tui.widgets.confusion_list import ConfusionList
 from tui.widgets.error_table import ErrorTable
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from textual.timer import Timer

@@ -14,10 +14,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from nexusml.core.components import coding
 from nexusml.errors import NexusMLError
+from tui.widgets.footer import Footer
 from tui.widgets.review_row import ReviewRowScreen, known_classes
 from tui.widgets.review_table import (
     SHOW_CHOICES,

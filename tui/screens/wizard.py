@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, Static
+from textual.widgets import Button, ContentSwitcher, Header, Input, Static
 
 from tui.form import COLUMN_FIELDS, STEPS, FormState, label_for
 from tui.messages import FieldChanged, PreviewLoaded
@@ -21,6 +21,7 @@ from tui.steps.features import FeaturesStep
 from tui.steps.options import OutputStep, TrainingStep
 from tui.steps.review import ReviewStep
 from tui.widgets.field import ArgField
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui.app import NexusTrainApp
