@@ -305,13 +305,13 @@ async def test_data_step_quotes_a_column_name_with_a_comma(tmp_path: Path) -> No
 
 
 async def test_data_step_shows_how_far_reading_a_large_file_got(tmp_path: Path, monkeypatch) -> None:
-    from nexusml.core.components import loader
+    from nexusml.core.components import block_reader
     from tui.messages import PreviewProgress
     from tui.steps import data as data_step
 
     big = tmp_path / "big.csv"
     big.write_text("Item,Code\n" + "centrifugal chiller 400 tons,C1\n" * 40_000)  # 1.3 MB
-    monkeypatch.setattr(loader, "READ_BLOCK_BYTES", 64 << 10)
+    monkeypatch.setattr(block_reader, "READ_BLOCK_BYTES", 64 << 10)
     monkeypatch.setattr(data_step, "PROGRESS_SECONDS", 0.0)
     seen: dict[int, float] = {}  # a message is seen once per widget it bubbles through
 
