@@ -144,7 +144,10 @@ def test_single_class_target_and_one_row_classes_warn_not_crash(tmp_path, capsys
     from nexusml.core.cli.training_args import arguments_from_values
     from nexusml.core.pipeline import run_training
 
-    result = run_training(arguments_from_values({"data_path": path, "output_dir": tmp_path / "o", "optimize": True}))
+    result = run_training(
+        # one process: the search's worker pool is not what this checks (it costs 3.5 s to start)
+        arguments_from_values({"data_path": path, "output_dir": tmp_path / "o", "optimize": True, "n_jobs": 1})
+    )
     assert any("single class" in w for w in result.warnings)
     assert any("class(es) with one row" in w for w in result.warnings)
     assert result.search["skipped"]["mcaa_system_category"]

@@ -80,7 +80,8 @@ def test_log_file_holds_the_stage_events(trained):
 
 def test_events_in_order_and_typed(inventory_csv, tmp_path):
     events = []
-    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "optimize": True})
+    # one process: the search's worker pool is not what this checks (it costs 3.5 s to start)
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "optimize": True, "n_jobs": 1})
     result = run_training(args, on_event=events.append)
     assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
     assert events[-1].result == result
@@ -127,7 +128,7 @@ def inventory_small(inventory_csv, tmp_path_factory) -> dict[str, Path]:
 EQUIVALENCE_CASES = {
     "defaults": lambda data: (data["csv"], ["--visualize"]),
     "custom columns": lambda data: (data["assets"], ["--feature-config", str(data["assets_config"])]),
-    "optimize": lambda data: (data["csv"], ["--optimize", "--cv-folds", "2"]),
+    "optimize": lambda data: (data["csv"], ["--optimize", "--cv-folds", "2", "--n-jobs", "1"]),
     # Fitted and saved twice per path: fewer rows, two targets and 20 trees a target (the test sets them).
     "random forest": lambda data: (
         data["small_csv"],
