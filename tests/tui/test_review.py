@@ -226,10 +226,16 @@ async def test_the_review_survives_quitting(project: dict, tmp_path: Path) -> No
         assert "reviewed 2" in text_of(screen.query_one("#review-summary"))
 
 
-async def test_cancel_stops_a_prediction_within_a_second(project: dict, tmp_path: Path) -> None:
+async def test_cancel_stops_a_prediction_within_a_second(project: dict, tmp_path: Path, monkeypatch) -> None:
+    import functools
+
+    from nexusml.core.components import coding
     from scripts.synthetic import generate_asset_register
     from tui.screens.predict import PredictScreen
 
+    # 30 chunks of 2,000 rows instead of 6 of 10,000: on a busy machine six chunks can all be coded
+    # before the key press is handled
+    monkeypatch.setattr(coding, "code_frame", functools.partial(coding.code_frame, chunk_rows=2_000))
     big = tmp_path / "big.csv"
     generate_asset_register(60_000, seed=2).drop(columns=TARGETS).to_csv(big, index=False)
     app = create_app({"predict": str(project["model"]), "data_path": str(big), "output_dir": str(project["models"])})
