@@ -185,12 +185,8 @@ def rare_class_weights(y: np.ndarray) -> dict[Any, float] | None:
     lifted = weights > 1.0
     if not lifted.any():
         return None
-    return {_plain(c): float(w) for c, w in zip(classes[lifted], weights[lifted], strict=True)}
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as its Python value (a saved model's parameters hold plain values)."""
-    return value.item() if isinstance(value, np.generic) else value
+    # plain Python values: a saved model's parameters hold no numpy scalars
+    return dict(zip(classes[lifted].tolist(), weights[lifted].tolist(), strict=True))
 
 
 def large_data_classifier(random_state: int, n_jobs: int, n_rows: int = LARGE_DATA_ROWS) -> SGDClassifier:
