@@ -70,6 +70,7 @@ class DataStep(Step):
         super().__init__(state, id=id)
         self.columns: tuple[str, ...] = ()
         self.loaded_path: Path | None = None
+        self._reading: tuple[Path, Any] | None = None  # the file and sheet the preview reads or has read
 
     def compose(self) -> ComposeResult:
         yield Static("Pick the inventory file to train on (CSV, Excel or Parquet).", classes="step-intro")
@@ -98,14 +99,19 @@ class DataStep(Step):
         if path is None:
             self.columns = ()
             self.loaded_path = None
+            self._reading = None
             self.state.reading_failed()
             self.query_one("#preview-table", DataTable).clear(columns=True)
             summary.update(Text("No preview: fix the data file above.", style="dim"))
             return
+        sheet = None if is_blank(sheet) else str(sheet).strip()
+        if self._reading == (path, sheet):  # mounting and the field's first value both ask for the same file
+            return
+        self._reading = (path, sheet)
         summary.update(Text(f"Reading {path.name} …", style="dim"))
         self.loaded_path = None
         self.state.begin_reading()
-        self.load_preview(path, None if is_blank(sheet) else str(sheet).strip())
+        self.load_preview(path, sheet)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def load_preview(self, path: Path, sheet: Any) -> None:
