@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from nexusml.core.components import tree_packing
+from nexusml.core.components.skops_import import skops_io
 from nexusml.core.components.tree_packing import PackedModel, PackedTrees, TreesRef
 from nexusml.errors import NexusMLError
 
@@ -159,29 +160,6 @@ class PackedVocabulary:
             starts = [0] + [end + 1 for end in ends[:-1]]
             terms = list(map(text.__getitem__, map(slice, starts, ends)))
         return dict(zip(terms, range(len(ends)), strict=True))
-
-
-def skops_io() -> Any:
-    """``skops.io``, imported without the list of every scikit-learn estimator it builds on import.
-
-    That list (scikit-learn's ``all_estimators``, which imports every scikit-learn
-    module) is skops's own default trust; this module checks every type against
-    :data:`TRUSTED_TYPES` itself and passes that list to skops, so the default is
-    not needed, and building it cost 0.5-1.5 s at the start of every prediction.
-    """
-    import sys
-
-    if "skops.io" in sys.modules:
-        return sys.modules["skops.io"]
-    import sklearn.utils
-
-    every_estimator = sklearn.utils.all_estimators
-    sklearn.utils.all_estimators = lambda *args, **kwargs: []
-    try:
-        import skops.io
-    finally:
-        sklearn.utils.all_estimators = every_estimator
-    return skops.io
 
 
 def dumps(model: Any) -> bytes:
