@@ -145,12 +145,12 @@ class NexusTrainApp(App[int]):
         self.copy_to_clipboard(command)
         self.notify(command, title="Command copied")
 
-    def action_save_config(self) -> None:
+    async def action_save_config(self) -> None:
         wizard = self._wizard()
         if wizard is None or self.screen is not wizard:
             self.notify("Go back to the wizard to save the run config.", severity="warning")
             return
-        wizard.action_save_config()
+        await wizard.action_save_config()
 
     def action_predict(self, model: str = "", data: str = "") -> None:
         from tui.screens.predict import PredictScreen
@@ -178,7 +178,7 @@ class NexusTrainApp(App[int]):
             if wizard is not None:
                 while self.screen is not wizard and len(self.screen_stack) > 1:
                     self.pop_screen()
-                wizard.focus_field(exc.field)
+                self.call_later(wizard.focus_field, exc.field)
             return
         from tui.screens.run import RunScreen
 

@@ -81,7 +81,7 @@ async def pick(pilot, dest_id: str, *names: str) -> None:
 
 async def open_features(pilot) -> None:
     await settle(pilot)
-    pilot.app.screen.show_step(1)
+    await pilot.app.screen.show_step(1)
     await pilot.pause()
 
 
@@ -229,7 +229,7 @@ async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(
         await pick(pilot, "targets", "System Type")
         await pick(pilot, "text-columns", *picker(app, "text-columns").selected)
         await pick(pilot, "text-columns", "Asset Name", "Description")
-        app.screen.show_step(4)
+        await app.screen.show_step(4)
         await pilot.pause()
         app.screen.query_one("#config-path", Input).value = str(saved)
         await pilot.press("enter")

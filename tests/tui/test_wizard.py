@@ -27,15 +27,15 @@ async def test_given_invalid_value_is_shown_marked_invalid(inventory_csv: Path) 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WizardScreen)
-        field = app.screen.query_one("#field-test_size")
-        assert app.screen.query_one("#input-test_size", Input).value == "1.5"
-        assert field.has_class("-invalid")
-        assert "between 0 and 1" in text_of(app.screen.query_one("#error-test_size", Static))
         assert "3 Training ✗" in text_of(app.screen.query_one("#step-bar", Static))
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, WizardScreen)
         assert app.screen.step_name == "training"
+        field = app.screen.query_one("#field-test_size")
+        assert app.screen.query_one("#input-test_size", Input).value == "1.5"
+        assert field.has_class("-invalid")
+        assert "between 0 and 1" in text_of(app.screen.query_one("#error-test_size", Static))
         assert app.focused is app.screen.query_one("#input-test_size", Input)
         messages = [str(n.message) for n in app._notifications]
         assert any(m.startswith("Test size:") and "between 0 and 1" in m for m in messages)
@@ -254,8 +254,10 @@ async def test_config_switch_values_read_as_the_command_line_reads_them(inventor
     app = create_app(given)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await app.screen.focus_field("visualize")  # its step, built from the form's values
         assert app.screen.query_one("#input-visualize", Switch).value is True
         assert text_of(app.screen.query_one("#state-visualize", Static)) == "on"
+        await app.screen.focus_field("optimize")
         assert app.screen.query_one("#input-optimize", Switch).value is False
         assert app.form.arguments().visualize is True
 

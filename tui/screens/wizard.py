@@ -11,16 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Header, Input, Static
 
-from tui.form import COLUMN_FIELDS, STEPS, FormState, label_for
+from tui.form import COLUMN_FIELDS, STEP_FIELDS, STEPS, FormState, label_for
 from tui.messages import FieldChanged, PreviewLoaded
 from tui.steps.base import Step
 from tui.steps.data import DataStep
 from tui.steps.features import FeaturesStep
 from tui.steps.options import OutputStep, TrainingStep
 from tui.steps.review import ReviewStep
-from tui.widgets.field import ArgField
 from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -61,8 +61,8 @@ class WizardScreen(Screen):
             yield Button("Train (ctrl+r)", id="train", variant="success", compact=True)
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.show_step(0, focus=False)
+    async def on_mount(self) -> None:
+        await self.show_step(0, focus=False)
         self.query_one("#input-data_path").focus()
 
     # -- steps ------------------------------------------------------------------------------------
@@ -86,11 +86,13 @@ class WizardScreen(Screen):
     def review_step(self) -> ReviewStep:
         return self.query_one("#step-review", ReviewStep)
 
-    def show_step(self, index: int, focus: bool = True) -> None:
+    async def show_step(self, index: int, focus: bool = True) -> None:
+        """Show step ``index`` (its widgets are made the first time) and, with ``focus``, its first control."""
         self.step_index = max(0, min(index, len(STEPS) - 1))
         name = self.step_name
-        self.query_one("#steps", ContentSwitcher).current = f"step-{name}"
         step = self.step(name)
+        await step.build()
+        self.query_one("#steps", ContentSwitcher).current = f"step-{name}"
         step.shown()
         self.query_one("#back", Button).disabled = self.step_index == 0
         self.query_one("#next", Button).display = self.step_index < len(STEPS) - 1
@@ -124,52 +126,47 @@ class WizardScreen(Screen):
         else:
             status.update(Text("✓ ready to train", style="green"))
 
-    def action_next_step(self) -> None:
+    async def action_next_step(self) -> None:
         problem = self.state.step_error(self.step_name)
         if problem is not None:
             self.notify(f"{label_for(problem[0])}: {problem[1]}", title="Fix this field first", severity="error")
-            self.focus_field(problem[0])
+            await self.focus_field(problem[0])
             return
         if self.step_index < len(STEPS) - 1:
-            self.show_step(self.step_index + 1)
+            await self.show_step(self.step_index + 1)
 
-    def action_previous_step(self) -> None:
+    async def action_previous_step(self) -> None:
         if self.step_index > 0:
-            self.show_step(self.step_index - 1)
+            await self.show_step(self.step_index - 1)
 
-    def focus_field(self, dest: str) -> None:
+    async def focus_field(self, dest: str) -> None:
         """Show the step holding ``dest`` and focus its control (a column check: its picker)."""
         if dest == "columns":
             dest = self.state.column_check.field
         if dest == "reading":
             dest = "data_path"
-        if dest in COLUMN_FIELDS:
-            index = next(i for i, (name, _) in enumerate(STEPS) if name == "features")
-            if index != self.step_index:
-                self.show_step(index, focus=False)
-            picker = self.features_step.picker(dest)
-            self.call_after_refresh(picker.focus)
-            self.call_after_refresh(picker.scroll_visible)
-            return
         for i, (name, _) in enumerate(STEPS):
-            fields = self.step(name).query(f"#field-{dest}")
-            if fields:
+            if dest in STEP_FIELDS[name] or (name == "features" and dest in COLUMN_FIELDS):
                 if i != self.step_index:
-                    self.show_step(i, focus=False)
-                field = fields.first(ArgField)
-                self.call_after_refresh(field.control.focus)
-                self.call_after_refresh(field.scroll_visible)
+                    await self.show_step(i, focus=False)
+                if dest in COLUMN_FIELDS:
+                    target: Widget = self.features_step.picker(dest)
+                    self.call_after_refresh(target.focus)
+                else:
+                    target = self.step(name).field(dest)
+                    self.call_after_refresh(target.control.focus)
+                self.call_after_refresh(target.scroll_visible)
                 return
 
     # -- buttons ----------------------------------------------------------------------------------
 
     @on(Button.Pressed, "#next")
-    def _next(self) -> None:
-        self.action_next_step()
+    async def _next(self) -> None:
+        await self.action_next_step()
 
     @on(Button.Pressed, "#back")
-    def _back(self) -> None:
-        self.action_previous_step()
+    async def _back(self) -> None:
+        await self.action_previous_step()
 
     @on(Button.Pressed, "#train")
     def _train(self) -> None:
@@ -185,8 +182,8 @@ class WizardScreen(Screen):
 
     @on(Button.Pressed, "#save-config")
     @on(Input.Submitted, "#config-path")
-    def _save_pressed(self) -> None:
-        self.action_save_config()
+    async def _save_pressed(self) -> None:
+        await self.action_save_config()
 
     def action_browse(self) -> None:
         from tui.screens.browse import BrowseScreen
@@ -202,9 +199,9 @@ class WizardScreen(Screen):
     def action_copy_command(self) -> None:
         cast("NexusTrainApp", self.app).action_copy_command()
 
-    def action_save_config(self) -> None:
+    async def action_save_config(self) -> None:
         if self.step_name != "review":
-            self.show_step(len(STEPS) - 1)
+            await self.show_step(len(STEPS) - 1)
         path = self.review_step.save_config()
         if path is not None:
             self.notify(f"Saved {path}", title="Run config")

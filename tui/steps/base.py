@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.compose import compose
 from textual.containers import VerticalScroll
 
 from nexusml.core.cli.training_args import SPECS
@@ -10,14 +12,41 @@ from tui.widgets.field import ArgField
 
 
 class Step(VerticalScroll):
-    """One page of the wizard; its fields are the ArgFields inside it."""
+    """One page of the wizard; its fields are the ArgFields inside it.
+
+    A step's widgets are made the first time it is shown (:meth:`build`), from
+    the form's values then: a wizard that opens on the data step does not build
+    the other four (half of its start-up).  Everything the steps show comes
+    from the form (``FormState``), so a step built later shows what one built
+    at the start would.
+    """
 
     DEFAULT_CLASSES = "step"
     step_name = ""
 
-    def __init__(self, state: FormState, *, id: str | None = None):
+    def __init__(self, state: FormState, *, id: str | None = None, built: bool = False):
         super().__init__(id=id or f"step-{self.step_name}")
         self.state = state
+        self.built = built
+
+    def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self.content()
+
+    def content(self) -> ComposeResult:
+        """The step's widgets."""
+        yield from ()
+
+    async def build(self) -> None:
+        """Make and mount the step's widgets, if they are not yet."""
+        if self.built:
+            return
+        self.built = True
+        await self.mount_all(compose(self))
+        self.on_built()
+
+    def on_built(self) -> None:
+        """Called once the widgets made by :meth:`build` are mounted."""
 
     def new_field(self, dest: str) -> ArgField:
         """A field showing the form's value for ``dest`` and the error already found for it."""
@@ -30,4 +59,4 @@ class Step(VerticalScroll):
         return self.query_one(f"#field-{dest}", ArgField)
 
     def shown(self) -> None:
-        """Called when the step becomes visible."""
+        """Called when the step becomes visible (after :meth:`build`)."""

@@ -67,12 +67,12 @@ class DataStep(Step):
     step_name = "data"
 
     def __init__(self, state: FormState, *, id: str | None = None):
-        super().__init__(state, id=id)
+        super().__init__(state, id=id, built=True)  # the wizard opens on it
         self.columns: tuple[str, ...] = ()
         self.loaded_path: Path | None = None
         self._reading: tuple[Path, Any] | None = None  # the file and sheet the preview reads or has read
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         yield Static("Pick the inventory file to train on (CSV, Excel or Parquet).", classes="step-intro")
         with Horizontal(id="data-path-row"):
             yield self.new_field("data_path")

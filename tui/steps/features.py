@@ -36,7 +36,7 @@ class FeaturesStep(Step):
         self.dropped_note = ""
         """Which chosen columns the last data file lacked (shown until the next file is read)."""
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         yield Static(
             "Pick the columns to predict and to read: space toggles, typing filters.",
             classes="step-intro",
@@ -60,7 +60,7 @@ class FeaturesStep(Step):
         yield self.new_field("feature_config")
         yield self.new_field("reference_config")
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         self.refresh_columns()
 
     def picker(self, dest: str) -> ColumnPicker:
@@ -70,6 +70,8 @@ class FeaturesStep(Step):
 
     def refresh_columns(self) -> None:
         """Fill the pickers from the form (the file's columns, the chosen ones) and redo the summary."""
+        if not self.built:  # built from the form when first shown
+            return
         state = self.state
         derived = {}
         base = state.base_config()
@@ -120,6 +122,8 @@ class FeaturesStep(Step):
     # -- summary ------------------------------------------------------------------------------------
 
     def refresh_summary(self) -> None:
+        if not self.built:
+            return
         self._counts()
         summary = self.query_one("#features-summary", Static)
         state = self.state

@@ -12,7 +12,7 @@ from tui.steps.base import Step
 class FormStep(Step):
     intro = ""
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         if self.intro:
             yield Static(self.intro, classes="step-intro")
         for spec in specs_for_group(self.step_name):

@@ -26,7 +26,7 @@ DEFAULT_CONFIG_NAME = "nexusml_run.yml"
 class ReviewStep(Step):
     step_name = "review"
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         yield Static("Check the values, then press ctrl+r to train.", classes="step-intro")
         with Horizontal(id="command-title-row"):
             yield Label("Equivalent command", classes="section-title")
@@ -43,10 +43,9 @@ class ReviewStep(Step):
     def shown(self) -> None:
         self.refresh_review()
 
-    def on_mount(self) -> None:
-        self.refresh_review()
-
     def refresh_review(self) -> None:
+        if not self.built:
+            return
         command = self.query_one("#review-command", Static)
         try:
             args = self.state.arguments()
