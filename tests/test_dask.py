@@ -66,7 +66,7 @@ def _comparable(result) -> dict:
 
 
 @pytest.mark.slow
-def test_local_cluster_uses_worker_processes(dask_search):
+def test_local_cluster_uses_worker_processes_and_searches_as_the_local_search(data, dask_search):
     backend, where, workers = dask_search
     assert where.startswith("dask tcp://")
     pids = backend.client.run(os.getpid)
@@ -75,11 +75,7 @@ def test_local_cluster_uses_worker_processes(dask_search):
     assert len(set(pids.values())) == len(pids)
     assert all(info["nthreads"] == 1 for info in backend.client.scheduler_info()["workers"].values())
 
-
-@pytest.mark.slow
-def test_dask_search_equals_local_search(data, dask_search):
     model, X, Y = data
-    backend, _where, _workers = dask_search
     events: list[tuple[int, int, str]] = []
     local = search_hyperparameters(model, X, Y, cv_folds=3, n_jobs=1, grid=GRID)
     remote = search_hyperparameters(
