@@ -51,7 +51,6 @@ here, so the older files still load.
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -59,7 +58,6 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
@@ -75,6 +73,7 @@ from nexusml.core.components.model_factory import (
     ConstantClassifier,
     build_classifier,
     build_text_vectorizer,
+    quiet_expected_fit_warnings,
     single_class_classifier,
 )
 from nexusml.core.components.numeric_inputs import NumericInputs
@@ -102,10 +101,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
 # scikit-learn's warning when most rows are a class of their own (its message, as a regular expression)
-ID_LIKE_TARGET_WARNING = r"The number of unique classes is greater than 50% of the number of samples"
-
-
 class EquipmentClassifier(NumericInputs, BaseEstimator):
     """Shared feature transformer + one classifier per target."""
 
@@ -158,6 +156,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
         scales are not fitted here (they need held-out rows): see
         :meth:`fit_confidence`.
         """
+        quiet_expected_fit_warnings()  # before the thread that transforms the held-out rows starts
         self.targets_ = list(Y.columns)
         self.confidence_scales_: dict[str, float] = {}
         self.transformer_ = self.make_transformer(len(X))
@@ -182,12 +181,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
                 if len(np.unique(y)) < 2:
                     estimator = single_class_classifier().fit(features, y)
                 else:
-                    with warnings.catch_warnings():
-                        # logreg and sgd stop after a fixed number of passes on purpose
-                        warnings.simplefilter("ignore", ConvergenceWarning)
-                        # validation already warns, by target name, about an ID-like target
-                        warnings.filterwarnings("ignore", message=ID_LIKE_TARGET_WARNING, category=UserWarning)
-                        estimator = self.make_classifier(target, features.shape[0], y).fit(features, y)
+                    estimator = self.make_classifier(target, features.shape[0], y).fit(features, y)
                     _coefficients_as_float32(estimator)
                 fitted[key] = (target, estimator, y)
                 self.estimators_[target] = estimator

@@ -37,11 +37,13 @@ A target with a single class in the training rows gets ``single_class_classifier
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.pipeline import FeatureUnion
@@ -77,6 +79,24 @@ SEARCH_GRIDS: dict[str, dict[str, list[Any]]] = {
     "sgd": {"alpha": [1e-6, 1e-5, 1e-4]},
     "random_forest": {"n_estimators": [100, 200], "max_features": ["sqrt", 0.2]},
 }
+
+
+# scikit-learn's warning when a target has more classes than half its rows (validation warns by the target's name).
+ID_LIKE_TARGET_WARNING = r"The number of unique classes is greater than 50% of the number of samples"
+
+
+def quiet_expected_fit_warnings() -> None:
+    """Ignore, from now on in this process, the warnings the classifiers' fits raise on purpose.
+
+    logreg and sgd stop after a fixed number of passes (scikit-learn warns that
+    they did not converge), and an ID-like target makes scikit-learn guess at a
+    regression problem.  A ``catch_warnings`` block around each fit does not hold:
+    the filters are process-wide, and the thread that transforms the held-out rows
+    meanwhile enters and leaves such blocks too (in scikit-learn's input checks),
+    putting back a list without them in the middle of a fit.  Idempotent.
+    """
+    warnings.filterwarnings("ignore", category=ConvergenceWarning, module=r"sklearn\.(linear_model|svm)\.")
+    warnings.filterwarnings("ignore", message=ID_LIKE_TARGET_WARNING, category=UserWarning)
 
 
 def _vectorizer_kwargs(n_rows: int, **kwargs: Any) -> dict[str, Any]:

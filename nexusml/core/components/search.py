@@ -20,12 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import f1_score
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
 
 from nexusml.core.components.model import EquipmentClassifier
-from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier
+from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier, quiet_expected_fit_warnings
 from nexusml.core.components.shared_targets import partition_key
 from nexusml.core.components.workers import worker_options
 from nexusml.errors import Cancelled
@@ -58,10 +57,9 @@ class SearchResult:
 
 
 def _fit_and_score(model_type, random_state, params, features, y, train_idx, test_idx):
+    quiet_expected_fit_warnings()  # in the worker process that runs it
     estimator = build_classifier(model_type, random_state, 1, params, y=y[train_idx])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # logreg/sgd stop after fixed passes on purpose
-        estimator.fit(features[train_idx], y[train_idx])
+    estimator.fit(features[train_idx], y[train_idx])
     predicted = estimator.predict(features[test_idx])
     return float(f1_score(y[test_idx], predicted, average="macro", zero_division=0))
 
