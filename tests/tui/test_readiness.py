@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from textual.widgets import Input, Static
-from tui_helpers import settle, text_of
+from tui_helpers import settle, text_of, until
 
 from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.precedence import resolve_arguments
@@ -82,7 +82,8 @@ async def pick(pilot, dest_id: str, *names: str) -> None:
 async def open_features(pilot) -> None:
     await settle(pilot)
     await pilot.app.screen.show_step(1)
-    await pilot.pause()
+    # the step focuses its first picker after the next refresh: wait for it, so a pick() is not undone
+    assert await until(pilot, lambda: pilot.app.focused is picker(pilot.app, "targets"))
 
 
 async def test_an_export_without_the_sample_columns_is_not_ready(tmp_path: Path) -> None:

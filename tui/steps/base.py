@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.compose import compose
 from textual.containers import VerticalScroll
@@ -28,9 +30,11 @@ class Step(VerticalScroll):
         super().__init__(id=id or f"step-{self.step_name}")
         self.state = state
         self.built = built
+        """Whether its widgets are mounted (until then the methods that fill them do nothing)."""
+        self._building: asyncio.Event | None = None
 
     def compose(self) -> ComposeResult:
-        if self.built:
+        if self.built or self._building is not None:
             yield from self.content()
 
     def content(self) -> ComposeResult:
@@ -38,12 +42,17 @@ class Step(VerticalScroll):
         yield from ()
 
     async def build(self) -> None:
-        """Make and mount the step's widgets, if they are not yet."""
+        """Make and mount the step's widgets, if they are not yet (a second caller meanwhile waits for them)."""
         if self.built:
             return
-        self.built = True
+        if self._building is not None:
+            await self._building.wait()
+            return
+        self._building = asyncio.Event()
         await self.mount_all(compose(self))
+        self.built = True
         self.on_built()
+        self._building.set()
 
     def on_built(self) -> None:
         """Called once the widgets made by :meth:`build` are mounted."""
