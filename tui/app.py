@@ -94,6 +94,7 @@ class NexusTrainApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, WizardScreen):
                 screen.render_status()
+                screen.review_step.refresh_review()  # its command and "Training path" (nothing if not built)
 
     def action_settings(self) -> None:
         from tui.screens.settings import SettingsScreen

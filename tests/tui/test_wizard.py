@@ -164,6 +164,8 @@ async def test_settings_screen_persists_and_applies_next_start(inventory_csv: Pa
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.form.legacy is False
+        await app.screen.show_step(4)  # the review step, open under the settings: it follows the switch
+        assert "--legacy" not in text_of(app.screen.query_one("#review-command", Static))
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
@@ -175,6 +177,7 @@ async def test_settings_screen_persists_and_applies_next_start(inventory_csv: Pa
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WizardScreen)
+        assert "--legacy" in text_of(app.screen.query_one("#review-command", Static))
     saved = load_settings()
     assert saved.legacy is True and saved.log_level == "WARNING"
     again = create_app({"data_path": str(inventory_csv)})
