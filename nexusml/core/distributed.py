@@ -171,7 +171,9 @@ def _connect(address: str, Client: Any, LocalCluster: Any) -> tuple[Any, Any]:
             n_workers=cpu_count(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # any free port: the scheduler serves HTTP even without a dashboard, and with its default port two
+            # local runs at once print "Port 8787 is already in use"
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         )
         try:
