@@ -22,6 +22,30 @@ REPO = Path(__file__).resolve().parents[1]
 gc.set_threshold(10_000, 10, 10)
 
 
+# The test files that take longest, handed to the xdist workers first: the short ones then fill the gaps, and no
+# worker is left running a long file while the others are done. Only the order changes (a file's tests keep
+# theirs, and a file missing here simply comes after these).
+LONGEST_FILES = (
+    "tests/test_train_model_pipeline_v2.py",
+    "tests/test_robustness.py",
+    "tests/tui/test_results_tables.py",
+    "tests/test_model_quality.py",
+    "tests/test_model_files.py",
+    "tests/tui/test_review.py",
+    "tests/test_dask.py",
+    "tests/tui/test_wizard.py",
+    "tests/tui/test_readiness.py",
+    "tests/test_kill_during_save.py",
+    "tests/tui/test_run.py",
+    "tests/core/test_default_model.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: the rest keep order
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` (pyproject's addopts): three workers for every two cores, where xdist starts one a core.
