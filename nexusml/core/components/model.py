@@ -103,7 +103,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-# scikit-learn's warning when most rows are a class of their own (its message, as a regular expression)
 class EquipmentClassifier(NumericInputs, BaseEstimator):
     """Shared feature transformer + one classifier per target."""
 

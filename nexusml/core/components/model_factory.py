@@ -157,7 +157,8 @@ def build_classifier(
         if n_rows is not None and n_rows > LARGE_DATA_ROWS and not params:
             base = large_data_classifier(random_state, n_jobs, n_rows)
         else:
-            weights = rare_class_weights(y) if y is not None else None
+            # a searched class_weight (below) replaces these: not counted then
+            weights = rare_class_weights(y) if y is not None and "class_weight" not in params else None
             base = LinearSVC(C=LINEAR_C, tol=1e-3, class_weight=weights, random_state=random_state)
     elif model_type == "linear_svc":
         base = LinearSVC(C=1.0, random_state=random_state)

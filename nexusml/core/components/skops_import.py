@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.abc
 import sys
+import threading
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
@@ -38,14 +39,17 @@ class _EmptyTypeLists(importlib.abc.MetaPathFinder):
     """While skops is imported: just before its type-list module runs, make the helper that lists a module's
     ufuncs return none, and answer that :data:`SKIPPED_PACKAGE` is missing if it is not imported yet.
 
-    Any other module it leaves to the usual finders (returns ``None``);
-    :meth:`restore` puts the helper back.
+    Any other module, and any import another thread makes meanwhile, it leaves
+    to the usual finders (returns ``None``); :meth:`restore` puts the helper back.
     """
 
     def __init__(self) -> None:
         self.replaced: tuple[ModuleType, Any] | None = None
+        self.thread = threading.get_ident()  # the one importing skops
 
     def find_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None) -> None:
+        if threading.get_ident() != self.thread:
+            return None
         if fullname == SKIPPED_PACKAGE:
             raise ModuleNotFoundError(f"{SKIPPED_PACKAGE} is not imported while skops is", name=fullname)
         helpers = sys.modules.get(HELPERS_MODULE)
