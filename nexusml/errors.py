@@ -12,6 +12,10 @@ class NexusMLError(Exception):
     """A problem with the user's input (a file, a value, a config, a cluster), not a bug."""
 
 
+class UsageError(NexusMLError):
+    """The fix is another argument (``--sheet``, a column name): the command line exits 2 for it."""
+
+
 class Cancelled(Exception):
     """Raised inside a long step (a fit, a search) when a cancel request is seen."""
 

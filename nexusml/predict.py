@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             review = int(predictions[f"needs_review_{target}"].sum())
             limit = thresholds[target]
             shown = (
-                "no threshold reached the training precision"
+                "no threshold could be promised at training"
                 if limit is None
                 else f"confidence < {threshold_text(limit)}"
             )

@@ -120,7 +120,7 @@ def run_headless(args: TrainingArguments) -> int:
             print(f"{PROG}: stopped: {exc.message}; {exc.outcome}", file=sys.stderr)
             return exc.exit_code
         print(f"{PROG}: error: stage '{exc.stage}' failed: {exc.message}", file=sys.stderr)
-        return EXIT_FAILED
+        return exc.exit_code
     except Interrupted as exc:
         print(f"{PROG}: stopped ({exc}); no model was saved", file=sys.stderr)
         return exc.exit_code

@@ -30,7 +30,7 @@ def whole_file_frame(path: Path) -> pd.DataFrame:
     """The frame as the loader read it before it read in blocks: the whole text through one StringIO."""
     text = csv_reader.decode_text(path.read_bytes(), path.name)
     delimiter = csv_reader.sniff_delimiter(text[:65536], path.suffix.lower())
-    options = dict(sep=delimiter, skip_blank_lines=False, low_memory=False)
+    options = dict(sep=delimiter, skip_blank_lines=False, low_memory=False, dtype=str)  # every cell as its text
     try:
         frame = pd.read_csv(io.StringIO(text), **options)
     except pd.errors.ParserError:

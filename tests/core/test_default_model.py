@@ -49,7 +49,9 @@ def test_selection_rule_is_recorded_in_the_fitted_model(fitted, uniclass):
         counts = Y[target].value_counts()
         expected = {c: float(counts.median() / n) for c, n in counts.items() if n < counts.median()}
         weights = fitted.estimators_[target].class_weight or {}
-        assert weights.keys() == expected.keys() and all(np.isclose(weights[c], w) for c, w in expected.items())
+        lifted = {c: w for c, w in weights.items() if w > 1.0}
+        assert lifted.keys() == expected.keys() and all(np.isclose(weights[c], w) for c, w in expected.items())
+        assert not weights or weights.keys() == set(counts.index)  # every class listed, the others at 1
         described = f"{len(expected)} rare classes weighted up to {max(expected.values()):.3g}" if expected else None
         assert fitted.chosen_params_[target] == {
             "classifier": "LinearSVC",
@@ -65,10 +67,14 @@ def test_rare_class_weights_lift_only_classes_below_the_median():
     from nexusml.core.components.model_factory import rare_class_weights
 
     y = np.array(["pump"] * 10 + ["fan"] * 4 + ["chiller"] * 4 + ["boiler"] * 2 + ["valve"])
-    assert rare_class_weights(y) == {"boiler": 2.0, "valve": 4.0}  # median count 4
+    # median count 4; every class listed, so scikit-learn never meets a class missing from the dict
+    assert rare_class_weights(y) == {"boiler": 2.0, "valve": 4.0, "chiller": 1.0, "fan": 1.0, "pump": 1.0}
     assert rare_class_weights(np.array(["a", "b", "a", "b"])) is None
     weights = rare_class_weights(np.array([3, 3, 3, 7, 7, 9]))  # counts 3, 2, 1: median 2
-    assert weights == {9: 2.0} and type(next(iter(weights))) is int  # plain values, as a saved model holds them
+    assert weights == {3: 1.0, 7: 1.0, 9: 2.0} and all(type(k) is int for k in weights)  # plain values
+    # Codes of digits are looked up by scikit-learn as integers: "0606" as 606.
+    codes = np.array(["0606"] * 4 + ["2110"] * 4 + ["23.05"] * 2 + ["0000"])
+    assert rare_class_weights(codes) == {606: 1.0, 2110: 1.0, "23.05": 1.5, 0: 3.0}  # median count 3
 
 
 def test_joint_decoding_predicts_only_combinations_seen_in_training(fitted, uniclass):

@@ -8,6 +8,7 @@ from sklearn.metrics import classification_report, f1_score
 
 from nexusml.core.components.report import (
     auto_coding,
+    auto_coding_sentence,
     per_class_report,
     precision_coverage,
     top_confusions,
@@ -68,30 +69,78 @@ def test_top_confusions_count_the_errors_most_frequent_first():
     assert len(top_confusions(truth, predicted)) == 20
 
 
+def score_test_lower(p_hat: float, n: int, z: float = 1.6448536269514722) -> float:
+    """The smallest p0 that a two-sided 90 % score test does not reject for p_hat on n items (by bisection)."""
+    low, high = 0.0, p_hat
+    for _ in range(200):
+        mid = (low + high) / 2
+        if (p_hat - mid) ** 2 <= z * z * mid * (1 - mid) / n:
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+@pytest.mark.parametrize(("p_hat", "n"), [(1.0, 56), (1.0, 30), (0.97, 1271), (0.5, 10), (0.0, 5), (0.9, 3)])
+def test_wilson_lower_bound_is_where_the_score_test_stops_rejecting(p_hat, n):
+    from nexusml.core.components.report import wilson_lower
+
+    assert float(wilson_lower(p_hat, n)) == pytest.approx(score_test_lower(p_hat, n), abs=1e-9)
+
+
 @pytest.mark.parametrize("seed", range(20))
-def test_auto_coding_threshold_is_the_lowest_that_reaches_the_precision(seed):
+def test_auto_coding_threshold_is_the_lowest_whose_precision_holds_with_90_percent_confidence(seed):
     rng = np.random.default_rng(seed)
-    n = int(rng.integers(5, 400))
+    n = int(rng.integers(5, 2000))
     confidence = np.round(rng.random(n), int(rng.integers(1, 4)))  # ties on purpose
-    correct = rng.random(n) < confidence * 1.1
+    correct = rng.random(n) < np.minimum(1.0, confidence * 1.3)
     target = float(rng.choice([0.8, 0.9, 0.95]))
     found = auto_coding(confidence, correct, target)
-    feasible = [t for t in np.unique(confidence) if correct[confidence >= t].mean() >= target]
+    feasible = [
+        t
+        for t in np.unique(confidence)
+        if score_test_lower(correct[confidence >= t].mean(), int((confidence >= t).sum())) >= target - 1e-9
+    ]
     if not feasible:
         assert found["threshold"] is None and found["coverage"] == 0.0
+        reached = any(correct[confidence >= t].mean() >= target for t in np.unique(confidence))
+        assert found["reason"] == ("too_few" if reached else "unreached")
         return
     assert found["threshold"] == min(feasible)
     chosen = confidence >= found["threshold"]
     assert correct[chosen].mean() >= target
     assert found["coverage"] == pytest.approx(chosen.mean(), abs=1e-6)
     assert found["precision"] == pytest.approx(correct[chosen].mean(), abs=1e-6)
+    assert found["items"] == chosen.sum() and found["held_out_items"] == n
+
+
+def test_a_threshold_read_off_few_items_is_no_promise():
+    # 40 held-out rows, all right: the point estimate is 100 %, but 40 items cannot show 95 % with confidence.
+    found = auto_coding(np.linspace(0.5, 1.0, 40), np.ones(40, dtype=bool), 0.95)
+    assert found["threshold"] is None and found["reason"] == "too_few"
+    assert "too few to promise 95 % precision" in auto_coding_sentence("System", found)
+    # The same precision on 400 items is a promise.
+    found = auto_coding(np.linspace(0.5, 1.0, 400), np.ones(400, dtype=bool), 0.95)
+    assert found["threshold"] == 0.5 and found["coverage"] == 1.0
+
+
+def test_copies_of_one_item_count_once_in_a_promise():
+    # 400 rows but only 20 items (20 copies each): no promise; as 400 distinct items: a promise.
+    confidence = np.linspace(0.5, 1.0, 400)
+    items = np.repeat(np.arange(20), 20)
+    assert auto_coding(confidence, np.ones(400, dtype=bool), 0.95, items)["threshold"] is None
+    found = auto_coding(confidence, np.ones(400, dtype=bool), 0.95, np.arange(400))
+    assert found["threshold"] == 0.5 and found["items"] == 400
 
 
 def test_precision_coverage_runs_from_the_surest_rows_down():
-    thresholds, coverage, precision = precision_coverage([0.9, 0.5, 0.9, 0.2], [True, False, True, True])
+    thresholds, coverage, precision, items = precision_coverage(
+        [0.9, 0.5, 0.9, 0.2], [True, False, True, True], [7, 7, 3, 7]
+    )
     assert thresholds.tolist() == [0.9, 0.5, 0.2]
     assert coverage.tolist() == [0.5, 0.75, 1.0]
     assert precision.tolist() == [1.0, pytest.approx(2 / 3), 0.75]
+    assert items.tolist() == [2, 2, 2]
 
 
 @pytest.mark.parametrize("n", [3, 5, 40])

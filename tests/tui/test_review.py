@@ -260,7 +260,7 @@ async def test_numbers_outside_the_training_range_are_shown_and_routed_to_review
     from nexusml.core.components.loader import load_data
 
     frame = project["truth"].drop(columns=TARGETS)
-    biggest = load_data(project["train"])["Capacity"].max()
+    biggest = pd.to_numeric(load_data(project["train"])["Capacity"]).max()  # cells are read as text
     outside = [3, 50, 51, 300, 559]
     frame.loc[outside, "Capacity"] = biggest * 10
     new = messy_csv(frame, tmp_path / "site.csv")

@@ -57,6 +57,7 @@ class FeaturesStep(Step):
                     empty = "no numeric columns" if dest == "numeric_columns" else "no columns"
                     yield ColumnPicker(id=picker_id, empty=empty)
         yield Static("", id="features-summary")
+        yield self.new_field("group_column")
         yield self.new_field("feature_config")
         yield self.new_field("reference_config")
 

@@ -116,6 +116,20 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         metavar="X,Y,...",
     ),
     ArgSpec(
+        "group_column",
+        ("--group-column",),
+        "text",
+        None,
+        "Column naming each row's item (an asset tag, a GUID, a product id): an item's rows stay together on "
+        "one side of the held-out split and of every cross-validation fold (default: rows whose text the model "
+        "reads is the same are one item)",
+        "features",
+        v.validate_group_column,
+        "Item column",
+        metavar="COLUMN",
+        placeholder="rows with the same text",
+    ),
+    ArgSpec(
         "test_size",
         ("--test-size",),
         "float",
@@ -354,6 +368,7 @@ class TrainingArguments:
     targets: tuple[str, ...] | None = SPECS["targets"].typed_default
     text_columns: tuple[str, ...] | None = SPECS["text_columns"].typed_default
     numeric_columns: tuple[str, ...] | None = SPECS["numeric_columns"].typed_default
+    group_column: str | None = SPECS["group_column"].typed_default
     test_size: float = SPECS["test_size"].typed_default
     auto_precision: float = SPECS["auto_precision"].typed_default
     max_classes: int = SPECS["max_classes"].typed_default

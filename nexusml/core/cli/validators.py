@@ -279,7 +279,15 @@ def validate_sheet(value: Any, field: str = "sheet") -> str | int | None:
     text = _text(value)
     if not text:
         return None
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
+def validate_group_column(value: Any, field: str = "group_column") -> str | None:
+    """One column name (``None`` when blank); a list of names is refused."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ArgumentError(field, f"'{shown(value)}' is not a column name; give one column")
+    text = str(value).strip()
+    return text or None
 
 
 def validate_dask_scheduler(value: Any, field: str = "dask_scheduler") -> str | None:

@@ -25,17 +25,20 @@ def assess(
     rows: np.ndarray,
     text: np.ndarray,
     precision_target: float,
+    items: np.ndarray | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]], pd.DataFrame]:
     """``(report, metrics, errors)`` for labelled rows ``Y`` and the model's ``predicted`` / ``confidence``.
 
     ``features`` are the rows as the estimator's transformer gives them (used
     to rank the runner-up class of each error); ``rows`` numbers them as the
-    user finds them in the input file and ``text`` is what the model read.
+    user finds them in the input file and ``text`` is what the model read;
+    ``items`` numbers each row's item (``split.item_groups``), which the
+    auto-coding threshold counts its evidence in.
     """
     report = evaluate_predictions(Y, predicted)
     metrics = summary_metrics(report)
     for target, figures in metrics.items():
-        figures.update(diagnose(Y[target], predicted[target], confidence.get(target), precision_target))
+        figures.update(diagnose(Y[target], predicted[target], confidence.get(target), precision_target, items))
     wrong = np.flatnonzero((Y.astype(str).to_numpy() != predicted[Y.columns].astype(str).to_numpy()).any(axis=1))
     runner_up: dict[str, np.ndarray] = {}
     if len(wrong):

@@ -107,7 +107,9 @@ def read_csv(path: Path, data: bytes, reading: Reading) -> pd.DataFrame:
             f"(at most {MAX_COLUMNS:,} are read); is it a table with a header row?"
         )
     # Blank lines are read (as empty rows, dropped later) so that a row's index is its place in the file.
-    options: dict[str, Any] = dict(sep=delimiter, skip_blank_lines=False, low_memory=False, encoding="utf-8")
+    # Every cell is read as the text it holds: a code such as 0606, 23.05 or 1e3 is the user's key into
+    # another system and must come back as written (numeric inputs are parsed where the model reads them).
+    options: dict[str, Any] = dict(sep=delimiter, skip_blank_lines=False, low_memory=False, encoding="utf-8", dtype=str)
 
     def source(end: float = PARSE_END) -> ProgressBytes:
         return ProgressBytes(body, reading, DECODE_END, end)

@@ -44,14 +44,46 @@ class FeatureSet:
     filled: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _text_series(frame: pd.DataFrame, column: str) -> pd.Series:
+def _text_series(frame: pd.DataFrame, column: str, strip: bool = True) -> pd.Series:
     series = frame[column]
     if series.dtype.kind == "f":
-        # 12.0 -> "12"; keeps sizes readable in text
+        # 12.0 -> "12" (a typed column of a Parquet file); keeps sizes readable in text
         as_int = series.dropna()
         if len(as_int) and (as_int == np.round(as_int)).all():
             series = series.astype("Int64")
-    return series.astype("string").fillna("").str.strip()
+    text = series.astype("string").fillna("")
+    return text.str.strip() if strip else text
+
+
+def merged_labels(labels: pd.Series, target: str) -> tuple[pd.Series, str | None]:
+    """A target's labels, those that differ only in spaces made one class, and a warning saying so (or None).
+
+    A code is the user's key into another system, so labels are kept as written
+    (``0606``, ``"Pump "``); but ``"Pump "`` and ``"Pump"`` (or a no-break space
+    for a space) are one class to a person, so such spellings are merged into
+    the one the file uses most (the first seen on a tie).
+    """
+    keys = collapse_whitespace(labels)
+    if bool((keys == labels).all()):
+        return labels, None
+    pairs = pd.DataFrame({"key": keys, "label": labels})
+    counts = pairs.value_counts(sort=False).reset_index(name="rows")
+    first_seen = {label: i for i, label in enumerate(pd.unique(labels))}
+    counts["first"] = counts["label"].map(first_seen)
+    counts = counts.sort_values(["key", "rows", "first"], ascending=[True, False, True], kind="stable")
+    spelling = counts.drop_duplicates("key").set_index("key")["label"]
+    merged = counts[counts["label"] != counts["key"].map(spelling)]
+    out = keys.map(spelling).astype(labels.dtype)
+    if merged.empty:
+        return out, None
+    shown = ", ".join(
+        f"{row.label!r} -> {spelling[row.key]!r} ({row.rows} row(s))" for row in merged.head(3).itertuples()
+    )
+    more = f" and {len(merged) - 3} more" if len(merged) > 3 else ""
+    return out, (
+        f"'{target}': {len(merged)} label(s) differ from another only in spaces and were merged with the "
+        f"spelling the file uses most: {shown}{more}"
+    )
 
 
 def available_columns(frame_columns, config: FeatureConfig) -> set[str]:
@@ -64,6 +96,27 @@ def available_columns(frame_columns, config: FeatureConfig) -> set[str]:
         if all(p in have for p in hierarchy.parents):
             have.add(hierarchy.new_col)
     return have
+
+
+def source_columns(names, config: FeatureConfig) -> list[str]:
+    """The file columns ``names`` come from: a hierarchy's parents, a mapping's source, else the name itself."""
+    out: list[str] = []
+    pending = list(names)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        hierarchy = next((h for h in config.hierarchies if h.new_col == name), None)
+        mapping = next((m for m in config.column_mappings if m.target == name), None)
+        if hierarchy is not None:
+            pending[:0] = list(hierarchy.parents)
+        elif mapping is not None:
+            pending.insert(0, mapping.source)
+        elif name not in out:
+            out.append(name)
+    return out
 
 
 def missing_targets(frame_columns, config: FeatureConfig) -> list[str]:
@@ -167,7 +220,16 @@ def engineer_features(frame: pd.DataFrame, config: FeatureConfig, *, with_target
         raise FeatureError(
             f"target column '{absent[0]}' is not in the data; available columns: {', '.join(map(str, frame.columns))}"
         )
-    Y = pd.DataFrame({t: text_of(t).astype(object) for t in config.targets}, index=frame.index)
+    labels = {}
+    for target in config.targets:
+        # As written (no strip): a label is the user's code; only spellings that differ in spaces merge.
+        raw = _text_series(frame, target, strip=False) if target in frame.columns else text_of(target)
+        raw = raw.where(text_of(target) != "", "")  # blank cells are empty targets
+        labels[target], merged = merged_labels(raw, target)
+        if merged is not None:
+            log.warning(merged)
+            warnings.append(merged)
+    Y = pd.DataFrame({t: labels[t].astype(object) for t in config.targets}, index=frame.index)
     keep = (Y != "").all(axis=1).to_numpy()
     dropped = int((~keep).sum())
     if dropped:

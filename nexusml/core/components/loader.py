@@ -14,7 +14,7 @@ progress and cancel), ``csv_reader`` (encodings, delimiter, parsing) and
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,8 @@ class LoadedData:
     frame: pd.DataFrame
     sha256: str  # of the bytes that were parsed
     warnings: tuple[str, ...] = ()  # what reading noticed (also logged): mixed encodings, ragged rows, formulas
+    sheet: str | None = None  # the workbook sheet the rows come from (None for other files)
+    sheet_reason: str = ""  # why that sheet, when it is not the first one and none was named
 
 
 def read_data(
@@ -104,6 +106,8 @@ def read_data(
     *,
     on_progress: OnProgress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    targets: Sequence[str] = (),
+    inputs: Sequence[str] = (),
 ) -> LoadedData:
     """Read ``path`` into a DataFrame, or raise :class:`DataLoadError` with a one-line reason.
 
@@ -111,7 +115,11 @@ def read_data(
     from the same bytes, even if the file changes meanwhile.  ``on_progress(fraction,
     message)`` hears how far reading got (the message is empty for most calls);
     ``should_stop()`` is asked between blocks, and :class:`~nexusml.errors.Cancelled`
-    is raised once it says yes.
+    is raised once it says yes.  Every cell of a CSV or a workbook is read as the
+    text it holds (``0606`` stays ``0606``); Parquet columns keep their types.
+
+    ``targets`` and ``inputs``, the columns a run will read, choose the sheet of a
+    workbook when ``sheet`` is None (see ``excel_reader.choose_sheet``).
     """
     path = Path(path)
     if not path.exists():
@@ -123,8 +131,9 @@ def read_data(
     reading = Reading(path.name, path.stat().st_size, on_progress, should_stop)
     data, sha256 = read_bytes(path, reading)
     suffix = path.suffix.lower()
+    choice = None
     if suffix in (".xlsx", ".xlsm"):
-        frame = read_excel(path, data, sheet, reading)
+        frame, choice = read_excel(path, data, sheet, reading, targets, inputs)
     elif suffix in (".parquet", ".pq"):
         frame = _read_parquet(path, data)
     else:
@@ -136,7 +145,9 @@ def read_data(
     if len(frame) == 0:
         raise DataLoadError(f"{path} has a header but no data rows")
     reading.progress(1.0)
-    return LoadedData(frame, sha256, tuple(reading.warnings))
+    if choice is None:
+        return LoadedData(frame, sha256, tuple(reading.warnings))
+    return LoadedData(frame, sha256, tuple(reading.warnings), choice.name, choice.reason)
 
 
 def load_data(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:

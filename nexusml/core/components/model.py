@@ -225,8 +225,8 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
             entry: dict[str, Any] = {"classifier": type(estimator).__name__}
             entry.update({k: params[k] for k in ("C", "alpha", "class_weight") if k in params})
             if isinstance(entry.get("class_weight"), dict):  # the default's (model_factory.rare_class_weights)
-                weights = entry["class_weight"].values()
-                entry["class_weight"] = f"{len(weights)} rare classes weighted up to {max(weights):.3g}"
+                weights = [w for w in entry["class_weight"].values() if w > 1.0]
+                entry["class_weight"] = f"{len(weights)} rare classes weighted up to {max(weights, default=1.0):.3g}"
             entry["decoding"] = "joint" if owner in self.joint_targets else "own"
             if owner != target:
                 entry["shares_classifier_of"] = owner

@@ -203,11 +203,24 @@ def rare_class_weights(y: np.ndarray) -> dict[Any, float] | None:
     """
     classes, counts = np.unique(y, return_counts=True)
     weights = np.maximum(1.0, float(np.median(counts)) / counts)
-    lifted = weights > 1.0
-    if not lifted.any():
+    if not (weights > 1.0).any():
         return None
-    # plain Python values: a saved model's parameters hold no numpy scalars
-    return dict(zip(classes[lifted].tolist(), weights[lifted].tolist(), strict=True))
+    # Keyed as scikit-learn looks a class up (a label that int() reads, such as the code "0606", is
+    # looked up as the integer 606), with every class listed: two codes that read as one integer
+    # ("0606", "606") share the larger weight instead of failing the fit.
+    out: dict[Any, float] = {}
+    for label, weight in zip(classes.tolist(), weights.tolist(), strict=True):
+        key = class_weight_key(label)
+        out[key] = max(weight, out.get(key, 0.0))
+    return out
+
+
+def class_weight_key(label: Any) -> Any:
+    """The key under which scikit-learn's ``compute_class_weight`` looks up ``label`` in a class_weight dict."""
+    try:
+        return int(label)
+    except (ValueError, TypeError):
+        return str(label)
 
 
 def large_data_classifier(random_state: int, n_jobs: int, n_rows: int = LARGE_DATA_ROWS) -> SGDClassifier:

@@ -149,6 +149,7 @@ class TrainedModel:
     def assess(self, frame: pd.DataFrame, precision_target: float) -> Assessment:
         """Score the model on labelled rows: the training run's report for another file."""
         from nexusml.core.components.assessment import assess
+        from nexusml.core.components.split import item_groups
 
         self._check_inputs(frame)
         absent = missing_targets(frame.columns, self.feature_config)
@@ -162,8 +163,10 @@ class TrainedModel:
         predicted, confidence, _ = self.estimator.predict_features(matrix)
         rows = features.source_rows + 2  # as a spreadsheet numbers them: the header is row 1
         text = features.X[self.feature_config.text_feature].to_numpy()
+        numbers = [n.new_name for n in self.feature_config.numeric_columns]
+        items = item_groups(features.X, self.feature_config.text_feature, numbers)
         report, metrics, errors = assess(
-            self.estimator, matrix, features.Y, predicted, confidence, rows, text, precision_target
+            self.estimator, matrix, features.Y, predicted, confidence, rows, text, precision_target, items
         )
         return Assessment(report, metrics, errors, len(features.X), features.dropped_rows)
 

@@ -62,19 +62,48 @@ def top_confusions(truth: Any, predicted: Any, n: int = TOP_CONFUSIONS) -> list[
     ]
 
 
-def precision_coverage(confidence: Any, correct: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per distinct confidence, highest first: (threshold, coverage, precision) of the rows at or above it."""
+def precision_coverage(
+    confidence: Any, correct: Any, items: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct confidence, highest first: (threshold, coverage, precision, items) of the rows at or above it.
+
+    ``items`` numbers each row's item (None: every row is its own); the last
+    array counts the distinct items among the rows at or above each threshold,
+    which is what a precision there rests on.
+    """
     confidence = np.asarray(confidence, dtype=np.float64)
     correct = np.asarray(correct, dtype=bool)
     if not len(confidence):
-        return np.array([]), np.array([]), np.array([])
+        return np.array([]), np.array([]), np.array([]), np.array([], dtype=np.int64)
     order = np.argsort(-confidence, kind="stable")
     ranked, hits = confidence[order], correct[order].astype(np.int64)
     cumulative = np.cumsum(hits)
     # The last row of each run of equal confidences closes that threshold's set.
     last = np.flatnonzero(np.r_[ranked[1:] != ranked[:-1], True])
     rows = last + 1
-    return ranked[last], rows / len(ranked), cumulative[last] / rows
+    if items is None:
+        distinct = rows
+    else:
+        ranked_items = np.asarray(items)[order]
+        _, first = np.unique(ranked_items, return_index=True)
+        new_item = np.zeros(len(ranked_items), dtype=np.int64)
+        new_item[first] = 1  # a row is counted when its item first appears, going down the ranking
+        distinct = np.cumsum(new_item)[last]
+    return ranked[last], rows / len(ranked), cumulative[last] / rows, distinct
+
+
+# The promise is made at the lower end of a two-sided 90 % Wilson interval of the precision.
+PROMISE_Z = 1.6448536269514722
+
+
+def wilson_lower(precision: Any, n: Any, z: float = PROMISE_Z) -> np.ndarray:
+    """The lower end of the Wilson score interval of a share ``precision`` observed on ``n`` items."""
+    p = np.asarray(precision, dtype=np.float64)
+    n = np.maximum(np.asarray(n, dtype=np.float64), 1e-12)
+    z2 = z * z
+    centre = p + z2 / (2 * n)
+    margin = z * np.sqrt(np.maximum(p * (1 - p), 0.0) / n + z2 / (4 * n * n))
+    return (centre - margin) / (1 + z2 / n)
 
 
 def coverage_curve(thresholds: np.ndarray, coverage: np.ndarray, precision: np.ndarray, points: int = 50) -> dict:
@@ -92,31 +121,53 @@ def coverage_curve(thresholds: np.ndarray, coverage: np.ndarray, precision: np.n
     }
 
 
-def auto_coding(confidence: Any, correct: Any, precision_target: float) -> dict[str, Any]:
-    """The lowest confidence threshold whose rows (at or above it) reach ``precision_target``.
+def auto_coding(confidence: Any, correct: Any, precision_target: float, items: Any = None) -> dict[str, Any]:
+    """The lowest confidence threshold at which the held-out precision is, with stated confidence, the target.
 
-    Returns ``{"precision_target", "threshold", "coverage", "precision"}``:
-    ``coverage`` is the share of rows at or above the threshold and ``precision``
-    their precision.  When no threshold reaches the target, ``threshold`` is
-    ``None`` and coverage 0: every row needs a person.
+    A threshold read off a few dozen held-out rows is a guess: it is chosen where
+    the lower end of a 90 % Wilson interval of the precision of the rows at or
+    above it reaches ``precision_target``, counting the distinct ``items`` among
+    them (copies of one item are one observation).  Returns
+    ``{"precision_target", "threshold", "coverage", "precision", "precision_lower",
+    "items", "held_out_items", "reason", "curve"}``: ``coverage`` is the share of
+    rows at or above the threshold, ``precision`` their precision and
+    ``precision_lower`` its lower bound, ``items`` how many items it rests on.
+    When no threshold qualifies, ``threshold`` is ``None`` and coverage 0 (every
+    row needs a person), and ``reason`` says why: ``too_few`` when some
+    threshold's precision reaches the target but too few items support it,
+    ``unreached`` when none does.
     """
-    thresholds, coverage, precision = precision_coverage(confidence, correct)
+    thresholds, coverage, precision, distinct = precision_coverage(confidence, correct, items)
     curve = coverage_curve(thresholds, coverage, precision)
-    reached = np.flatnonzero(precision >= precision_target - 1e-12)
-    if not len(reached):
-        return {"precision_target": precision_target, "threshold": None, "coverage": 0.0, "precision": None, **curve}
-    best = reached[-1]  # the lowest threshold (they are in descending order) that still reaches the target
+    held_out_items = int(distinct[-1]) if len(distinct) else 0
+    lower = wilson_lower(precision, distinct)
+    promised = np.flatnonzero(lower >= precision_target - 1e-12)
+    base = {"precision_target": precision_target, "held_out_items": held_out_items, **curve}
+    if not len(promised):
+        reached = bool(np.any(precision >= precision_target - 1e-12))
+        return {
+            **base,
+            "threshold": None,
+            "coverage": 0.0,
+            "precision": None,
+            "precision_lower": None,
+            "items": 0,
+            "reason": "too_few" if reached else "unreached",
+        }
+    best = promised[-1]  # the lowest threshold (they are in descending order) whose promise holds
     return {
-        **curve,
-        "precision_target": precision_target,
+        **base,
         "threshold": float(thresholds[best]),  # not rounded: a rounded threshold could admit other rows
         "coverage": round(float(coverage[best]), 6),
         "precision": round(float(precision[best]), 6),
+        "precision_lower": round(float(lower[best]), 6),
+        "items": int(distinct[best]),
+        "reason": "",
     }
 
 
-def diagnose(truth: Any, predicted: Any, confidence: Any, precision_target: float) -> dict[str, Any]:
-    """A target's per-class figures, top confusions and auto-coding rate on held-out rows."""
+def diagnose(truth: Any, predicted: Any, confidence: Any, precision_target: float, items: Any = None) -> dict[str, Any]:
+    """A target's per-class figures, top confusions and auto-coding rate on held-out rows (``items``: each row's)."""
     truth = np.asarray(truth, dtype=str)
     predicted = np.asarray(predicted, dtype=str)
     out: dict[str, Any] = {
@@ -124,7 +175,7 @@ def diagnose(truth: Any, predicted: Any, confidence: Any, precision_target: floa
         "top_confusions": top_confusions(truth, predicted),
     }
     if confidence is not None:
-        out["auto_coding"] = auto_coding(confidence, truth == predicted, precision_target)
+        out["auto_coding"] = auto_coding(confidence, truth == predicted, precision_target, items)
     return out
 
 
@@ -173,13 +224,23 @@ def error_rows(
 
 
 def auto_coding_sentence(target: str, figures: dict[str, Any]) -> str:
-    """``category_name: 78 % of rows can be coded automatically at 95 % precision, confidence >= 0.62``."""
+    """``category_name: 78 % of rows can be coded automatically at 95 % precision, confidence >= 0.62 (...)``."""
     goal = f"{figures['precision_target']:.0%}".replace("%", " %")
+    held_out = figures.get("held_out_items")
     if figures.get("threshold") is None:
+        if figures.get("reason") == "too_few":
+            what = f"{held_out:,} held-out items" if held_out is not None else "the held-out items"
+            return (
+                f"{target}: {what} are too few to promise {goal} precision; every row needs review "
+                "(label more rows, or lower --auto-precision)"
+            )
         return f"{target}: no confidence level reaches {goal} precision; every row needs review"
     share = f"{figures['coverage']:.0%}".replace("%", " %")
     shown = threshold_text(figures["threshold"])
-    return f"{target}: {share} of rows can be coded automatically at {goal} precision, confidence >= {shown}"
+    sentence = f"{target}: {share} of rows can be coded automatically at {goal} precision, confidence >= {shown}"
+    if figures.get("items") is not None and held_out is not None:
+        sentence += f" (from {held_out:,} held-out items, {figures['items']:,} above the threshold)"
+    return sentence
 
 
 def threshold_text(threshold: float) -> str:

@@ -21,11 +21,12 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.metrics import f1_score
-from sklearn.model_selection import ParameterGrid, StratifiedKFold
+from sklearn.model_selection import ParameterGrid
 
 from nexusml.core.components.model import EquipmentClassifier
 from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier, quiet_expected_fit_warnings
 from nexusml.core.components.shared_targets import partition_key
+from nexusml.core.components.split import group_folds
 from nexusml.core.components.workers import worker_options
 from nexusml.errors import Cancelled
 
@@ -64,12 +65,6 @@ def _fit_and_score(model_type, random_state, params, features, y, train_idx, tes
     return float(f1_score(y[test_idx], predicted, average="macro", zero_division=0))
 
 
-def folds_for(y: np.ndarray, requested: int) -> int:
-    """How many stratified folds ``y`` allows (at most ``requested``)."""
-    _, counts = np.unique(y, return_counts=True)
-    return int(min(requested, counts.min())) if len(counts) > 1 else 0
-
-
 def search_hyperparameters(
     model: EquipmentClassifier,
     X: pd.DataFrame,
@@ -81,12 +76,15 @@ def search_hyperparameters(
     on_candidate: Callable[[int, int, str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     backend: Callable[..., AbstractContextManager] | None = None,
+    groups: np.ndarray | None = None,
 ) -> SearchResult:
     """Search a grid per target; returns the best parameters and CV macro-F1 of each.
 
     ``backend(scatter=[...])``, when given, activates a joblib backend (Dask)
     and receives the arrays every task shares, so they travel to the workers
     once.  The outcome does not depend on the order in which fits finish.
+    ``groups`` numbers each row's item (``split.item_groups``): an item's rows
+    stay in one fold, so no candidate is scored on copies of its training rows.
     """
     started = time.perf_counter()
     grid = grid if grid is not None else SEARCH_GRIDS[model.model_type]
@@ -111,9 +109,10 @@ def search_hyperparameters(
             aliases[target] = seen[key]
             continue
         seen[key] = target
-        folds = folds_for(y, cv_folds)
+        splits = group_folds(y, groups, cv_folds, model.random_state)
+        folds = len(splits)
         if folds < 2:
-            reason = "a single class" if len(np.unique(y)) < 2 else "a class with only one row"
+            reason = "a single class" if len(np.unique(y)) < 2 else "a class with only one item"
             result.skipped[target] = f"not enough rows per class for cross-validation ({reason})"
             log.warning("Search skipped for %s: %s; default parameters are used", target, result.skipped[target])
             continue
@@ -121,8 +120,6 @@ def search_hyperparameters(
             log.warning(
                 "Search for %s uses %d folds instead of %d (smallest class is too small)", target, folds, cv_folds
             )
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=model.random_state)
-        splits = list(splitter.split(np.zeros(len(y)), y))
         plans.append((target, y, splits))
         shared.append(y)
         for train_idx, test_idx in splits:

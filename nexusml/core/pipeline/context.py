@@ -28,6 +28,7 @@ class RunContext:
     data_sha256: str = ""
     rows_loaded: int = 0
     features: Any = None
+    groups: Any = None  # each usable row's item (split.item_groups): an item's rows stay on one side
     train_idx: Any = None
     test_idx: Any = None
     stratified: bool = False

@@ -7,7 +7,7 @@ import traceback
 from nexusml.core.pipeline.cancel import CancelToken
 from nexusml.core.pipeline.events import StageFailed
 from nexusml.core.pipeline.result import TrainingCancelled, TrainingError
-from nexusml.errors import Cancelled, NexusMLError, printable
+from nexusml.errors import Cancelled, NexusMLError, UsageError, printable
 
 
 def describe_error(exc: BaseException) -> str:
@@ -43,7 +43,8 @@ def stage_failure(stage: str, exc: BaseException, cancel: CancelToken) -> Traini
         return cancelled(stage, "interrupted", getattr(exc, "exit_code", 130))
     if isinstance(exc, Cancelled) or cancel.cancelled:
         return cancelled(stage, cancel.reason, cancel.exit_code)
-    return TrainingError(stage, describe_error(exc), "".join(traceback.format_exception(exc)))
+    exit_code = 2 if isinstance(exc, UsageError) else 1
+    return TrainingError(stage, describe_error(exc), "".join(traceback.format_exception(exc)), exit_code=exit_code)
 
 
 def failed_event(error: TrainingError, error_type: str) -> StageFailed:

@@ -11,11 +11,16 @@ class TrainingError(Exception):
     """A run failed in ``stage``; ``str()`` is the one-line cause.
 
     ``saved_model`` is the model the run had saved before it stopped (a failure
-    or a cancel in the stages after ``save``), else ``None``.
+    or a cancel in the stages after ``save``), else ``None``.  ``exit_code`` is
+    what the command line exits with: 1 (the run failed), or 2 when the fix is
+    another argument (a workbook whose sheet must be named, say).
     """
 
-    def __init__(self, stage: str, message: str, traceback: str = "", saved_model: Path | None = None):
+    def __init__(
+        self, stage: str, message: str, traceback: str = "", saved_model: Path | None = None, exit_code: int = 1
+    ):
         self.stage = stage
+        self.exit_code = exit_code
         self.message = message
         self.traceback = traceback
         self.saved_model = saved_model

@@ -31,6 +31,7 @@ def check_cluster(ctx: RunContext, progress: Progress) -> str:
 
 def load_data(ctx: RunContext, progress: Progress) -> str:
     from nexusml.config import load_feature_config, load_reference_config
+    from nexusml.core.components.features import source_columns
     from nexusml.core.components.loader import read_data
 
     args = ctx.args
@@ -47,11 +48,22 @@ def load_data(ctx: RunContext, progress: Progress) -> str:
     ctx.reference_config = load_reference_config(ctx.args.reference_config)
     path = ctx.args.resolved_data_path
     progress(0.0, f"reading {path.name}")
-    loaded = read_data(path, ctx.args.sheet, on_progress=progress, should_stop=lambda: ctx.cancel.cancelled)
+    config = ctx.feature_config
+    loaded = read_data(
+        path,
+        ctx.args.sheet,
+        on_progress=progress,
+        should_stop=lambda: ctx.cancel.cancelled,
+        targets=source_columns(config.targets, config),
+        inputs=source_columns([*config.input_columns, *([args.group_column] if args.group_column else [])], config),
+    )
     ctx.frame, ctx.data_sha256 = loaded.frame, loaded.sha256
     ctx.warnings.extend(loaded.warnings)
+    if loaded.sheet_reason:
+        log.info(loaded.sheet_reason)
     ctx.rows_loaded = len(ctx.frame)
-    return f"{ctx.rows_loaded} rows, {ctx.frame.shape[1]} columns from {path.name}"
+    where = f"{path.name}, sheet '{loaded.sheet}'" if loaded.sheet is not None else path.name
+    return f"{ctx.rows_loaded} rows, {ctx.frame.shape[1]} columns from {where}"
 
 
 def load_reference(ctx: RunContext, progress: Progress) -> str:
@@ -71,6 +83,7 @@ def validate(ctx: RunContext, progress: Progress) -> str:
 
 def features(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.features import engineer_features
+    from nexusml.core.components.split import item_groups
     from nexusml.core.components.validation import check_class_counts, single_class_warnings
 
     ctx.features = engineer_features(ctx.frame, ctx.feature_config)
@@ -79,18 +92,23 @@ def features(ctx: RunContext, progress: Progress) -> str:
         ctx.warnings.append(f"{ctx.features.dropped_rows} row(s) with an empty target were dropped")
     ctx.warnings.extend(check_class_counts(ctx.features.Y, ctx.args.max_classes))
     ctx.warnings.extend(single_class_warnings(ctx.features.Y))
-    targets = ", ".join(ctx.feature_config.targets)
+    column = ctx.args.group_column
+    identity = ctx.frame[column].to_numpy()[ctx.features.source_rows] if column else None
+    config = ctx.feature_config
+    numbers = [n.new_name for n in config.numeric_columns]
+    ctx.groups = item_groups(ctx.features.X, config.text_feature, numbers, identity)
+    targets = ", ".join(config.targets)
     return f"{len(ctx.features.X)} usable rows ({ctx.features.dropped_rows} dropped); targets: {targets}"
 
 
 def split(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.estimate import estimate_for
-    from nexusml.core.components.split import split_indices, split_warnings
+    from nexusml.core.components.split import describe_items, split_indices, split_warnings
 
     ctx.train_idx, ctx.test_idx, ctx.stratified = split_indices(
-        ctx.features.Y, ctx.args.test_size, ctx.args.random_state
+        ctx.features.Y, ctx.args.test_size, ctx.args.random_state, ctx.groups
     )
-    ctx.warnings.extend(split_warnings(len(ctx.train_idx), len(ctx.test_idx)))
+    ctx.warnings.extend(split_warnings(len(ctx.train_idx), len(ctx.test_idx), ctx.groups[ctx.test_idx]))
     args = ctx.args
     estimate = estimate_for(
         ctx.features.X,
@@ -105,7 +123,8 @@ def split(ctx: RunContext, progress: Progress) -> str:
     if (long_run := estimate.warning()) is not None:
         log.warning(long_run)  # said before training starts; not a problem with the data, so not in the warnings
     kind = "stratified" if ctx.stratified else "random"
-    return f"{len(ctx.train_idx)} train / {len(ctx.test_idx)} test rows ({kind})"
+    items = describe_items(len(ctx.groups), ctx.groups, args.group_column)
+    return f"{len(ctx.train_idx)} train / {len(ctx.test_idx)} test rows ({kind}); {items}"
 
 
 def build(ctx: RunContext, progress: Progress) -> str:
@@ -129,6 +148,7 @@ def optimize(ctx: RunContext, progress: Progress) -> str:
             cv_folds=ctx.args.cv_folds,
             n_jobs=ctx.args.n_jobs if backend is None else -1,
             backend=backend,
+            groups=ctx.groups[ctx.train_idx],
             on_candidate=lambda done, total, target: progress(done / total, f"candidate {done}/{total} ({target})"),
             should_stop=lambda: ctx.cancel.cancelled,
         )
@@ -181,7 +201,15 @@ def evaluate(ctx: RunContext, progress: Progress) -> str:
     rows = ctx.features.source_rows[ctx.test_idx] + 2  # as a spreadsheet numbers them: the header is row 1
     text = X[ctx.feature_config.text_feature].to_numpy()
     ctx.report, ctx.metrics, ctx.errors = assess(
-        ctx.fitted, features, Y, held_out.predictions, confidence, rows, text, ctx.args.auto_precision
+        ctx.fitted,
+        features,
+        Y,
+        held_out.predictions,
+        confidence,
+        rows,
+        text,
+        ctx.args.auto_precision,
+        ctx.groups[ctx.test_idx],
     )
     ctx.class_counts = class_counts(ctx.features.Y)
     return "; ".join(f"{t}: acc {m['accuracy']:.3f}, F1 {m['f1_macro']:.3f}" for t, m in ctx.metrics.items())

@@ -29,7 +29,9 @@ def draw_coverage(auto_coding: dict[str, Any], target: str, width: int, height: 
         return message_chart(title, "no confidence figures for this target", width, height)
     goal = float(auto_coding["precision_target"])
     threshold = auto_coding.get("threshold")
-    if threshold is None:
+    if threshold is None and auto_coding.get("reason") == "too_few":
+        chosen = f"Too few held-out items to promise {goal:.0%} precision: every row needs review."
+    elif threshold is None:
         chosen = f"No confidence threshold reaches {goal:.0%} precision: every row needs review."
     else:
         shown = math.floor(threshold * 1000) / 1000  # never shown above the recorded threshold
