@@ -51,6 +51,14 @@ def format_result(result: Any) -> str:
         f"Metadata:    {result.metadata_path}",
         f"Latest:      {result.latest_model_path}",
         f"Rows used: {result.rows_used} ({result.n_train} train / {result.n_test} held out)",
+    ]
+    split = (result.metadata or {}).get("split") or {}
+    if split.get("items", result.rows_used) < result.rows_used:
+        how = f"by '{split['grouped_by']}'" if split.get("grouped_by") != "text" else "rows with the same text"
+        lines.append(
+            f"Items: {split['items']:,} ({how}; {split['test_items']:,} held out, each item's rows on one side)"
+        )
+    lines += [
         "",
         *metrics_table(result.metrics),
     ]

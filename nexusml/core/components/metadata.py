@@ -26,6 +26,7 @@ def build_metadata(
     n_test: int,
     split_fingerprint: str,
     stratified: bool,
+    items: dict[str, Any] | None = None,
     class_counts: dict[str, dict[str, int]],
     metrics: dict[str, Any],
     stage_seconds: dict[str, float],
@@ -51,6 +52,7 @@ def build_metadata(
             "test_rows": n_test,
             "stratified": stratified,
             "test_fingerprint": split_fingerprint,
+            **(items or {}),
         },
         "refit": (
             f"the saved model was refit on all {rows_used} usable rows after evaluation; "

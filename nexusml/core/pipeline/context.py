@@ -71,6 +71,7 @@ class RunContext:
             n_test=len(self.test_idx),
             split_fingerprint=fingerprint(self.test_idx),
             stratified=self.stratified,
+            items=self.items(),
             class_counts=self.class_counts,
             metrics=self.metrics,
             stage_seconds=self.stage_seconds,
@@ -79,6 +80,16 @@ class RunContext:
             confidence_scales=self.final.estimator.confidence_scales,
             uncalibrated_targets=self.final.estimator.uncalibrated_targets(),
         )
+
+    def items(self) -> dict[str, Any]:
+        """How the rows were grouped into items for the split (``split.item_groups``)."""
+        import numpy as np
+
+        return {
+            "items": len(np.unique(self.groups)),
+            "test_items": len(np.unique(self.groups[self.test_idx])),
+            "grouped_by": self.args.group_column or "text",
+        }
 
     def result(self) -> TrainingResult:
         from nexusml.core.components.split import fingerprint
