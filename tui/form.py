@@ -264,6 +264,13 @@ class FormState:
     def base_config(self) -> FeatureConfig | None:
         return base_feature_config(self.values.get("feature_config"))
 
+    def named_columns(self, dest: str) -> tuple[str, ...]:
+        """The columns the field itself names for ``dest`` (none when it is blank or invalid)."""
+        try:
+            return _raw_columns(self.values.get(dest)) or ()
+        except ArgumentError:
+            return ()
+
     def chosen_columns(self, dest: str) -> tuple[str, ...]:
         """The columns the run would use for ``dest``: the field's value, else the feature config's."""
         try:

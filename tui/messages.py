@@ -58,6 +58,11 @@ class PreviewLoaded(Message):
     error: str = ""
     numeric: tuple[str, ...] = ()
     """The columns whose values are mostly numbers."""
+    sheets: tuple[tuple[str, int], ...] = ()
+    """A workbook's sheets with their rows below the header, in workbook order (empty for other files)."""
+    sheet: str = ""
+    """The sheet the rows come from, and why when it is not the first one (``sheet_reason``)."""
+    sheet_reason: str = ""
 
 
 @dataclass

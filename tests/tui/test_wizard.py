@@ -330,3 +330,49 @@ async def test_data_step_shows_how_far_reading_a_large_file_got(tmp_path: Path, 
         assert "40,000 rows × 2 columns" in text_of(app.screen.query_one("#preview-summary", Static))
     fractions = sorted(set(seen.values()))
     assert len(fractions) >= 5 and fractions[0] > 0 and fractions[-1] <= 1
+
+
+def handover(path: Path, twice: bool = False) -> Path:
+    """A COBie-like workbook that opens on an instruction sheet."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Instruction"
+    book.active.append(["Title", "COBie"])
+    book.active.append(["Read me first", "2.4"])
+    for name in ["Type", "Type (old)"] if twice else ["Type"]:
+        sheet = book.create_sheet(name)
+        sheet.append(["Name", "Category", "Description"])
+        for i in range(30):
+            sheet.append([f"P-{i}", f"{i % 3:04d}", f"pump {i}"])
+    book.save(path)
+    return path
+
+
+async def test_data_step_lists_the_sheets_and_reads_the_one_with_the_named_target(tmp_path: Path) -> None:
+    book = handover(tmp_path / "handover.xlsx")
+    app = create_app({"data_path": str(book), "targets": "Category"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = text_of(app.screen.query_one("#preview-summary", Static))
+        assert "30 rows × 3 columns" in summary
+        assert "Sheets: Instruction (1 row), Type (30 rows) ◀ read" in summary
+        assert "the first sheet, 'Instruction', has no column Category" in summary
+        table = app.screen.query_one("#preview-table", DataTable)
+        assert table.get_row_at(0)[1] == "0000"  # the code as written, not 0
+    # Without a named target the first sheet is read, and the list shows where the rows are.
+    app = create_app({"data_path": str(book)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = text_of(app.screen.query_one("#preview-summary", Static))
+        assert "Sheets: Instruction (1 row) ◀ read, Type (30 rows)" in summary
+
+
+async def test_data_step_says_which_sheets_fit_when_several_do(tmp_path: Path) -> None:
+    book = handover(tmp_path / "handover.xlsx", twice=True)
+    app = create_app({"data_path": str(book), "targets": "Category"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = text_of(app.screen.query_one("#preview-summary", Static))
+        assert "the sheet 'Type' has Category" in summary and "pass --sheet 'Type'" in summary
+        assert "Type (old) (30 rows)" in summary

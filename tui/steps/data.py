@@ -63,6 +63,19 @@ def numeric_columns_of(frame: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+def sheets_line(sheets: tuple[tuple[str, int], ...], chosen: str) -> Text:
+    """``Sheets: Instruction (1 row), Type (250 rows) ◀ read`` on a line of its own."""
+    line = Text("\nSheets: ", "dim")
+    for i, (name, rows) in enumerate(sheets):
+        if i:
+            line.append(", ")
+        line.append(name, "bold" if name == chosen else "")
+        line.append(f" ({rows:,} row{'s' if rows != 1 else ''})")
+        if name == chosen:
+            line.append(" ◀ read", "green")
+    return line
+
+
 class DataStep(Step):
     step_name = "data"
 
@@ -111,14 +124,24 @@ class DataStep(Step):
         summary.update(Text(f"Reading {path.name} …", style="dim"))
         self.loaded_path = None
         self.state.begin_reading()
-        self.load_preview(path, sheet)
+        # A workbook's sheet is chosen as a run chooses it, from the targets the user named (a feature
+        # config's own targets are not asked of an unknown workbook: its first sheet is shown).
+        self.load_preview(path, sheet, self.state.named_columns("targets"))
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def load_preview(self, path: Path, sheet: Any) -> None:
+    def load_preview(self, path: Path, sheet: Any, targets: tuple[str, ...] = ()) -> None:
+        from nexusml.core.cli.validators import validate_sheet
+        from nexusml.core.components.excel_reader import sheet_rows
         from nexusml.core.components.loader import DataLoadError, read_data
         from nexusml.errors import Cancelled
 
-        sheet_value = int(sheet) if isinstance(sheet, str) and sheet.isdigit() else sheet
+        sheet_value = validate_sheet(sheet)
+        sheets: tuple[tuple[str, int], ...] = ()
+        if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
+            try:
+                sheets = tuple(sheet_rows(path).items())
+            except Exception:  # an unreadable workbook: the read below says why
+                sheets = ()
         worker = get_current_worker()
         shown_at = [time.monotonic()]
 
@@ -129,18 +152,32 @@ class DataStep(Step):
 
         try:
             # a newer path (exclusive worker) cancels this read between blocks
-            frame = read_data(path, sheet_value, on_progress=progress, should_stop=lambda: worker.is_cancelled).frame
+            loaded = read_data(
+                path, sheet_value, on_progress=progress, should_stop=lambda: worker.is_cancelled, targets=targets
+            )
         except Cancelled:
             return
         except DataLoadError as exc:
-            self.post_message(PreviewLoaded(path, error=str(exc)))
+            self.post_message(PreviewLoaded(path, error=str(exc), sheets=sheets))
             return
         except Exception as exc:  # anything else the reader raises is still shown inline
             self.post_message(PreviewLoaded(path, error=f"{type(exc).__name__}: {exc}"))
             return
+        frame = loaded.frame
         head = tuple(tuple(_cell(v) for v in row) for row in frame.head(PREVIEW_ROWS).itertuples(index=False))
         numeric = numeric_columns_of(frame)
-        self.post_message(PreviewLoaded(path, len(frame), tuple(map(str, frame.columns)), head, numeric=numeric))
+        self.post_message(
+            PreviewLoaded(
+                path,
+                len(frame),
+                tuple(map(str, frame.columns)),
+                head,
+                numeric=numeric,
+                sheets=sheets,
+                sheet=loaded.sheet or "",
+                sheet_reason=loaded.sheet_reason,
+            )
+        )
 
     @on(PreviewProgress)
     def show_progress(self, message: PreviewProgress) -> None:
@@ -161,7 +198,8 @@ class DataStep(Step):
         if message.error:
             self.columns = ()
             self.loaded_path = None
-            summary.update(Text(f"✗ Cannot read {message.path.name}: {message.error}", style="bold red"))
+            text = Text(f"✗ Cannot read {message.path.name}: {message.error}", style="bold red")
+            summary.update(text + sheets_line(message.sheets, "") if message.sheets else text)
             return
         self.columns = message.columns
         self.loaded_path = message.path
@@ -170,6 +208,10 @@ class DataStep(Step):
         text.append(f"  {message.rows:,} rows × {len(message.columns)} columns\n")
         text.append("Columns: ", "dim")
         text.append(listed_columns(message.columns))
+        if len(message.sheets) > 1:
+            text.append_text(sheets_line(message.sheets, message.sheet))
+            if message.sheet_reason:
+                text.append(f"\n{message.sheet_reason}", "dim")
         summary.update(text)
         for i, name in enumerate(message.columns):
             widest = max([len(name)] + [len(row[i]) for row in message.head if i < len(row)])
