@@ -65,13 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     from nexusml.core.components.predictor import MissingTargets
     from nexusml.core.components.report import metrics_table, report_lines
     from nexusml.core.components.serializer import to_json
+    from nexusml.core.components.tables import csv_text
     from nexusml.errors import NexusMLError, printable
 
     try:
         model, frame = load_model_and_rows(ns, input_path, sheet)
         result = model.assess(frame, precision)
         output_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(errors_path, result.errors.to_csv(index=False))
+        atomic_write_text(errors_path, csv_text(result.errors, raw=ns.raw_cells))
         summary = {
             "model": str(Path(ns.model).resolve()),
             "input": str(input_path.resolve()),

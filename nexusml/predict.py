@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             except coding.CodingError as exc:
                 parser.error(f"--review-file: {exc}")
             rows = coding.training_rows(coding.code_frame(model, frame), state, model, flags=True)
-            coding.write_table(rows, output)
+            coding.write_table(rows, output, raw=ns.raw_cells)
             print(f"{len(rows)} reviewed row(s) written as training rows ({', '.join(rows.columns)}) -> {output}")
             return 0
         if threshold == "auto":
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             thresholds = None
         coded = coding.code_frame(model, frame, top_k=max(k, 1))
         predictions = prediction_table(coded, thresholds, k)
-        coding.write_table(predictions, output)
+        coding.write_table(predictions, output, raw=ns.raw_cells)
     except NexusMLError as exc:
         print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)
         return 1

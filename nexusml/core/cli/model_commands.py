@@ -20,6 +20,12 @@ def add_model_and_input(parser: argparse.ArgumentParser, input_help: str) -> Non
         help="Load a pickle of an earlier version, or a model whose sha256 does not match (only files you made)",
     )
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="Write CSV cells as they are; by default a cell beginning with =, +, -, @ (a formula to a "
+        "spreadsheet) gets a ' before it, which NexusML takes off when it reads the file back",
+    )
 
 
 def input_file(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> tuple[Path, str | int | None]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from nexusml.core.components import block_reader
 from nexusml.core.components.block_reader import DECODE_END, PARSE_END, READ_END, DataLoadError, ProgressBytes, Reading
+from nexusml.core.components.tables import restore_frame
 
 log = block_reader.log
 
@@ -127,4 +128,5 @@ def read_csv(path: Path, data: bytes, reading: Reading) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         detail = str(exc).strip().splitlines()[-1]
         raise DataLoadError(f"{path} is not a well-formed CSV file ({detail})") from None
-    return frame
+    # A cell NexusML wrote with a ' before a formula character (tables.inert_cell) reads as its text.
+    return restore_frame(frame)

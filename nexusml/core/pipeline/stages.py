@@ -247,12 +247,13 @@ def refit(ctx: RunContext, progress: Progress) -> str:
 def save(ctx: RunContext, progress: Progress) -> str:
     from nexusml.core.components.io import clean_leftovers
     from nexusml.core.components.serializer import save_model
+    from nexusml.core.components.tables import csv_text
 
     left = sum(clean_leftovers(d) for d in (ctx.args.output_dir, ctx.args.output_dir / "logs"))
     if left:
         log.info("Removed %d leftover file(s) of interrupted runs from %s", left, ctx.args.output_dir)
 
-    reports = {"errors.csv": ctx.errors.to_csv(index=False)} if ctx.errors is not None else {}
+    reports = {"errors.csv": csv_text(ctx.errors)} if ctx.errors is not None else {}
     ctx.saved = save_model(ctx.final, ctx.metadata(), ctx.args.output_dir, ctx.args.model_name, ctx.stamp, reports)
     return f"saved {ctx.saved.model_path}"
 

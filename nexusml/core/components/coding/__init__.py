@@ -21,7 +21,6 @@ from nexusml.core.components.coding.output import (
     row_statuses,
     training_columns,
     training_rows,
-    write_table,
 )
 from nexusml.core.components.coding.predictions import (
     CHUNK_ROWS,
@@ -41,6 +40,7 @@ from nexusml.core.components.coding.review_state import (
     ReviewState,
     sidecar_path,
 )
+from nexusml.core.components.tables import write_table
 
 __all__ = [
     "CHUNK_ROWS",

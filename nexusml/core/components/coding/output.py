@@ -18,8 +18,8 @@ import pandas as pd
 
 from nexusml.core.components.coding.predictions import CodedRows
 from nexusml.core.components.coding.review_state import CodingError, ReviewState
-from nexusml.core.components.io import atomic_path, atomic_write_text
 from nexusml.core.components.ranges import FLAG_COLUMN
+from nexusml.core.components.tables import write_table
 
 STATUSES = ("auto", "accepted", "corrected", "pending")
 
@@ -60,29 +60,6 @@ def coded_table(coded: CodedRows, state: ReviewState | None) -> pd.DataFrame:
     out["review_status"] = row_statuses(coded, state)
     out[FLAG_COLUMN] = coded.out_of_range.columns
     return out
-
-
-def write_table(frame: pd.DataFrame, path: Path | str) -> Path:
-    """CSV, or an ``.xlsx`` workbook (openpyxl), or Parquet, by the extension; atomically."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        clean = frame.copy()
-        for column in clean.columns:
-            if clean[column].dtype == object or str(clean[column].dtype).startswith("string"):
-                clean[column] = clean[column].map(
-                    lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
-                )
-        with atomic_path(path) as tmp:
-            clean.to_excel(tmp, index=False, engine="openpyxl")
-    elif suffix in (".parquet", ".pq"):
-        with atomic_path(path) as tmp:
-            frame.to_parquet(tmp, index=False)
-    else:
-        atomic_write_text(path, frame.to_csv(index=False))
-    return path
 
 
 def export_coded(coded: CodedRows, state: ReviewState | None, path: Path | str) -> Path:
