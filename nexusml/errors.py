@@ -20,6 +20,16 @@ class Cancelled(Exception):
     """Raised inside a long step (a fit, a search) when a cancel request is seen."""
 
 
+def printable_lines(text: str) -> str:
+    """``text`` safe to print: control characters (escapes, carriage returns) become ``?``; line breaks and tabs stay.
+
+    One for one, so a styled text keeps its styles where they were.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else "?" for ch in text)
+
+
 def printable(text: str) -> str:
     """``text`` safe to print on one terminal line: control characters (escapes, newlines) become ``?``."""
     return "".join(ch if ch.isprintable() else "?" for ch in str(text))

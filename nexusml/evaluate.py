@@ -18,6 +18,7 @@ from nexusml.core.cli.model_commands import (
     load_model_and_rows,
     start_logging,
 )
+from nexusml.core.cli.terminal import printed_safely
 
 PROG = "nexusml-evaluate"
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@printed_safely
 def main(argv: list[str] | None = None) -> int:
     from nexusml.core.cli.validators import ArgumentError, validate_auto_precision, validate_output_dir
 

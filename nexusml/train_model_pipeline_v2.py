@@ -18,6 +18,7 @@ from typing import Any
 
 from nexusml.core.cli.parser import build_parser, parse_raw
 from nexusml.core.cli.precedence import resolve_arguments
+from nexusml.core.cli.terminal import safe_terminal
 from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -155,11 +156,17 @@ def _interactive() -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
-    given = parse_raw(argv, parser)  # --help and unknown flags exit here
+    with safe_terminal():
+        given = parse_raw(argv, parser)  # --help and unknown flags exit here
     if not given.get("headless") and _interactive():
         from tui.app import run_wizard
 
         return run_wizard(given)
+    with safe_terminal():
+        return headless_main(given, parser)
+
+
+def headless_main(given: dict[str, Any], parser: Any) -> int:
     if given.get("predict"):
         parser.error(
             "--predict opens the wizard's Predict screen, which needs a terminal; "

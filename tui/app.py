@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.validators import ArgumentError
 from tui.form import FormState, label_for
 from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
+from tui.widgets.plain import printable_lines
 
 if TYPE_CHECKING:
     from tui.screens.wizard import WizardScreen
@@ -42,6 +44,19 @@ class NexusTrainApp(App[int]):
         self.active_run: Any = None
         self.last_run_failed = False
         self.last_result: Any = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification shown as written: its text often quotes a file's content, a label or a path."""
+        message, title = printable_lines(str(message)), printable_lines(str(title))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         import logging

@@ -49,8 +49,8 @@ async def test_run_to_results_then_try_it_and_reopen_it(run_given: dict, tmp_pat
         table = results.query_one("#metrics", DataTable)
         assert table.row_count == 2
         first = table.get_row_at(0)
-        assert first[0] == "category_name"
-        assert first[1] == f"{result.metrics['category_name']['accuracy']:.3f}"
+        assert str(first[0]) == "category_name"
+        assert str(first[1]) == f"{result.metrics['category_name']['accuracy']:.3f}"
         assert str(result.model_path) in text_of(results.query_one("#results-heading", Static))
 
         results.query_one("#target").value = "mcaa_system_category"

@@ -359,7 +359,7 @@ async def test_data_step_lists_the_sheets_and_reads_the_one_with_the_named_targe
         assert "Sheets: Instruction (1 row), Type (30 rows) ◀ read" in summary
         assert "the first sheet, 'Instruction', has no column Category" in summary
         table = app.screen.query_one("#preview-table", DataTable)
-        assert table.get_row_at(0)[1] == "0000"  # the code as written, not 0
+        assert str(table.get_row_at(0)[1]) == "0000"  # the code as written, not 0
     # Without a named target the first sheet is read, and the list shows where the rows are.
     app = create_app({"data_path": str(book)})
     async with app.run_test(size=SIZE) as pilot:

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DirectoryTree, Input, Static
+from textual.widgets import DirectoryTree, Input
 
 from nexusml.core.cli.training_args import DATA_SUFFIXES, bundled_data_path
 from nexusml.core.cli.validators import ArgumentError, validate_data_path
+from tui.widgets.plain import Static
 
 
 class DataFileTree(DirectoryTree):

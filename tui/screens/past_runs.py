@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header
 
 from tui.runs import PastRun, RunView, list_past_runs
 from tui.widgets.footer import Footer
+from tui.widgets.plain import DataTable, Static
 
 
 class PastRunsScreen(Screen):

@@ -14,10 +14,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Header, Input, ProgressBar
 
 from tui.runs import PastRun, list_past_runs
 from tui.widgets.footer import Footer
+from tui.widgets.plain import DataTable, Label, Static
 
 
 class PredictScreen(Screen):

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Header, Input, Select, TabbedContent, TabPane, Tabs
 
 from tui.runs import RunView
 from tui.widgets.charts import (
@@ -29,6 +29,7 @@ from tui.widgets.class_table import ClassTable
 from tui.widgets.confusion_list import ConfusionList
 from tui.widgets.error_table import ErrorTable
 from tui.widgets.footer import Footer
+from tui.widgets.plain import DataTable, Label, Static, plain
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -76,7 +77,7 @@ class ResultsScreen(Screen):
                 yield DataTable(id="metrics", cursor_type="row", zebra_stripes=True)
                 yield Label("Target", classes="section-title")
                 yield Select(
-                    [(t, t) for t in view.targets],
+                    [(plain(t), t) for t in view.targets],
                     value=view.targets[0] if view.targets else Select.NULL,
                     allow_blank=not view.targets,
                     id="target",

@@ -14,11 +14,12 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select
 
 from nexusml.core.components import coding
 from nexusml.errors import NexusMLError
 from tui.widgets.footer import Footer
+from tui.widgets.plain import DataTable, Static, plain
 from tui.widgets.review_row import ReviewRowScreen, known_classes
 from tui.widgets.review_table import (
     SHOW_CHOICES,
@@ -61,7 +62,7 @@ class ReviewScreen(Screen):
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        targets = [("All targets", "*")] + [(t, t) for t in self.coded.targets]
+        targets = [("All targets", "*")] + [(plain(t), t) for t in self.coded.targets]
         classes = sorted({c for t in self.coded.targets for c in known_classes(self.model, t)})
         yield Header()
         yield Static("", id="review-summary")

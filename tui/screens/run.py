@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, ProgressBar, RichLog, Static
+from textual.widgets import Header, ProgressBar, RichLog
 
 from nexusml.core.pipeline import (
     CancelToken,
@@ -25,6 +25,7 @@ from nexusml.core.pipeline import (
 from tui.messages import RunEvent, RunFailed, RunLog, RunSucceeded
 from tui.training_process import run_in_process
 from tui.widgets.footer import Footer
+from tui.widgets.plain import Static
 from tui.widgets.stage_list import StageList
 
 if TYPE_CHECKING:

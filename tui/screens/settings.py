@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Select, Static, Switch
+from textual.widgets import Select, Switch
 
 from tui.settings import LOG_LEVELS, Settings
+from tui.widgets.plain import Label, Static
 
 if TYPE_CHECKING:
     from tui.app import NexusTrainApp

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Header, Input, Static
+from textual.widgets import Button, ContentSwitcher, Header, Input
 
 from tui.form import COLUMN_FIELDS, STEP_FIELDS, STEPS, FormState, label_for
 from tui.messages import FieldChanged, PreviewLoaded
@@ -22,6 +22,7 @@ from tui.steps.features import FeaturesStep
 from tui.steps.options import OutputStep, TrainingStep
 from tui.steps.review import ReviewStep
 from tui.widgets.footer import Footer
+from tui.widgets.plain import Static
 
 if TYPE_CHECKING:
     from tui.app import NexusTrainApp

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button
 from textual.worker import get_current_worker
 
 from nexusml.core.cli.training_args import bundled_data_path
@@ -18,6 +18,7 @@ from nexusml.core.cli.validators import listed_columns
 from tui.form import FormState, is_blank
 from tui.messages import PreviewLoaded, PreviewProgress
 from tui.steps.base import Step
+from tui.widgets.plain import DataTable, Static
 
 PREVIEW_ROWS = 8
 CELL_WIDTH = 28

@@ -13,12 +13,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from tui.form import COLUMN_FIELDS, FormState, check_field, is_blank
 from tui.messages import FieldChanged
 from tui.steps.base import Step
 from tui.widgets.column_picker import ColumnPicker
+from tui.widgets.plain import Label, Static
 
 PICKERS: tuple[tuple[str, str, str], ...] = (
     ("targets", "Targets (predicted)", "targets"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from nexusml.core.cli.training_args import specs_for_group
 from tui.steps.base import Step
+from tui.widgets.plain import Static
 
 
 class FormStep(Step):

@@ -12,13 +12,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input
 
 from nexusml.core.cli.parser import command_line
 from nexusml.core.cli.run_config import save_run_config
 from nexusml.core.cli.validators import ArgumentError
 from tui.form import COLUMN_FIELDS, WIZARD_SPECS, display_value, label_for
 from tui.steps.base import Step
+from tui.widgets.plain import Label, Static, plain
 
 DEFAULT_CONFIG_NAME = "nexusml_run.yml"
 
@@ -61,7 +62,7 @@ class ReviewStep(Step):
             default = "(from the feature config)" if spec.dest in COLUMN_FIELDS else "(default)"
             shown = display_value(raw) or default
             error = self.state.errors.get(spec.dest)
-            table.add_row(spec.label, Text(f"{shown}  ✗ {error}", style="red") if error else shown)
+            table.add_row(spec.label, plain(Text(f"{shown}  ✗ {error}", style="red") if error else shown))
         table.add_row("Training path", "legacy" if self.state.legacy else "orchestrator")
         self.query_one("#review-values", Static).update(table)
 

@@ -10,8 +10,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input
 
+from tui.widgets.plain import DataTable, Static
 from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, fit_widths
 
 FIGURES = ("f1", "precision", "recall", "support")

@@ -7,7 +7,8 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+
+from tui.widgets.plain import Static
 
 
 class ConfusionList(VerticalScroll):

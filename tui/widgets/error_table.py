@@ -11,8 +11,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input
 
+from tui.widgets.plain import DataTable, Static
 from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, cut, fit_widths
 
 COLUMNS = ("row", "target", "text", "true", "predicted", "confidence", "second_best")

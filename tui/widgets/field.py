@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch
+from textual.widgets import Input, Select, Switch
 
 from nexusml.core.cli.training_args import ArgSpec
 from nexusml.core.cli.validators import ArgumentError, validate_bool
 from tui.form import check_field, display_value
 from tui.messages import FieldChanged
+from tui.widgets.plain import Label, Static
 
 
 class SpecValidator(Validator):

@@ -12,8 +12,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
+from tui.widgets.plain import Static
 from tui.widgets.review_table import ReviewModel
 
 

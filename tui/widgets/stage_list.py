@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.widgets import Static
+
+from tui.widgets.plain import Static
 
 ICONS = {
     "pending": ("·", "dim"),

@@ -8,6 +8,8 @@ from rich.text import Text
 from textual import events
 from textual.containers import Vertical
 
+from tui.widgets.plain import printable_lines
+
 CELL_PADDING = 2  # a DataTable pads each cell by one column on either side
 SCROLLBAR = 2
 MIN_FLEX = 4
@@ -58,7 +60,7 @@ class ClassName:
     """A cell holding a class name; drawn cut in the middle when its column is too narrow."""
 
     def __init__(self, value: str, style: str = ""):
-        self.plain = value
+        self.plain = printable_lines(value).replace("\n", " ")  # shown as text (see tui.widgets.plain)
         self.style = style
 
     def __str__(self) -> str:

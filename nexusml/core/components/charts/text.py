@@ -12,6 +12,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from nexusml.errors import printable
+
 Segment = tuple[str, str]  # (text, SGR parameters such as "1;32"; "" for none)
 Line = list[Segment]
 
@@ -28,8 +30,11 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def fit_name(name: Any, width: int) -> str:
-    """``name`` in at most ``width`` cells; a long one keeps its start and its end around "…"."""
-    name = str(name)
+    """``name`` in at most ``width`` cells; a long one keeps its start and its end around "…".
+
+    Control characters (a label's terminal escapes) become ``?``: a chart shows data, never runs it.
+    """
+    name = printable(str(name))
     if len(name) <= width:
         return name
     if width <= 1:
@@ -45,7 +50,7 @@ def render(lines: Sequence[Line], width: int, height: int) -> str:
     for line in list(lines)[:height]:
         parts, used = [], 0
         for text, style in line:
-            text = text[: max(width - used, 0)]
+            text = printable(text)[: max(width - used, 0)]
             if not text:
                 continue
             used += len(text)
