@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from nexusml.files import MAX_METADATA_BYTES, FileReadError, read_json_object
 
 
 @dataclass(frozen=True)
@@ -54,35 +55,49 @@ class RunView:
 
     @classmethod
     def from_metadata(cls, metadata_path: Path) -> RunView:
-        data = json.loads(Path(metadata_path).read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError(f"{metadata_path.name} is not a metadata mapping")
+        data = read_json_object(metadata_path, MAX_METADATA_BYTES, "a model's metadata (JSON)")
         model_file = data.get("model_file")
+        model_file = model_file if isinstance(model_file, str) and Path(model_file).name == model_file else None
         model_path = Path(metadata_path).parent / model_file if model_file else None
-        split = data.get("split") or {}
-        info = data.get("data") or {}
+        split, info = _mapping(data.get("split")), _mapping(data.get("data"))
         rows = ""
-        if info.get("rows_used") is not None:
+        if isinstance(info.get("rows_used"), int):
             held = f"{split.get('train_rows', '?')} train / {split.get('test_rows', '?')} held out"
             rows = f"{info.get('rows_used')} rows ({held})"
-        metrics = data.get("metrics") or {}
-        errors_file = (data.get("report_files") or {}).get("errors.csv")
+        # Only the figures a results screen can show: a hand-edited or foreign file shows what it holds.
+        metrics = {
+            str(t): dict(m)
+            for t, m in _mapping(data.get("metrics")).items()
+            if isinstance(m, dict) and all(isinstance(m.get(k), int | float) for k in ("accuracy", "f1_macro"))
+        }
+        errors_file = _mapping(data.get("report_files")).get("errors.csv")
+        errors_file = errors_file if isinstance(errors_file, str) and Path(errors_file).name == errors_file else None
+        targets = data.get("targets")
         return cls(
             title=Path(metadata_path).name,
             path=str(data.get("training_path", "?")),
             model_path=model_path,
-            targets=tuple(data.get("targets") or metrics.keys()),
-            metrics={t: dict(m) for t, m in metrics.items() if isinstance(m, dict)},
-            class_counts=dict(data.get("class_counts") or {}),
-            stage_seconds={k: float(v) for k, v in (data.get("stage_seconds") or {}).items()},
+            targets=tuple(str(t) for t in targets) if isinstance(targets, list) else tuple(metrics),
+            metrics=metrics,
+            class_counts={str(t): c for t, c in _mapping(data.get("class_counts")).items() if isinstance(c, dict)},
+            stage_seconds={
+                str(k): float(v)
+                for k, v in _mapping(data.get("stage_seconds")).items()
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            },
             report=None,
             created=str(data.get("created", "")),
             rows=rows,
-            warnings=tuple(data.get("warnings") or ()),
-            search=data.get("hyperparameter_search"),
+            warnings=tuple(str(w) for w in data.get("warnings") or () if isinstance(w, str)),
+            search=_mapping(data.get("hyperparameter_search")) or None,
             metadata_path=Path(metadata_path),
             errors_path=Path(metadata_path).parent / errors_file if errors_file else None,
         )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a foreign or hand-edited metadata file)."""
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -106,23 +121,22 @@ def list_past_runs(output_dir: Path) -> list[PastRun]:
         if path.name.endswith("_latest_metadata.json"):
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(data, dict):
-            continue
-        metrics = data.get("metrics") or {}
+            data = read_json_object(path, MAX_METADATA_BYTES, "a model's metadata (JSON)")
+        except FileReadError:
+            continue  # not a run's metadata: a pipe, a huge or deep file, not JSON
+        metrics = _mapping(data.get("metrics"))
         scores = [
             f1 for m in metrics.values() if isinstance(m, dict) and isinstance(f1 := m.get("f1_macro"), (int, float))
         ]
-        model_file = str(data.get("model_file", ""))
+        model_file = data.get("model_file")
+        model_file = model_file if isinstance(model_file, str) and Path(model_file).name == model_file else ""
         runs.append(
             PastRun(
                 metadata_path=path,
                 created=str(data.get("created", "")),
                 model_file=model_file,
                 training_path=str(data.get("training_path", "?")),
-                targets=len(data.get("targets") or metrics),
+                targets=len(targets) if isinstance(targets := data.get("targets"), list) else len(metrics),
                 mean_f1=sum(scores) / len(scores) if scores else None,
                 exists=bool(model_file) and (path.parent / model_file).exists(),
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Any
 
 from nexusml.core.cli.training_args import LOG_LEVELS
 from nexusml.core.cli.validators import ArgumentError, validate_bool
+
+log = logging.getLogger(__name__)
 
 ENV_VAR = "NEXUSML_CONFIG_DIR"
 FILE_NAME = "settings.yml"
@@ -76,17 +79,21 @@ def _coerce(data: Any) -> Settings:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings file; a missing or unreadable file gives the defaults."""
-    import yaml
+    """Read the settings file; a missing or unreadable file gives the defaults.
+
+    It is read by the bounded YAML reader every config file goes through: a pipe,
+    a huge file, an alias bomb or deep nesting is refused at once (and the
+    defaults are used) instead of hanging the wizard before it shows.
+    """
+    from nexusml.config.loading import ConfigError, read_yaml
 
     path = path or default_settings_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+    if not path.exists():
         return Settings()
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        data = read_yaml(path)
+    except ConfigError as exc:
+        log.warning("Settings not read, using the defaults: %s", exc)
         return Settings()
     return _coerce(data)
 

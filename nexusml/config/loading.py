@@ -28,22 +28,14 @@ def read_yaml(path: Path) -> Any:
     """
     import yaml
 
+    from nexusml.files import FileReadError, read_regular
+
     try:
-        if path.is_dir():
-            raise IsADirectoryError(path)
-        if path.exists() and not path.is_file():
-            raise ConfigError(f"{path}: not a regular file; expected a YAML file")
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise ConfigError(f"{path}: larger than {MAX_YAML_BYTES // 1024} KB; a config file holds a few settings")
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, expected a YAML file") from None
+        text = read_regular(path, MAX_YAML_BYTES, "a YAML file").decode("utf-8-sig")
+    except FileReadError as exc:
+        raise ConfigError(str(exc)) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not a text file (not UTF-8); expected YAML") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     try:
         data = yaml.safe_load(text)
     except RecursionError:

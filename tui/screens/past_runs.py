@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header
 
+from nexusml.errors import NexusMLError
 from tui.runs import PastRun, RunView, list_past_runs
 from tui.widgets.footer import Footer
 from tui.widgets.plain import DataTable, Static
@@ -78,7 +79,7 @@ class PastRunsScreen(Screen):
 
         try:
             view = RunView.from_metadata(run.metadata_path)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, NexusMLError) as exc:
             self.notify(f"Cannot read {run.metadata_path.name}: {exc}", severity="error")
             return
         self.app.push_screen(ResultsScreen(view))

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import pickle
-import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +16,12 @@ import pandas as pd
 from nexusml.config import FeatureConfig
 from nexusml.core.components import model_format
 from nexusml.core.components.features import FeatureSet, engineer_features, missing_inputs, missing_targets
+from nexusml.core.components.io import sha256_file
 from nexusml.core.components.model import EquipmentClassifier
 from nexusml.core.components.model_format import MODEL_SUFFIX
 from nexusml.core.components.ranges import FLAG_COLUMN, OutOfRange
 from nexusml.errors import NexusMLError
+from nexusml.files import MAX_METADATA_BYTES, FileReadError, read_json_object
 
 log = logging.getLogger(__name__)
 
@@ -206,55 +205,21 @@ def library_versions() -> dict[str, str]:
     }
 
 
-MAX_METADATA_BYTES = 50 * 1024 * 1024
-
 PICKLE_WARNING = "pickle files can run code when they are loaded"
 
 
 def read_metadata(model_path: Path) -> dict[str, Any]:
     """The model's ``_metadata.json``: a regular file of at most ``MAX_METADATA_BYTES``, holding a JSON object."""
     meta_path = model_format.metadata_path_for(model_path)
-    try:
-        info = meta_path.stat()
-    except FileNotFoundError:
+    if not meta_path.exists() and not meta_path.is_symlink():
         raise ModelLoadError(
             f"{model_path} has no metadata file ({meta_path.name}), so its sha256 cannot be checked; "
             "pass --trust (trust=True) only if you know where the file comes from"
-        ) from None
-    except OSError as exc:
-        raise ModelLoadError(f"{meta_path} cannot be read ({exc.strerror or exc})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ModelLoadError(f"{meta_path} is not a regular file (a device, pipe or folder); a metadata file is JSON")
-    if info.st_size > MAX_METADATA_BYTES:
-        raise ModelLoadError(
-            f"{meta_path} is {info.st_size} bytes; a metadata file is at most {MAX_METADATA_BYTES // 2**20} MB"
         )
     try:
-        # O_NONBLOCK: a file swapped for a pipe after the check above does not hang the open.
-        fd = os.open(meta_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ModelLoadError(f"{meta_path} is not a regular file; a metadata file is JSON")
-            raw = handle.read(MAX_METADATA_BYTES + 1)
-    except OSError as exc:
-        raise ModelLoadError(f"{meta_path} cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_METADATA_BYTES:
-        raise ModelLoadError(f"{meta_path} is over {MAX_METADATA_BYTES // 2**20} MB; a metadata file is smaller")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ModelLoadError(f"{meta_path} is not readable JSON ({reason})") from None
-    if not isinstance(data, dict):
-        raise ModelLoadError(
-            f"{meta_path} holds a JSON {_json_kind(data)}, not an object; it is not a model's metadata"
-        )
-    return data
-
-
-def _json_kind(value: Any) -> str:
-    kinds = {list: "list", str: "string", bool: "boolean", int: "number", float: "number", type(None): "null"}
-    return kinds.get(type(value), type(value).__name__)
+        return read_json_object(meta_path, MAX_METADATA_BYTES, "a metadata file")
+    except FileReadError as exc:
+        raise ModelLoadError(str(exc)) from None
 
 
 def _committed_model(path: Path, metadata: dict[str, Any], data: bytes, digest: str) -> tuple[bytes, str]:
@@ -300,13 +265,21 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
     metadata: dict[str, Any] = {}
     if not trust:
         metadata = read_metadata(path)
+    data = b""
     try:
-        data = path.read_bytes()
+        if not trust:
+            # Checked in a stream first: a file that does not match (a 3 GB impostor) is refused without
+            # being held in memory.  The bytes loaded are checked again, in case the file changed meanwhile.
+            expected = metadata.get("model_sha256")
+            actual = sha256_file(path)
+            if expected == actual:
+                data = path.read_bytes()
+                actual = hashlib.sha256(data).hexdigest()
+        else:
+            data = path.read_bytes()
     except OSError as exc:
         raise ModelLoadError(f"{path} cannot be read ({exc.strerror or exc})") from None
     if not trust:
-        expected = metadata.get("model_sha256")
-        actual = hashlib.sha256(data).hexdigest()
         if expected != actual:
             data, actual = _committed_model(path, metadata, data, actual)
         if expected != actual:

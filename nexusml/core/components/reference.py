@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from nexusml.config import ReferenceConfig
+from nexusml.files import FileReadError
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,18 @@ class ReferenceReport:
         return ", ".join(parts)
 
 
+# A code list or a service-life table is a few thousand lines.
+MAX_REFERENCE_BYTES = 64 * 2**20
+
+
 def _read_table(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, encoding="utf-8-sig").rename(columns=lambda c: str(c).strip().lower())
+    import io
+
+    from nexusml.files import read_regular
+
+    data = read_regular(path, MAX_REFERENCE_BYTES, "a reference table (CSV)")
+    table = pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig")
+    return table.rename(columns=lambda c: str(c).strip().lower())
 
 
 def _distinct_stripped(column: pd.Series) -> set[str]:
@@ -48,7 +59,7 @@ def apply_reference_data(frame: pd.DataFrame, config: ReferenceConfig) -> tuple[
         try:
             table = _read_table(path)
             codes = _distinct_stripped(table["code"])
-        except (OSError, KeyError, ValueError, pd.errors.ParserError) as exc:
+        except (OSError, KeyError, ValueError, pd.errors.ParserError, FileReadError) as exc:
             reason = "missing 'code' column" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
             report.unavailable[name] = reason
             log.warning("Reference list %s unavailable (%s): %s", name, path, reason)
@@ -73,7 +84,7 @@ def apply_reference_data(frame: pd.DataFrame, config: ReferenceConfig) -> tuple[
             lookup = dict(
                 zip(table["category_name"].str.strip(), pd.to_numeric(table["service_life_years"]), strict=True)
             )
-        except (OSError, KeyError, ValueError, pd.errors.ParserError) as exc:
+        except (OSError, KeyError, ValueError, pd.errors.ParserError, FileReadError) as exc:
             reason = "missing columns category_name, service_life_years" if isinstance(exc, KeyError) else str(exc)
             report.unavailable["service_life"] = reason.splitlines()[0]
             log.warning("Service-life table unavailable (%s): %s", config.service_life, reason)
