@@ -18,7 +18,7 @@ from nexusml.core.cli.model_commands import (
     load_model_and_rows,
     start_logging,
 )
-from nexusml.core.cli.terminal import printed_safely
+from nexusml.core.cli.terminal import command_main
 
 PROG = "nexusml-evaluate"
 
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@printed_safely
+@command_main(PROG)
 def main(argv: list[str] | None = None) -> int:
     from nexusml.core.cli.validators import ArgumentError, validate_auto_precision, validate_output_dir
 

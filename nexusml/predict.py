@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nexusml.core.cli.model_commands import add_model_and_input, input_file, load_model_and_rows, start_logging
-from nexusml.core.cli.terminal import printed_safely
+from nexusml.core.cli.terminal import command_main
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,7 +128,7 @@ def min_confidence(parser: argparse.ArgumentParser, raw: str | None) -> float | 
     return value
 
 
-@printed_safely
+@command_main(PROG)
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     ns = parser.parse_args(argv)

@@ -122,9 +122,11 @@ def run_headless(args: TrainingArguments) -> int:
         if received and not isinstance(exc, TrainingCancelled):
             # The signal's exception was turned into another one by compiled code it went through (numpy's
             # buffer protocol reports it as a ValueError): the run was still stopped by the signal.
+            latest = exc.latest_model
             exc = TrainingCancelled(
                 exc.stage, f"interrupted during stage '{exc.stage}'", 128 + received[0], exc.saved_model
             )
+            exc.latest_model = latest
         if isinstance(exc, TrainingCancelled):
             print(f"{PROG}: stopped: {exc.message}; {exc.outcome}", file=sys.stderr)
             return exc.exit_code

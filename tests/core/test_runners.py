@@ -99,7 +99,25 @@ def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_pat
         run_training(args)
     assert info.value.stage == "sample_prediction"
     assert info.value.saved_model is not None and info.value.saved_model.exists()
-    assert info.value.outcome == f"the model was saved before: {info.value.saved_model}"
+    assert info.value.outcome == (
+        f"the model was saved before the stop: {info.value.saved_model}; equipment_classifier_latest.skops points to it"
+    )
+
+
+def test_a_stop_after_the_last_stage_says_the_model_was_saved(inventory_csv, tmp_path, monkeypatch):
+    """ctrl+c or SIGTERM while the result is reported: the model exists and _latest points to it."""
+    from nexusml.core.pipeline import TrainingCancelled
+    from nexusml.core.pipeline import context as context_module
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(context_module.RunContext, "result", interrupted)
+    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path})
+    with pytest.raises(TrainingCancelled) as info:
+        run_training(args)
+    assert info.value.saved_model is not None and info.value.saved_model.exists()
+    assert "equipment_classifier_latest.skops points to it" in info.value.outcome
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])

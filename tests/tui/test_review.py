@@ -277,3 +277,29 @@ async def test_numbers_outside_the_training_range_are_shown_and_routed_to_review
         assert all(screen.coded.needs_review(t)[outside].all() for t in TARGETS)  # never auto-coded
         dialog = await open_row(pilot, screen, outside[0])
         assert "outside the training range, read as unknown: Capacity" in text_of(dialog.query_one("#review-row-title"))
+
+
+async def test_a_decision_that_cannot_be_saved_says_why_and_stays_in_memory(project: dict, tmp_path: Path) -> None:
+    from nexusml.core.components.coding import sidecar_path
+
+    new = fresh_copy(project, tmp_path)
+    given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
+    app = create_app(given)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await predicted(pilot, app)
+        sidecar = sidecar_path(new, project["model"])
+        sidecar.unlink(missing_ok=True)
+        sidecar.symlink_to(tmp_path / "nowhere" / "review.json")  # a dangling link where the review file goes
+        first = screen.order[0]
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert any("cannot be written" in m and "refusing to replace symlink" in m for m in messages)
+        assert int(screen.review.rows[first]) in screen.state.marks
+        dialog = await open_row(pilot, screen, screen.order[1])
+        await pilot.press("1")  # in the row dialog too
+        await settle(pilot)
+        assert app.is_running and int(screen.review.rows[screen.order[1]]) in screen.state.marks
+        if app.screen is dialog:
+            await pilot.press("escape")

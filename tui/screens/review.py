@@ -158,8 +158,13 @@ class ReviewScreen(Screen):
         position = self.highlighted()
         if position is None:
             return
+        from nexusml.core.components.coding import ReviewNotSaved
+
         row = int(self.review.rows[position])
-        self.state.accept(row, {t: str(self.coded.predicted[t][position]) for t in self.coded.targets})
+        try:
+            self.state.accept(row, {t: str(self.coded.predicted[t][position]) for t in self.coded.targets})
+        except ReviewNotSaved as exc:  # kept in memory: the table shows it, the notification says why
+            self.notify(str(exc), title="Decision not saved", severity="error", timeout=15)
         self.changed(position)
 
     def action_next_pending(self) -> None:

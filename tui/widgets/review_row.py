@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -112,8 +113,8 @@ class ReviewRowScreen(ModalScreen[bool]):
     def choose_class(self, value: str) -> None:
         target = self.targets[self.current]
         predicted = str(self.review.coded.predicted[target][self.position])
-        self.review.state.set_class(self.row, target, value, predicted)
         self.changed = True
+        self._recorded(lambda: self.review.state.set_class(self.row, target, value, predicted))
         if self.current + 1 < len(self.targets):
             self.current += 1
             self.render_body()
@@ -127,8 +128,20 @@ class ReviewRowScreen(ModalScreen[bool]):
 
     def action_accept(self) -> None:
         coded = self.review.coded
-        self.review.state.accept(self.row, {t: str(coded.predicted[t][self.position]) for t in self.targets})
+        predicted = {t: str(coded.predicted[t][self.position]) for t in self.targets}
+        self._recorded(lambda: self.review.state.accept(self.row, predicted))
         self.dismiss(True)
+
+    def _recorded(self, decide: Callable[[], None]) -> bool:
+        """Make a decision; when the review file cannot be written, say why (the decision stays in memory)."""
+        from nexusml.core.components.coding import ReviewNotSaved
+
+        try:
+            decide()
+        except ReviewNotSaved as exc:
+            self.notify(str(exc), title="Decision not saved", severity="error", timeout=15)
+            return False
+        return True
 
     def action_target(self, step: int) -> None:
         self.current = (self.current + step) % len(self.targets)

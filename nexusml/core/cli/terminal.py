@@ -45,12 +45,49 @@ def safe_terminal() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
-def printed_safely(main: Callable[..., int]) -> Callable[..., int]:
-    """``main`` run inside :func:`safe_terminal`."""
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM during a command; carries the exit code (128 + the signal's number)."""
 
-    @wraps(main)
-    def run(*args: Any, **kwargs: Any) -> int:
-        with safe_terminal():
-            return main(*args, **kwargs)
+    def __init__(self, signum: int):
+        import signal
 
-    return run
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum
+
+
+def command_main(prog: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """A command's ``main``: printed through :func:`safe_terminal`, stopped by ctrl+c or SIGTERM with one line.
+
+    The exit code is 130 (ctrl+c) or 143 (SIGTERM); the commands write their files
+    atomically, so a stop leaves no partial file.
+    """
+
+    def decorate(main: Callable[..., int]) -> Callable[..., int]:
+        @wraps(main)
+        def run(*args: Any, **kwargs: Any) -> int:
+            import signal
+
+            def stop(signum: int, frame: Any) -> None:
+                raise Stopped(signum)
+
+            previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                for sig in previous:
+                    signal.signal(sig, stop)
+            except ValueError:  # not the main thread: no handlers, ctrl+c still stops it
+                previous = {}
+            with safe_terminal():
+                try:
+                    return main(*args, **kwargs)
+                except KeyboardInterrupt as exc:
+                    code = getattr(exc, "exit_code", 130)
+                    name = "SIGTERM" if code == 143 else "ctrl+c"
+                    print(f"{prog}: stopped by {name}; no partial file was left", file=sys.stderr)
+                    return code
+                finally:
+                    for sig, handler in previous.items():
+                        signal.signal(sig, handler)
+
+        return run
+
+    return decorate

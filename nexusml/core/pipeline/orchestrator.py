@@ -55,6 +55,7 @@ class Runner:
             except (Exception, KeyboardInterrupt) as exc:
                 error = stage_failure(stage.name, exc, ctx.cancel)
                 error.saved_model = ctx.saved.model_path if ctx.saved is not None else None
+                error.latest_model = ctx.saved.latest_model_path if ctx.saved is not None else None
                 emit(failed_event(error, type(exc).__name__))
                 raise error from exc
             seconds = time.perf_counter() - started

@@ -24,12 +24,16 @@ class TrainingError(Exception):
         self.message = message
         self.traceback = traceback
         self.saved_model = saved_model
+        self.latest_model: Path | None = None  # the _latest name that points to ``saved_model``
         super().__init__(message)
 
     @property
     def outcome(self) -> str:
         """What became of the model, as the user is told."""
-        return f"the model was saved before: {self.saved_model}" if self.saved_model else "no model was saved"
+        if not self.saved_model:
+            return "no model was saved"
+        latest = f"; {self.latest_model.name} points to it" if self.latest_model else ""
+        return f"the model was saved before the stop: {self.saved_model}{latest}"
 
 
 class TrainingCancelled(TrainingError):

@@ -8,7 +8,7 @@ from nexusml.core.cli.training_args import TrainingArguments
 from nexusml.core.pipeline.cancel import CancelToken
 from nexusml.core.pipeline.events import EventSink, RunFinished, fan_out
 from nexusml.core.pipeline.logs import log_event, run_log_file
-from nexusml.core.pipeline.result import TrainingResult
+from nexusml.core.pipeline.result import TrainingCancelled, TrainingResult
 
 log = logging.getLogger("nexusml.run")
 
@@ -48,6 +48,16 @@ def run_training(
         finally:
             if ctx.held_out_features is not None:  # the run stopped during train or before evaluate
                 ctx.held_out_features.cancel()
-        result = ctx.result()
-        emit(RunFinished(result))
+        try:
+            result = ctx.result()
+            emit(RunFinished(result))
+        except KeyboardInterrupt as exc:  # ctrl+c or SIGTERM after the last stage: the model is saved
+            stopped = TrainingCancelled(
+                ctx.current_stage,
+                f"interrupted after stage '{ctx.current_stage}'",
+                getattr(exc, "exit_code", 130),
+                ctx.saved.model_path if ctx.saved is not None else None,
+            )
+            stopped.latest_model = ctx.saved.latest_model_path if ctx.saved is not None else None
+            raise stopped from exc
     return result

@@ -37,6 +37,7 @@ from nexusml.core.components.coding.review_state import (
     SIDECAR_VERSION,
     CodingError,
     ReviewMismatch,
+    ReviewNotSaved,
     ReviewState,
     sidecar_path,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "CodedRows",
     "CodingError",
     "ReviewMismatch",
+    "ReviewNotSaved",
     "ReviewState",
     "add_training_rows",
     "code_frame",

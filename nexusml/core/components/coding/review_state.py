@@ -22,6 +22,10 @@ class CodingError(NexusMLError):
     """A review file or an output cannot be used; the message says why."""
 
 
+class ReviewNotSaved(CodingError):
+    """A decision was made but the review file could not be written; the decision stays in memory."""
+
+
 class ReviewMismatch(CodingError):
     """The review file was made for another model or another version of the input."""
 
@@ -99,7 +103,14 @@ class ReviewState:
             "input_sha256": self.input_sha256,
             "rows": rows,
         }
-        atomic_write_text(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        try:
+            atomic_write_text(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        except (OSError, NexusMLError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ReviewNotSaved(
+                f"the decision is kept while this screen is open, but {self.path.name} cannot be written "
+                f"({reason}); make its folder writable (or remove what is at that path) and decide again to save"
+            ) from None
 
     def mark(self, row: int, target: str) -> tuple[str, str] | None:
         return self.marks.get(int(row), {}).get(target)
