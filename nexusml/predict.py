@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,7 +75,11 @@ def top_k(parser: argparse.ArgumentParser, raw: str | None) -> int:
 
 def output_path(parser: argparse.ArgumentParser, raw: str) -> Path:
     output = Path(raw)
-    if output.is_dir() or (output.parent != Path("") and not output.parent.exists()):
+    if raw.endswith(("/", os.sep)) and not output.is_dir():
+        parser.error(f"--output: {raw} names a folder that does not exist; give a file name such as {raw}coded.csv")
+    if output.is_dir():
+        parser.error(f"--output: {raw} is a folder; give a file name such as {output / 'coded.csv'}")
+    if output.parent != Path("") and not output.parent.exists():
         parser.error(f"--output: {output} must be a file in an existing directory")
     if output.suffix.lower() in (".xls", ".xlsb", ".ods"):
         parser.error(f"--output: {output.suffix} files cannot be written; use .xlsx, .csv or .parquet")

@@ -166,10 +166,13 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def clean_leftovers(directory: Path) -> int:
+def clean_leftovers(directory: Path, ours_only: bool = False) -> int:
     """Remove the temporary files and claim markers of runs that were killed; returns how many.
 
     A file whose writing process still runs is kept (a concurrent run is saving).
+    ``ours_only`` (a user's own folder, where an export or a review file is
+    written) removes only the temporary files this module names, with the pid
+    of a process that no longer runs.
     """
     import time
 
@@ -181,6 +184,8 @@ def clean_leftovers(directory: Path) -> int:
     for entry in entries:
         name = entry.name
         if not name.startswith(".") or not (".tmp" in name or name.endswith(".claim")):
+            continue
+        if ours_only and _TEMP_NAME.match(name) is None:
             continue
         pid: int | None = None
         if name.endswith(".claim"):

@@ -133,9 +133,20 @@ class TrainedModel:
         return OutOfRange.from_masks(masks, bounds, len(features.X))
 
     def auto_thresholds(self) -> dict[str, float | None]:
-        """The auto-coding threshold recorded per target at training time (``None``: no level reached it)."""
-        metrics = self.metadata.get("metrics") or {}
-        found = {t: (metrics.get(t) or {}).get("auto_coding") for t in self.targets}
+        """The auto-coding threshold recorded per target at training time (``None``: every row to review).
+
+        A target whose metadata holds no auto-coding figures at all is an error (a
+        model saved before thresholds were recorded); an unusable threshold (not a
+        number between 0 and 1) sends that target's rows to review.
+        """
+        from nexusml.core.components.coding.predictions import model_thresholds
+
+        recorded = self.metadata.get("metrics")
+        metrics: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
+        found: dict[str, Any] = {}
+        for target in self.targets:
+            figures = metrics.get(target)
+            found[target] = figures.get("auto_coding") if isinstance(figures, dict) else None
         missing = [t for t, figures in found.items() if not isinstance(figures, dict)]
         if missing:
             raise PredictionError(
@@ -143,7 +154,15 @@ class TrainedModel:
                 "(a model saved before thresholds were recorded, or loaded without its metadata); "
                 "give a number to --min-confidence, or retrain"
             )
-        return {t: figures.get("threshold") for t, figures in found.items() if isinstance(figures, dict)}
+        thresholds = model_thresholds(self)
+        odd = [t for t, coding in found.items() if coding.get("threshold") is not None and thresholds[t] is None]
+        if odd:
+            log.warning(
+                "The metadata's auto-coding threshold for %s is not a number between 0 and 1; "
+                "every row of it goes to review",
+                ", ".join(odd),
+            )
+        return thresholds
 
     def assess(self, frame: pd.DataFrame, precision_target: float) -> Assessment:
         """Score the model on labelled rows: the training run's report for another file."""

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nexusml.core.components.io import atomic_path, atomic_write_text
+from nexusml.core.components.io import atomic_path, atomic_write_text, clean_leftovers
 
 # A cell a spreadsheet would run: optional quotes, then a formula character.
 _ACTIVE = re.compile(r"'*[=+\-@\t\r]")
@@ -102,6 +102,7 @@ def write_table(frame: pd.DataFrame, path: Path | str, raw: bool = False) -> Pat
     Parquet has no formulas).
     """
     path = Path(path)
+    clean_leftovers(path.parent, ours_only=True)  # the temporary files of a write that was killed
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         with atomic_path(path) as tmp:

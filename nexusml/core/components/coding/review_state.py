@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nexusml.core.components.io import atomic_write_text, sha256_file
+from nexusml.core.components.io import atomic_write_text, clean_leftovers, sha256_file
 from nexusml.errors import NexusMLError
 
 SIDECAR_VERSION = 1
@@ -55,6 +55,7 @@ class ReviewState:
         :class:`ReviewMismatch`; with ``start_over`` it is renamed ``*.old`` and a new review begins.
         """
         path = sidecar_path(input_path, model_path)
+        clean_leftovers(path.parent, ours_only=True)  # the temporary file of a save that was killed half-way
         fresh = cls(path, sha256_file(model_path), sha256_file(input_path), str(model_path), str(input_path))
         if not path.exists():
             return fresh
