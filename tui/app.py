@@ -233,16 +233,21 @@ def create_app(given: dict[str, Any] | None = None, settings_path: Path | None =
     return NexusTrainApp(given, settings_path)
 
 
-def run_wizard(given: dict[str, Any] | None = None) -> int:
-    """Open the wizard with the given raw flag values; returns the process exit code."""
+def run_wizard(given: dict[str, Any] | None = None, headless: bool = False) -> int:
+    """Open the wizard with the given raw flag values; returns the process exit code.
+
+    A wizard that crashed (Textual printed the error) exits 1, never 0.
+    """
     from tui.training_process import start_helpers, stop_training_processes
 
     start_helpers()  # before the wizard owns the terminal; the libraries load while the form is filled
     app = create_app(given)
     try:
-        code = app.run()
+        code = app.run(headless=headless)
     finally:
         stop_training_processes()  # a run cancelled by quitting must not keep the process alive
+    if app.return_code:  # an exception ended the app
+        return app.return_code
     if isinstance(code, int):
         return code
     return app.exit_code_now()

@@ -101,3 +101,22 @@ async def test_coding_a_hostile_file_shows_its_rows_and_classes_as_text(hostile:
         await settle(pilot)
         assert app.is_running and "\x1b" not in shown_text(app)
         assert screen is not None
+
+
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+def test_a_wizard_that_crashes_exits_1_not_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui import app as app_module
+    from tui import training_process
+
+    mount = app_module.NexusTrainApp.on_mount
+
+    def broken(self) -> None:
+        mount(self)
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(training_process, "start_helpers", lambda: None)
+    monkeypatch.setattr(app_module.NexusTrainApp, "on_mount", broken)
+    assert app_module.run_wizard({}, headless=True) == 1
+    import gc
+
+    gc.collect()  # the crashed app's pending coroutines are dropped here, under this test's filter
