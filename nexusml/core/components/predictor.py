@@ -6,6 +6,7 @@ import hashlib
 import logging
 import pickle
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,8 +140,6 @@ class TrainedModel:
         model saved before thresholds were recorded); an unusable threshold (not a
         number between 0 and 1) sends that target's rows to review.
         """
-        from nexusml.core.components.coding.predictions import model_thresholds
-
         recorded = self.metadata.get("metrics")
         metrics: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
         found: dict[str, Any] = {}
@@ -154,7 +153,7 @@ class TrainedModel:
                 "(a model saved before thresholds were recorded, or loaded without its metadata); "
                 "give a number to --min-confidence, or retrain"
             )
-        thresholds = model_thresholds(self)
+        thresholds = recorded_thresholds(self.metadata, self.targets)
         odd = [t for t, coding in found.items() if coding.get("threshold") is not None and thresholds[t] is None]
         if odd:
             log.warning(
@@ -187,6 +186,26 @@ class TrainedModel:
             self.estimator, matrix, features.Y, predicted, confidence, rows, text, precision_target, items
         )
         return Assessment(report, metrics, errors, len(features.X), features.dropped_rows)
+
+
+def recorded_thresholds(metadata: Any, targets: Iterable[str]) -> dict[str, float | None]:
+    """Per target, the auto-coding threshold a model's metadata records, if it is a number between 0 and 1.
+
+    ``None`` (every row to review) where there is none or it is unusable: a metadata
+    file edited by hand or by another program (a string, NaN, a list of metrics).
+    """
+    metrics = metadata.get("metrics") if isinstance(metadata, dict) else None
+    metrics = metrics if isinstance(metrics, dict) else {}
+    out: dict[str, float | None] = {}
+    for target in targets:
+        figures = metrics.get(target)
+        coding = figures.get("auto_coding") if isinstance(figures, dict) else None
+        value = coding.get("threshold") if isinstance(coding, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
+            out[target] = float(value)
+        else:
+            out[target] = None
+    return out
 
 
 @dataclass(frozen=True)

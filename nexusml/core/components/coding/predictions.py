@@ -78,23 +78,12 @@ class CodedRows:
 def model_thresholds(model: Any) -> dict[str, float | None]:
     """The auto-coding thresholds saved with the model; a target without a usable one gets ``None`` (review all).
 
-    A threshold is usable when it is a number between 0 and 1: a metadata file
-    edited by hand or by another program (a string, NaN, a list of metrics) sends
-    that target's rows to review rather than code them on a number that means nothing.
+    See ``predictor.recorded_thresholds``: a threshold that is not a number between 0 and 1
+    sends that target's rows to review rather than code them on a number that means nothing.
     """
-    metadata = getattr(model, "metadata", None)
-    metrics = metadata.get("metrics") if isinstance(metadata, dict) else None
-    metrics = metrics if isinstance(metrics, dict) else {}
-    out: dict[str, float | None] = {}
-    for target in model.targets:
-        figures = metrics.get(target)
-        coding = figures.get("auto_coding") if isinstance(figures, dict) else None
-        value = coding.get("threshold") if isinstance(coding, dict) else None
-        if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
-            out[target] = float(value)
-        else:
-            out[target] = None
-    return out
+    from nexusml.core.components.predictor import recorded_thresholds
+
+    return recorded_thresholds(getattr(model, "metadata", None), model.targets)
 
 
 def _text_blocks(estimator: Any) -> tuple[slice, list[tuple[str, Any, int]]]:
