@@ -11,6 +11,7 @@ import pytest
 from nexusml.files import FileReadError, read_json_object, read_regular
 from nexusml.train_model_pipeline_v2 import main as train_main
 
+BUNDLED = Path(__file__).resolve().parents[1] / "nexusml" / "data" / "equipment_inventory.csv"
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
     for i in range(9)
@@ -59,7 +60,10 @@ def test_a_reference_list_that_is_a_pipe_or_a_device_is_unavailable_not_a_hang(
         target.symlink_to("/dev/zero")
     config = tmp_path / "reference.yml"
     config.write_text("omniclass: omniclass.csv\n")
-    argv = ["--headless", "--reference-config", str(config), "--output-dir", str(tmp_path / "m")]
+    data = tmp_path / "inventory.csv"
+    data.write_text("".join(BUNDLED.read_text().splitlines(keepends=True)[:301]))
+    argv = ["--headless", "--data-path", str(data), "--reference-config", str(config)]
+    argv += ["--output-dir", str(tmp_path / "m")]
     assert train_main(argv) == 0
     err = capsys.readouterr().err
     assert "Reference list omniclass unavailable" in err and "is not a regular file" in err
@@ -75,7 +79,7 @@ def test_a_hostile_settings_file_gives_the_defaults_at_once(tmp_path: Path, cont
     elif content == "bomb":
         path.write_text(BOMB)
     elif content == "deep":
-        path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+        path.write_text("a: " + "[" * 1000 + "]" * 1000 + "\n")
     else:
         path.write_text("- 1\n- 2\n")
     assert load_settings(path) == Settings()
@@ -114,7 +118,10 @@ def test_a_model_file_that_does_not_match_its_sha256_is_refused_without_being_re
     from nexusml import load_model
     from nexusml.core.components.predictor import ModelLoadError
 
-    assert train_main(["--headless", "--output-dir", str(tmp_path / "m"), "--log-level", "ERROR"]) == 0
+    data = tmp_path / "inventory.csv"
+    data.write_text("".join(BUNDLED.read_text().splitlines(keepends=True)[:301]))
+    argv = ["--headless", "--data-path", str(data), "--output-dir", str(tmp_path / "m"), "--log-level", "ERROR"]
+    assert train_main(argv) == 0
     model = tmp_path / "m" / "equipment_classifier_latest.skops"
     big = tmp_path / "m" / "impostor.skops"
     big.write_bytes(model.read_bytes() + b"\0" * (1 << 20))

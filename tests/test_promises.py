@@ -198,25 +198,6 @@ def test_a_file_that_repeats_items_is_split_by_item_and_its_promise_holds_on_new
         assert set(coded.loc[auto, f"predicted_{target}"]) <= set(truth[target])
 
 
-def test_a_row_level_split_of_the_same_file_would_have_promised_more(
-    product_database: dict, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Naming every row its own item (as the split did before) scores copies of training rows."""
-    frame = pd.read_csv(product_database["data"], dtype=str)
-    frame.insert(0, "Row", [f"r{i}" for i in range(len(frame))])
-    rows_file = product_database["folder"] / "rows.csv"
-    frame.to_csv(rows_file, index=False)
-    argv = [*product_database["argv"], "--group-column", "Row", "--model-name", "by_row"]
-    argv[argv.index("--data-path") + 1] = str(rows_file)
-    assert train_main(argv) == 0
-    capsys.readouterr()
-    models = product_database["folder"] / "models"
-    by_row = json.loads((models / "by_row_latest_metadata.json").read_text())
-    by_item = json.loads((models / "products_latest_metadata.json").read_text())
-    assert by_row["split"]["grouped_by"] == "Row"
-    assert by_row["metrics"]["Group"]["accuracy"] > by_item["metrics"]["Group"]["accuracy"] + 0.05
-
-
 # -- codes exactly as written ------------------------------------------------------------------------
 
 CODES = {

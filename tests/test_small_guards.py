@@ -12,11 +12,16 @@ import pytest
 from nexusml.predict import main as predict_main
 from nexusml.train_model_pipeline_v2 import main as train_main
 
+INVENTORY = Path(__file__).resolve().parents[1] / "nexusml" / "data" / "equipment_inventory.csv"
+
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("guards")
-    assert train_main(["--headless", "--output-dir", str(folder), "--log-level", "ERROR"]) == 0
+    data = folder / "inventory.csv"
+    data.write_text("".join(INVENTORY.read_text().splitlines(keepends=True)[:401]))
+    argv = ["--headless", "--data-path", str(data), "--output-dir", str(folder), "--log-level", "ERROR"]
+    assert train_main(argv) == 0
     return folder / "equipment_classifier_latest.skops"
 
 
