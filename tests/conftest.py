@@ -29,6 +29,7 @@ LONGEST_FILES = (
     "tests/test_train_model_pipeline_v2.py",
     "tests/test_robustness.py",
     "tests/tui/test_results_tables.py",
+    "tests/test_promises.py",
     "tests/test_model_quality.py",
     "tests/test_model_files.py",
     "tests/tui/test_review.py",
@@ -38,6 +39,9 @@ LONGEST_FILES = (
     "tests/test_kill_during_save.py",
     "tests/tui/test_run.py",
     "tests/core/test_default_model.py",
+    "tests/test_terminal_output.py",
+    "tests/tui/test_hostile_data.py",
+    "tests/test_bounded_reads.py",
 )
 
 

@@ -125,8 +125,8 @@ def test_too_few_items_is_one_clear_error() -> None:
 def product_database(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A product database trained through the command line, and products it never saw."""
     folder = tmp_path_factory.mktemp("promise")
-    items = products(1000, seed=3)
-    known, new = items.iloc[:700].reset_index(drop=True), items.iloc[700:].reset_index(drop=True)
+    items = products(800, seed=3)
+    known, new = items.iloc[:560].reset_index(drop=True), items.iloc[560:].reset_index(drop=True)
     data = write_messy_csv(as_export(known, seed=3), folder / "products.csv")
     new_file = write_messy_csv(as_export(new, seed=4).drop(columns=["Section", "Group"]), folder / "new.csv")
     truth = as_export(new, seed=4)
@@ -157,16 +157,16 @@ def test_a_file_that_repeats_items_is_split_by_item_and_its_promise_holds_on_new
 
     assert train_main(product_database["argv"]) == 0
     out, err = capsys.readouterr()
-    assert "2,100 rows, 700 items (rows with the same text are one item): each item's rows stay on one side" in err
+    assert "1,680 rows, 560 items (rows with the same text are one item): each item's rows stay on one side" in err
     models = product_database["folder"] / "models"
     metadata = json.loads((models / "products_latest_metadata.json").read_text())
-    assert metadata["split"]["items"] == 700 and metadata["split"]["test_items"] == 210
+    assert metadata["split"]["items"] == 560 and metadata["split"]["test_items"] == 168
     assert metadata["split"]["grouped_by"] == "text"
     # The codes are the file's: two digits and a dot, never 3 or 3.1.
     assert all(len(code) == 2 for code in metadata["class_counts"]["Section"])
     assert all(len(code) == 5 and code[2] == "." for code in metadata["class_counts"]["Group"])
     promise = metadata["metrics"]["Section"]["auto_coding"]
-    assert promise["held_out_items"] == 210 and promise["threshold"] is not None
+    assert promise["held_out_items"] == 168 and promise["threshold"] is not None
     assert f"from {promise['held_out_items']:,} held-out items" in out
 
     coded_path = product_database["folder"] / "coded.csv"

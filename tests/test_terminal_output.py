@@ -45,30 +45,28 @@ def test_no_control_character_reaches_the_terminal(tmp_path: Path, capfd: pytest
     assert "Nope?]0;pwned?" in err2
 
 
-def test_predict_stops_on_ctrl_c_or_sigterm_with_one_line(tmp_path: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
+@pytest.mark.parametrize(("signum", "code"), [(2, 130), (15, 143)])
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_a_signal_during_the_work_stops_the_command_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str, signum, code
+) -> None:
+    import os
 
+    from nexusml import evaluate, predict
+
+    def interrupted(*args, **kwargs):
+        os.kill(os.getpid(), signum)  # ctrl+c or SIGTERM while the model loads and the rows are coded
+        raise AssertionError("the signal did not stop the command")
+
+    module = predict if command == "predict" else evaluate
+    monkeypatch.setattr(module, "load_model_and_rows", interrupted)
     data = Path(__file__).resolve().parents[1] / "nexusml" / "data" / "equipment_inventory.csv"
-    small = tmp_path / "small.csv"
-    pd.read_csv(data).head(300).to_csv(small, index=False)
-    assert train_main(["--headless", "--data-path", str(small), "--output-dir", str(tmp_path / "m")]) == 0
-    big = tmp_path / "big.csv"
-    pd.concat([pd.read_csv(data)] * 60, ignore_index=True).to_csv(big, index=False)  # a minute of coding
-    model = tmp_path / "m" / "equipment_classifier_latest.skops"
-    started = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):  # both at once: one wait
-        out = tmp_path / f"coded_{signum}.csv"
-        command = [sys.executable, "-m", "nexusml.predict", "--model", str(model), "--input", str(big)]
-        command += ["--output", str(out)]
-        started[signum] = (subprocess.Popen(command, stderr=subprocess.PIPE, text=True), out)
-    time.sleep(3.0)  # loaded and coding
-    for signum, (process, _) in started.items():
-        process.send_signal(signum)
-    for signum, (process, out) in started.items():
-        _, stderr = process.communicate(timeout=60)
-        assert process.returncode == 128 + signum, stderr
-        assert stderr.strip().splitlines()[-1].startswith("nexusml-predict: stopped by")
-        assert "Traceback" not in stderr and not out.exists()
+    model = tmp_path / "m.skops"
+    model.write_bytes(b"")
+    out = tmp_path / "coded.csv"
+    argv = ["--model", str(model), "--input", str(data)]
+    argv += ["--output", str(out)] if command == "predict" else ["--output-dir", str(tmp_path)]
+    assert module.main(argv) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"nexusml-{command}: stopped by {'SIGTERM' if code == 143 else 'ctrl+c'}; no partial file was left"]
+    assert not out.exists()
