@@ -210,7 +210,7 @@ CODES = {
 }
 
 
-def digit_file(path: Path, rows: int = 180, seed: int = 0) -> Path:
+def digit_file(path: Path, rows: int = 120, seed: int = 0) -> Path:
     rng = np.random.default_rng(seed)
     codes = rng.choice(list(CODES), rows)
     words = [CODES[c].split() for c in codes]
