@@ -38,26 +38,23 @@ def plain(value: Any) -> Any:
     return value
 
 
-class Static(widgets.Static):
-    """A ``Static`` whose content is shown as it is (see :func:`plain`)."""
+class PlainContent:
+    """Shows its content as it is (see :func:`plain`): mixed into ``Static`` and ``Label`` below."""
 
     def __init__(self, content: Any = "", **kwargs: Any) -> None:
         kwargs.setdefault("markup", False)
-        super().__init__(plain(content), **kwargs)
+        super().__init__(plain(content), **kwargs)  # type: ignore[call-arg]
 
     def update(self, content: Any = "", **kwargs: Any) -> None:
-        super().update(plain(content), **kwargs)
+        super().update(plain(content), **kwargs)  # type: ignore[misc]
 
 
-class Label(widgets.Label):
-    """A ``Label`` whose content is shown as it is (see :func:`plain`)."""
+class Static(PlainContent, widgets.Static):
+    """A ``Static`` whose content is shown as it is."""
 
-    def __init__(self, content: Any = "", **kwargs: Any) -> None:
-        kwargs.setdefault("markup", False)
-        super().__init__(plain(content), **kwargs)
 
-    def update(self, content: Any = "", **kwargs: Any) -> None:
-        super().update(plain(content), **kwargs)
+class Label(PlainContent, widgets.Label):
+    """A ``Label`` whose content is shown as it is."""
 
 
 class DataTable(widgets.DataTable):
