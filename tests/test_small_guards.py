@@ -89,3 +89,21 @@ def test_an_output_that_is_a_folder_is_an_argument_error(trained: Path, tmp_path
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("nexusml-predict: error: --output:") and ("folder" in last or "directory" in last)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_model_from_another_scikit_learn_says_so_once(
+    trained: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, recwarn
+) -> None:
+    from nexusml.core.components import predictor
+
+    real = predictor.library_versions
+
+    def newer() -> dict[str, str]:
+        return {**real(), "scikit-learn": "9.9.9"}
+
+    monkeypatch.setattr(predictor, "library_versions", newer)
+    data = Path(__file__).resolve().parents[1] / "nexusml" / "data" / "equipment_inventory.csv"
+    assert predict_main(["--model", str(trained), "--input", str(data), "--output", str(tmp_path / "c.csv")]) == 0
+    said = [r.getMessage() for r in caplog.records if "was saved with scikit-learn" in r.getMessage()]
+    assert len(said) == 1 and "this is scikit-learn 9.9.9" in said[0]
+    assert not [w for w in recwarn if "was saved with" in str(w.message)]  # not a second, raw warning

@@ -360,9 +360,15 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
     for name in ("scikit-learn",):
         saved = model.versions.get(name)
         if saved and saved != current[name]:
-            msg = f"{path.name} was saved with {name} {saved}; this is {name} {current[name]}, predictions may differ"
-            log.warning(msg)
-            warnings.warn(msg, stacklevel=2)
+            # One warning, through logging (the commands print it as one line; a script sees it on stderr).
+            log.warning(
+                "%s was saved with %s %s; this is %s %s, predictions may differ",
+                path.name,
+                name,
+                saved,
+                name,
+                current[name],
+            )
     model.metadata = metadata
     return model
 
