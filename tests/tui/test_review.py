@@ -145,7 +145,7 @@ async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) ->
         await pilot.press("right")  # takes the completion
         assert dialog.query_one("#review-row-input").value == truth[second]
         await pilot.press("enter")
-        await pilot.press("a")
+        await pilot.press("escape", "a")  # leave the input on purpose, then accept the rest of the row
         await settle(pilot)
         accepted = next(i for i in shown if i not in (first, second))
         screen.query_one("#review-table").move_cursor(row=list(screen.order).index(accepted))
@@ -303,3 +303,45 @@ async def test_a_decision_that_cannot_be_saved_says_why_and_stays_in_memory(proj
         assert app.is_running and int(screen.review.rows[screen.order[1]]) in screen.state.marks
         if app.screen is dialog:
             await pilot.press("escape")
+
+
+async def test_keystrokes_after_a_typed_class_stay_text_and_an_unknown_class_asks_first(
+    project: dict, tmp_path: Path
+) -> None:
+    """The sequence that once accepted a row with the model's wrong classes: c, a class, enter, then a."""
+    from nexusml.core.components.coding import sidecar_path
+    from tui.screens.confirm import ConfirmScreen
+    from tui.widgets.review_row import known_classes
+
+    new = fresh_copy(project, tmp_path)
+    given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
+    app = create_app(given)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await predicted(pilot, app)
+        position = screen.order[0]
+        row = int(screen.review.rows[position])
+        dialog = await open_row(pilot, screen, position)
+        target = dialog.targets[dialog.current]
+        predicted_class = str(screen.coded.predicted[target][position])
+        other = next(c for c in known_classes(dialog.model, target) if c != predicted_class)
+        await pilot.press("c", *other, "enter", "a")
+        await settle(pilot)
+        # the typed class is set; the "a" after it went into the input, it accepted nothing
+        assert app.screen is dialog and dialog.query_one("#review-row-input").value == "a"
+        marks = screen.state.marks[row]
+        assert marks == {target: ("corrected", other)}
+        # a class the model does not know for the next target asks first; "a" and "n" record nothing
+        await pilot.press("backspace", *"1celectrical power", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("a", "n")
+        await settle(pilot)
+        assert app.screen is dialog and screen.state.marks[row] == marks
+        # u takes the last decision back
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        assert row not in screen.state.marks
+        await pilot.press("escape")
+    saved = ReviewState.load(sidecar_path(new, project["model"])).marks
+    assert row not in saved
+    assert all(value != "1celectrical power" for marks in saved.values() for _, value in marks.values())

@@ -44,7 +44,7 @@ class ReviewRowScreen(ModalScreen[bool]):
         Binding("tab,right", "target(1)", "Next target", show=False),
         Binding("shift+tab,left", "target(-1)", "Previous target", show=False),
         Binding("slash,c", "type_class", "Type a class"),
-        Binding("u", "undo", "Clear marks"),
+        Binding("u", "undo", "Undo"),
         Binding("escape", "close", "Close"),
     ]
 
@@ -70,7 +70,7 @@ class ReviewRowScreen(ModalScreen[bool]):
             yield RowBody("", id="review-row-body")
             yield Input(placeholder="type a class (→ completes); enter sets it", id="review-row-input")
             yield Static(
-                "1/2/3: pick   a: accept the row   ←/→: target   / or c: type a class   u: clear   escape: close",
+                "1/2/3: pick   a: accept the row   ←/→: target   / or c: type a class   u: undo   escape: close",
                 classes="dialog-hint",
             )
 
@@ -132,7 +132,7 @@ class ReviewRowScreen(ModalScreen[bool]):
         self._recorded(lambda: self.review.state.accept(self.row, predicted))
         self.dismiss(True)
 
-    def _recorded(self, decide: Callable[[], None]) -> bool:
+    def _recorded(self, decide: Callable[[], object]) -> bool:
         """Make a decision; when the review file cannot be written, say why (the decision stays in memory)."""
         from nexusml.core.components.coding import ReviewNotSaved
 
@@ -151,8 +151,9 @@ class ReviewRowScreen(ModalScreen[bool]):
         self.query_one("#review-row-input", Input).focus()
 
     def action_undo(self) -> None:
-        self.review.state.clear(self.row)
-        self.changed = True
+        """Take the last decision back (of this row or, when it has none left, of the review)."""
+        if self._recorded(lambda: self.review.state.undo()):
+            self.changed = True
         self.render_body()
 
     def action_close(self) -> None:
@@ -163,14 +164,28 @@ class ReviewRowScreen(ModalScreen[bool]):
 
     @on(Input.Submitted, "#review-row-input")
     def _typed(self, event: Input.Submitted) -> None:
+        """A typed class is set by enter; the input keeps the focus, so what is typed next stays text.
+
+        A class the model does not know for this target is recorded only after a
+        yes to "new class 'X' for <target>?" (a typo, or a class of another target).
+        """
         event.stop()
         value = event.value.strip()
         if not value:
             return
-        known = {c.lower(): c for c in known_classes(self.model, self.targets[self.current])}
-        value = known.get(value.lower(), value)  # a class the model knows keeps its spelling
-        if value.lower() not in known:
-            self.notify(f"'{value}' is a new class for {self.targets[self.current]}", severity="warning")
-        event.input.value = ""
-        self.query_one("#review-row-body").focus()
-        self.choose_class(value)
+        target = self.targets[self.current]
+        known = {c.lower(): c for c in known_classes(self.model, target)}
+        if value.lower() in known:
+            event.input.value = ""
+            self.choose_class(known[value.lower()])  # a class the model knows keeps its spelling
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                event.input.value = ""
+                self.choose_class(value)
+            self.query_one("#review-row-input", Input).focus()
+
+        question = f"New class '{value}' for {target}? The model does not know it for this target."
+        self.app.push_screen(ConfirmScreen(question, yes="Add it", no="Keep typing"), answer)

@@ -46,6 +46,8 @@ class ReviewState:
     model_path: str = ""
     input_path: str = ""
     marks: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    # Each decision's row and that row's marks before it, newest last: ``undo`` takes the last one back.
+    history: list[tuple[int, dict[str, tuple[str, str]] | None]] = field(default_factory=list, repr=False)
 
     @classmethod
     def open(cls, input_path: Path | str, model_path: Path | str, *, start_over: bool = False) -> ReviewState:
@@ -120,16 +122,36 @@ class ReviewState:
         """The person's class for one target: ``accepted`` when it is the prediction, else ``corrected``."""
         value = str(value).strip()
         status = "accepted" if value == str(predicted) else "corrected"
+        self._remember(row)
         self.marks.setdefault(int(row), {})[target] = (status, value)
         self.save()
 
     def accept(self, row: int, predicted: dict[str, str]) -> None:
         """Accept the predictions of the row's targets that have no mark yet."""
+        self._remember(row)
         mine = self.marks.setdefault(int(row), {})
         for target, value in predicted.items():
             mine.setdefault(target, ("accepted", str(value)))
         self.save()
 
     def clear(self, row: int) -> None:
-        if self.marks.pop(int(row), None) is not None:
+        if int(row) in self.marks:
+            self._remember(row)
+            self.marks.pop(int(row))
             self.save()
+
+    def _remember(self, row: int) -> None:
+        before = self.marks.get(int(row))
+        self.history.append((int(row), dict(before) if before is not None else None))
+
+    def undo(self) -> int | None:
+        """Take the last decision back (saved at once); returns its row, or None when there is none."""
+        if not self.history:
+            return None
+        row, before = self.history.pop()
+        if before is None:
+            self.marks.pop(row, None)
+        else:
+            self.marks[row] = before
+        self.save()
+        return row
