@@ -376,3 +376,14 @@ async def test_data_step_says_which_sheets_fit_when_several_do(tmp_path: Path) -
         summary = text_of(app.screen.query_one("#preview-summary", Static))
         assert "the sheet 'Type' has Category" in summary and "pass --sheet 'Type'" in summary
         assert "Type (old) (30 rows)" in summary
+
+
+def test_a_column_of_codes_with_leading_zeros_is_not_offered_as_numbers() -> None:
+    import pandas as pd
+
+    from tui.steps.data import numeric_columns_of
+
+    frame = pd.DataFrame(
+        {"Code": ["0606", "2110", "23.05", "0000"], "Size": ["12", "1,200", "3.5", ""], "Name": list("abcd")}
+    )
+    assert numeric_columns_of(frame) == ("Size",)
