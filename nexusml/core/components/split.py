@@ -63,10 +63,8 @@ def split_indices(
     this is the row-level stratified split, row for row.
     """
     n = len(Y)
-    if groups is None:
-        groups = np.arange(n, dtype=np.int64)
-    units, first = np.unique(groups, return_index=True)
-    n_units = len(units)
+    rank, first = _items_in_order(groups, n)
+    n_units = len(first)
     n_test = math.ceil(test_size * n_units)
     if n < 2 or n_test < 1 or n_units - n_test < 1:
         minimum = max(2, math.ceil(1 / min(test_size, 1 - test_size)))
@@ -79,10 +77,7 @@ def split_indices(
         raise SplitError(
             f"{n} usable row(s) is too few for --test-size {test_size}; at least {minimum} rows are needed"
         )
-    # Units in order of first appearance (so that with one row per item, unit k is row k).
-    order = np.argsort(first, kind="stable")
-    unit_rows = first[order]
-    codes, _ = pd.factorize(Y.iloc[unit_rows, 0], sort=True)  # integer classes: fast at a million rows
+    codes, _ = pd.factorize(Y.iloc[first, 0], sort=True)  # integer classes: fast at a million rows
     counts = np.bincount(codes)
     stratify = codes if counts.min() >= 2 and n_test >= len(counts) and n_units - n_test >= len(counts) else None
     if stratify is None and len(counts) > 1:
@@ -90,11 +85,29 @@ def split_indices(
         log.warning("Split is not stratified: some '%s' classes have %s", Y.columns[0], what)
     positions = np.arange(n_units)
     _, test_units = train_test_split(positions, test_size=n_test, random_state=random_state, stratify=stratify)
-    unit_of_row = np.searchsorted(units, groups)  # each row's unit, as a position in ``units``
-    held_out = np.zeros(len(units), dtype=bool)
-    held_out[order[test_units]] = True
-    test_mask = held_out[unit_of_row]
+    test_mask = _rows_of(rank, test_units, n_units)
     return np.flatnonzero(~test_mask), np.flatnonzero(test_mask), stratify is not None
+
+
+def _items_in_order(groups: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's item numbered in order of first appearance, and each item's first row.
+
+    With one row per item (``groups`` None) item k is row k, so a split of the
+    items is the split of the rows.
+    """
+    if groups is None:
+        rows = np.arange(n, dtype=np.int64)
+        return rows, rows
+    rank, _ = pd.factorize(np.asarray(groups))
+    _, first = np.unique(rank, return_index=True)
+    return rank.astype(np.int64), first
+
+
+def _rows_of(rank: np.ndarray, items: np.ndarray, n_items: int) -> np.ndarray:
+    """A mask of the rows whose item is among ``items``."""
+    chosen = np.zeros(n_items, dtype=bool)
+    chosen[items] = True
+    return chosen[rank]
 
 
 def group_folds(
@@ -110,26 +123,16 @@ def group_folds(
     """
     from sklearn.model_selection import StratifiedKFold
 
-    n = len(y)
-    if groups is None:
-        groups = np.arange(n, dtype=np.int64)
-    units, first = np.unique(groups, return_index=True)
-    order = np.argsort(first, kind="stable")
-    unit_labels = np.asarray(y)[first[order]]
+    rank, first = _items_in_order(groups, len(y))
+    unit_labels = np.asarray(y)[first]
     _, counts = np.unique(unit_labels, return_counts=True)
     folds = int(min(requested, counts.min())) if len(counts) > 1 else 0
     if folds < 2:
         return []
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
-    unit_of_row = np.searchsorted(units, groups)
-    rank = np.empty(len(units), dtype=np.int64)
-    rank[order] = np.arange(len(units))  # position in first-appearance order of each unit
-    row_unit = rank[unit_of_row]
     out = []
-    for _, test_units in splitter.split(np.zeros(len(units)), unit_labels):
-        held = np.zeros(len(units), dtype=bool)
-        held[test_units] = True
-        mask = held[row_unit]
+    for _, test_units in splitter.split(np.zeros(len(first)), unit_labels):
+        mask = _rows_of(rank, test_units, len(first))
         out.append((np.flatnonzero(~mask), np.flatnonzero(mask)))
     return out
 
