@@ -37,8 +37,8 @@ GRIDS = {
 
 
 def _run(label, args, model, X, Y, grid, folds):
-    from nexusml.core.components.search import search_hyperparameters
-    from nexusml.core.distributed import search_backend
+    from nexusml.model.distributed import search_backend
+    from nexusml.model.search import search_hyperparameters
 
     started = time.perf_counter()
     with search_backend(args) as (backend, where, workers):
@@ -79,9 +79,9 @@ def main(argv=None) -> int:
     from sklearn.model_selection import ParameterGrid
 
     from nexusml.config import load_feature_config
-    from nexusml.core.cli.training_args import TrainingArguments
-    from nexusml.core.components.builder import new_model
-    from nexusml.core.components.features import engineer_features
+    from nexusml.features.engineering import engineer_features
+    from nexusml.model.builder import new_model
+    from nexusml.options.training_args import TrainingArguments
     from scripts.synthetic import generate_inventory
 
     grid = GRIDS[options.model_type]

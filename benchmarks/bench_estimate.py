@@ -1,4 +1,4 @@
-"""The constants of the up-front training estimate (``nexusml/core/components/estimate.py``), measured.
+"""The constants of the up-front training estimate (``nexusml/model/estimate.py``), measured.
 
     python benchmarks/bench_estimate.py fits [--sizes linear:8000:cat,linear:8000:1000,...]
     python benchmarks/bench_estimate.py runs [--runs default:20000,tag:3000,optimize:4000]
@@ -31,8 +31,8 @@ def fits(sizes: list[str]) -> None:
     import numpy as np
     import pandas as pd
 
-    from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.model_factory import large_data_classifier
+    from nexusml.model.classifier import EquipmentClassifier
+    from nexusml.model.factory import large_data_classifier
     from scripts.synthetic import generate_inventory
 
     warnings.simplefilter("ignore")
@@ -70,9 +70,9 @@ def fits(sizes: list[str]) -> None:
 
 
 def runs(specs: list[str]) -> None:
-    from nexusml.core.cli.precedence import resolve_arguments
-    from nexusml.core.components import estimate
-    from nexusml.core.pipeline import run_training
+    from nexusml.model import estimate
+    from nexusml.options.precedence import resolve_arguments
+    from nexusml.pipeline import run_training
     from scripts.synthetic import generate_inventory
 
     made: list[estimate.TrainingEstimate] = []

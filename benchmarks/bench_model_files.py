@@ -53,7 +53,7 @@ def _median(repeat: int, work) -> float:
 
 
 def _frame(rows: int):
-    from nexusml.core.components.loader import load_data
+    from nexusml.readers.loader import load_data
     from scripts.synthetic import generate_inventory
 
     bundled = ROOT / "nexusml" / "data" / "equipment_inventory.csv"
@@ -73,15 +73,15 @@ def _fresh_loads(codes: list[str], repeat: int) -> list[float]:
 
 
 def _holds_forests(data: bytes) -> bool:
-    from nexusml.core.components import model_format
+    from nexusml.store import model_format
 
-    return "nexusml.core.components.tree_packing.PackedTrees" in model_format.file_types(data)
+    return "nexusml.store.tree_packing.PackedTrees" in model_format.file_types(data)
 
 
 def _trees_unpacked(model) -> bytes:
     """``model`` as NexusML wrote it before the trees were packed: vocabularies packed, each tree on its own."""
-    from nexusml.core.components import model_format
-    from nexusml.core.components.tree_packing import PackedTrees
+    from nexusml.store import model_format
+    from nexusml.store.tree_packing import PackedTrees
 
     pack = vars(PackedTrees)["pack"]
     PackedTrees.pack = classmethod(lambda cls, trees: None)
@@ -93,7 +93,7 @@ def _trees_unpacked(model) -> bytes:
 
 def _scores(model, sample):
     """Predictions and confidences as the estimator returns them (confidences not rounded)."""
-    from nexusml.core.components.features import engineer_features
+    from nexusml.features.engineering import engineer_features
 
     features = engineer_features(sample, model.feature_config, with_targets=False)
     predicted, scores, _ = model.estimator.predict_features(model.features_of(features))
@@ -105,10 +105,10 @@ def bench(rows: int, model_type: str, repeat: int) -> list[tuple[str, float, flo
     import skops.io
 
     from nexusml.config import load_feature_config
-    from nexusml.core.components import model_format
-    from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.predictor import TrainedModel
+    from nexusml.features.engineering import engineer_features
+    from nexusml.model.classifier import EquipmentClassifier
+    from nexusml.model.trained import TrainedModel
+    from nexusml.store import model_format
 
     frame, label = _frame(rows)
     config = load_feature_config(None)

@@ -129,8 +129,8 @@ def arguments(task: str, data: Path, out: Path, split: str, seed: int) -> dict:
 
 def run(task: str, seed: int, split: str, items: pd.DataFrame, folder: Path) -> list[Promise]:
     from nexusml import load_model
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.pipeline import CancelToken, run_training
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline import CancelToken, run_training
 
     order = np.random.default_rng(1000 + seed).permutation(len(items))
     cut = int(0.3 * len(items))

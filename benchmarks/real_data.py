@@ -95,8 +95,8 @@ def fit_baseline(X: pd.Series, Y: pd.DataFrame) -> dict[str, Any]:
 def run_cell(task: str, model: str, seed: int, X: pd.Series, Y: pd.DataFrame) -> Cell:
     from sklearn.metrics import accuracy_score, f1_score
 
-    from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.split import split_indices
+    from nexusml.features.split import split_indices
+    from nexusml.model.classifier import EquipmentClassifier
 
     train, test, _ = split_indices(Y, 0.3, seed)
     X_train, Y_train = X.iloc[train].reset_index(drop=True), Y.iloc[train].reset_index(drop=True)
@@ -195,7 +195,7 @@ def verdict(cells: list[Cell], tasks: list[str], model: str = "linear") -> list[
 
 def prediction_speed(rows: int, repeat: int) -> list[str]:
     """Rows per second of ``predict_with_confidence`` for the default model fitted on Uniclass."""
-    from nexusml.core.components.model import EquipmentClassifier
+    from nexusml.model.classifier import EquipmentClassifier
 
     X, Y = load_task("uniclass")
     model = EquipmentClassifier(text_column=TEXT).fit(X.to_frame(), Y)

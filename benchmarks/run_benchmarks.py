@@ -93,13 +93,13 @@ def datasets(quick: bool) -> list[tuple[str, Any, Any]]:
     """(name, frame, feature config) for each dataset measured."""
     from nexusml.config import load_feature_config
     from nexusml.config.feature_config import feature_config_from_dict
-    from nexusml.core.cli.training_args import bundled_data_path
+    from nexusml.options.training_args import bundled_data_path
     from scripts import synthetic
 
     inventory_config = load_feature_config(None)
     bundled = bundled_data_path()
     if bundled.exists():
-        from nexusml.core.components.loader import load_data
+        from nexusml.readers.loader import load_data
 
         frame = load_data(bundled)
         name = f"bundled ({bundled.name})"
@@ -126,10 +126,10 @@ def datasets(quick: bool) -> list[tuple[str, Any, Any]]:
 def compare_models(quick: bool, models: list[str], repeat: int) -> dict[str, Any]:
     import numpy as np
 
-    from nexusml.core.components.evaluator import evaluate_predictions
-    from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.split import split_indices
+    from nexusml.evaluation.metrics import evaluate_predictions
+    from nexusml.features.engineering import engineer_features
+    from nexusml.features.split import split_indices
+    from nexusml.model.classifier import EquipmentClassifier
 
     results: dict[str, Any] = {}
     summary_rows = []
@@ -221,10 +221,10 @@ def calibration(quick: bool) -> dict[str, Any]:
     """
     import numpy as np
 
-    from nexusml.core.components.evaluator import expected_calibration_error
-    from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.split import split_indices
+    from nexusml.evaluation.metrics import expected_calibration_error
+    from nexusml.features.engineering import engineer_features
+    from nexusml.features.split import split_indices
+    from nexusml.model.classifier import EquipmentClassifier
 
     rows, results = [], {}
     for name, frame, config in datasets(quick):
@@ -359,10 +359,10 @@ BARE_SCRIPT = textwrap.dedent(
     from sklearn.metrics import f1_score
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
-    from nexusml.core.components.model_factory import (
+    from nexusml.model.factory import (
         BIN_WEIGHT, BINNED_MODEL_TYPES, build_classifier, build_text_vectorizer,
     )
-    from nexusml.core.components.transformers import NumericBins
+    from nexusml.features.transformers import NumericBins
 
     path, model_type, refit = sys.argv[1], sys.argv[2], sys.argv[3] == "refit"
     n_jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
@@ -419,10 +419,10 @@ IN_PROCESS_SCRIPT = textwrap.dedent(
     import sklearn.compose, sklearn.feature_extraction.text, sklearn.linear_model, sklearn.model_selection
     import sklearn.pipeline, sklearn.preprocessing, sklearn.svm, sklearn.ensemble
     started = time.perf_counter()
-    from nexusml.core.cli.parser import parse_args
-    from nexusml.core.components.held_out_features import HeldOutFeatures
-    from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.pipeline.runner import run_training
+    from nexusml.options.parser import parse_args
+    from nexusml.features.held_out import HeldOutFeatures
+    from nexusml.model.classifier import EquipmentClassifier
+    from nexusml.pipeline.runner import run_training
 
     # Time the evaluate stage's prediction of the held-out rows (the "predict" of fit + predict,
     # with the confidence scale fitted on the same transformed rows), and the transform of those
@@ -718,7 +718,13 @@ def scaling(rows_list: list[int], model_type: str, workdir: Path, n_jobs: int) -
         )
         predict_started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "nexusml.predict", "--model", str(out / "equipment_classifier_latest.skops")]
+            [
+                sys.executable,
+                "-m",
+                "nexusml.commands.predict",
+                "--model",
+                str(out / "equipment_classifier_latest.skops"),
+            ]
             + ["--input", str(new_rows), "--output", str(workdir / "scaling_predicted.csv")],
             check=True,
             capture_output=True,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from nexusml import load_model
-from nexusml.core.cli.parser import parse_args
-from nexusml.core.cli.training_args import ArgumentError, arguments_from_values
-from nexusml.core.pipeline import (
+from nexusml.options.parser import parse_args
+from nexusml.options.training_args import ArgumentError, arguments_from_values
+from nexusml.pipeline import (
     CancelToken,
     StageFinished,
     StageProgress,

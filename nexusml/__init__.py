@@ -14,11 +14,11 @@ from typing import Any
 __version__ = "2.0.0"
 
 _LAZY = {
-    "run_training": ("nexusml.core.pipeline.runner", "run_training"),
-    "CancelToken": ("nexusml.core.pipeline.cancel", "CancelToken"),
-    "TrainingArguments": ("nexusml.core.cli.training_args", "TrainingArguments"),
-    "parse_args": ("nexusml.core.cli.training_args", "parse_args"),
-    "load_model": ("nexusml.core.components.predictor", "load_model"),
+    "run_training": ("nexusml.pipeline.runner", "run_training"),
+    "CancelToken": ("nexusml.pipeline.cancel", "CancelToken"),
+    "TrainingArguments": ("nexusml.options.training_args", "TrainingArguments"),
+    "parse_args": ("nexusml.options.training_args", "parse_args"),
+    "load_model": ("nexusml.store.load", "load_model"),
 }
 
 __all__ = ["__version__", *_LAZY]

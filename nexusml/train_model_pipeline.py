@@ -3,7 +3,7 @@
 Old scripts that run ``python -m nexusml.train_model_pipeline`` with the
 original flags keep working: the flags are translated to ``nexusml-train
 --headless --legacy ...``, which runs the stage list with the legacy sequential
-runner (``nexusml.core.pipeline.sequential``): plain calls and log lines, no
+runner (``nexusml.pipeline.sequential``): plain calls and log lines, no
 per-stage events, the same results as the orchestrator.
 """
 

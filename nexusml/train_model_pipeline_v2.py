@@ -16,10 +16,10 @@ import signal
 import sys
 from typing import Any
 
-from nexusml.core.cli.parser import build_parser, parse_raw
-from nexusml.core.cli.precedence import resolve_arguments
-from nexusml.core.cli.terminal import safe_terminal
-from nexusml.core.cli.training_args import PROG, ArgumentError, TrainingArguments
+from nexusml.commands.terminal import safe_terminal
+from nexusml.options.parser import build_parser, parse_raw
+from nexusml.options.precedence import resolve_arguments
+from nexusml.options.training_args import PROG, ArgumentError, TrainingArguments
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_WARNINGS_SHOWN = 10
@@ -35,7 +35,7 @@ class Interrupted(KeyboardInterrupt):
 
 def console_handler(level: str) -> logging.Handler:
     """Records at ``level`` on stderr, minus the failure line the program prints itself at the end."""
-    from nexusml.core.pipeline.logs import FINAL_LINE
+    from nexusml.pipeline.logs import FINAL_LINE
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S"))
@@ -45,7 +45,7 @@ def console_handler(level: str) -> logging.Handler:
 
 
 def format_result(result: Any) -> str:
-    from nexusml.core.components.report import metrics_table, report_lines
+    from nexusml.evaluation.report import metrics_table, report_lines
 
     lines = [
         f"Model saved: {result.model_path}",
@@ -84,8 +84,8 @@ def format_result(result: Any) -> str:
 
 def run_headless(args: TrainingArguments) -> int:
     """Run with console logging and signal handling; returns the exit code."""
-    from nexusml.core.pipeline import CancelToken, TrainingCancelled, TrainingError, run_training
-    from nexusml.core.pipeline.logs import routed_logs
+    from nexusml.pipeline import CancelToken, TrainingCancelled, TrainingError, run_training
+    from nexusml.pipeline.logs import routed_logs
 
     log = logging.getLogger("nexusml.run")
     # A log record that cannot be written (a full disk) must not print a traceback block per record;
@@ -136,7 +136,7 @@ def run_headless(args: TrainingArguments) -> int:
         print(f"{PROG}: stopped ({exc}); no model was saved", file=sys.stderr)
         return exc.exit_code
     except Exception as exc:
-        from nexusml.core.pipeline.failures import describe_error
+        from nexusml.pipeline.failures import describe_error
 
         print(f"{PROG}: error: {describe_error(exc)}", file=sys.stderr)
         return EXIT_FAILED

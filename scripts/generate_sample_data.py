@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nexusml.core.components.io import atomic_write_text  # noqa: E402
+from nexusml.store.io import atomic_write_text  # noqa: E402
 from scripts.synthetic import generate_inventory, write_reference_files  # noqa: E402
 
 DEFAULT_ROWS = 2400

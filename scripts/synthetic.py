@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.dtypes import StringDType
 
-from nexusml.core.components.io import atomic_write_text
+from nexusml.store.io import atomic_write_text
 
 __all__ = [
     "ASSET_REGISTER_COLUMNS",

@@ -9,8 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nexusml.core.cli.docs import help_table  # noqa: E402
-from nexusml.core.components.io import atomic_write_text  # noqa: E402
+from nexusml.options.docs import help_table  # noqa: E402
+from nexusml.store.io import atomic_write_text  # noqa: E402
 
 START, END = "<!-- flags:start -->", "<!-- flags:end -->"
 

@@ -110,7 +110,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     """A real entry point in a subprocess (stdin/stdout are not a terminal, as in cron).
 
-    ``module``: ``nexusml`` (nexusml-train), ``nexusml.predict`` or ``nexusml.evaluate``.
+    ``module``: ``nexusml`` (nexusml-train), ``nexusml.commands.predict`` or ``nexusml.commands.evaluate``.
     """
     env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="200")
     return subprocess.run(

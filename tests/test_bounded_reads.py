@@ -116,7 +116,7 @@ def test_a_model_file_that_does_not_match_its_sha256_is_refused_without_being_re
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from nexusml import load_model
-    from nexusml.core.components.predictor import ModelLoadError
+    from nexusml.store.load import ModelLoadError
 
     data = tmp_path / "inventory.csv"
     data.write_text("".join(BUNDLED.read_text().splitlines(keepends=True)[:301]))

@@ -9,18 +9,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml import predict
-from nexusml.core.components import coding
-from nexusml.core.components.loader import load_data
-from nexusml.core.components.predictor import load_model
+from nexusml import coding
+from nexusml.commands import predict
+from nexusml.readers.loader import load_data
+from nexusml.store.load import load_model
 from tests.conftest import call_main
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory, asset_register: tuple[Path, Path]) -> tuple[Path, Path]:
     """A model trained on the asset register (two targets) and a new file of 300 rows to code."""
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.pipeline import run_training
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline import run_training
     from scripts.synthetic import generate_asset_register
 
     data, config = asset_register

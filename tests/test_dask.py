@@ -15,18 +15,18 @@ import pytest
 pytest.importorskip("distributed")
 
 from nexusml.config import load_feature_config
-from nexusml.core.cli.training_args import TrainingArguments
-from nexusml.core.components.builder import new_model
-from nexusml.core.components.features import engineer_features
-from nexusml.core.components.search import search_hyperparameters
-from nexusml.core.distributed import (
+from nexusml.errors import Cancelled
+from nexusml.features.engineering import engineer_features
+from nexusml.model.builder import new_model
+from nexusml.model.distributed import (
     CONNECT_TIMEOUT_S,
     MISSING_EXTRA,
     DaskUnavailable,
     check_scheduler,
     search_backend,
 )
-from nexusml.errors import Cancelled
+from nexusml.model.search import search_hyperparameters
+from nexusml.options.training_args import TrainingArguments
 
 REPO = Path(__file__).resolve().parents[1]
 GRID = {"C": [0.03, 0.3, 3.0]}
@@ -188,7 +188,7 @@ def test_refused_connection_fails_at_once():
 
 
 def test_silent_scheduler_fails_after_the_timeout(monkeypatch):
-    import nexusml.core.distributed as distributed
+    import nexusml.model.distributed as distributed
 
     monkeypatch.setattr(distributed, "CONNECT_TIMEOUT_S", 1)
     with socket.socket() as listener:  # accepts TCP connections but never speaks Dask

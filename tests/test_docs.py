@@ -25,8 +25,8 @@ def test_readme_opens_with_the_two_commands():
 
 
 def test_every_flag_in_readme_exists():
-    from nexusml import evaluate, predict
-    from nexusml.core.cli.training_args import ARGUMENTS
+    from nexusml.commands import evaluate, predict
+    from nexusml.options.training_args import ARGUMENTS
 
     known = {flag for spec in ARGUMENTS for flag in spec.flags}
     for command in (predict, evaluate):

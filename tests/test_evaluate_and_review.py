@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml import evaluate, predict
+from nexusml.commands import evaluate, predict
 from nexusml.train_model_pipeline_v2 import main as train_main
 from tests.conftest import call_main
 

@@ -10,8 +10,8 @@ from tests.conftest import REPO
 
 
 def test_training_pipeline_example_runs(tmp_path, tmp_path_factory, monkeypatch, capsys):
-    from nexusml.core.cli import training_args
     from nexusml.data import bundled_data_path
+    from nexusml.options import training_args
 
     # Run as ``python examples/training_pipeline_example.py`` runs it, in this process (its imports are loaded),
     # with the first 400 rows of the bundled inventory as the default data: it trains on them four times, and the

@@ -151,7 +151,7 @@ def test_a_file_mixing_encodings_keeps_the_utf8_lines_and_names_the_others(tmp_p
     lines[2] = lines[2].replace(b"Bell", "Bellé".encode("cp1252"))  # one line saved by another tool
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"\n".join(lines))
-    from nexusml.core.components.loader import load_data
+    from nexusml.readers.loader import load_data
 
     with caplog.at_level("WARNING"):
         loaded = load_data(path)

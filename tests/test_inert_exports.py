@@ -13,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from nexusml.core.components.loader import load_data
-from nexusml.core.components.tables import csv_text, inert_cell, restored_cell, write_table
+from nexusml.readers.loader import load_data
+from nexusml.store.tables import csv_text, inert_cell, restored_cell, write_table
 from nexusml.train_model_pipeline_v2 import main as train_main
 
 HOSTILE = [
@@ -96,9 +96,8 @@ def hostile_training_file(path: Path) -> Path:
 def test_predict_and_training_outputs_are_inert_and_retraining_reads_them_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from nexusml import load_model
-    from nexusml.core.components import coding
-    from nexusml.predict import main as predict_main
+    from nexusml import coding, load_model
+    from nexusml.commands.predict import main as predict_main
 
     data = hostile_training_file(tmp_path / "train.csv")
     argv = ["--headless", "--data-path", str(data), "--target", "System", "--text-columns", "Name"]

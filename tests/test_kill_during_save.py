@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from nexusml.core.components.model_format import MODEL_SUFFIX
-from nexusml.core.components.predictor import ModelLoadError, load_model
-from nexusml.core.components.serializer import save_model
+from nexusml.store.load import ModelLoadError, load_model
+from nexusml.store.model_format import MODEL_SUFFIX
+from nexusml.store.serializer import save_model
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32" or not hasattr(os, "fork"), reason="needs fork and SIGKILL")
 
@@ -23,8 +23,8 @@ KILLS = 24
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.pipeline import run_training
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline import run_training
     from tests.test_robustness import small_frame
 
     folder = tmp_path_factory.mktemp("trained")

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nexusml.core.components import block_reader, csv_reader, excel_reader, loader
-from nexusml.core.components.loader import read_data, unsaved_formulas
-from nexusml.core.pipeline import CancelToken, StageProgress, TrainingCancelled, run_training
 from nexusml.errors import Cancelled
+from nexusml.pipeline import CancelToken, StageProgress, TrainingCancelled, run_training
+from nexusml.readers import block_reader, csv_reader, excel_reader, loader
+from nexusml.readers.loader import read_data, unsaved_formulas
 from nexusml.train_model_pipeline_v2 import main
 from tests.conftest import REPO
 from tests.test_robustness import small_frame
@@ -123,7 +123,7 @@ def test_a_multi_block_file_reports_rising_progress_and_lines_when_large(tmp_pat
 
 
 def test_a_cancel_while_loading_stops_the_run_quickly_with_the_cancel_outcome(tmp_path):
-    from nexusml.core.cli.precedence import resolve_arguments
+    from nexusml.options.precedence import resolve_arguments
 
     path = big_csv(tmp_path / "export.csv", 40)
     args = resolve_arguments({"data_path": str(path), "output_dir": str(tmp_path / "out"), "log_level": "WARNING"})

@@ -15,14 +15,16 @@ import pandas as pd
 import pytest
 import skops.io
 
-from nexusml import predict
+from nexusml.commands import predict
 from nexusml.config import load_feature_config
-from nexusml.core.components import model_format
-from nexusml.core.components.features import engineer_features
-from nexusml.core.components.model import EquipmentClassifier, RelabeledClassifier
-from nexusml.core.components.predictor import ModelLoadError, TrainedModel, load_model
-from nexusml.core.components.serializer import main as resave_main
-from nexusml.core.components.serializer import save_model
+from nexusml.features.engineering import engineer_features
+from nexusml.model.classifier import EquipmentClassifier
+from nexusml.model.shared_targets import RelabeledClassifier
+from nexusml.model.trained import TrainedModel
+from nexusml.store import model_format
+from nexusml.store.load import ModelLoadError, load_model
+from nexusml.store.serializer import main as resave_main
+from nexusml.store.serializer import save_model
 from tests.conftest import call_main
 
 MODEL_TYPES = ["linear", "linear_svc", "logreg", "sgd", "random_forest"]
@@ -101,7 +103,7 @@ def test_every_model_type_holds_only_listed_types_and_round_trips(model_type, nu
     types = model_format.file_types(data)
     assert types <= model_format.TRUSTED_TYPES
     assert set(skops.io.get_untrusted_types(data=data)) <= model_format.TRUSTED_TYPES
-    assert "nexusml.core.components.model_format.PackedVocabulary" in types  # not one JSON entry per term
+    assert "nexusml.store.model_format.PackedVocabulary" in types  # not one JSON entry per term
 
     saved = save_model(model, {"model_type": model_type}, tmp_path, "m", "20260101_000000")
     assert saved.model_path.suffix == ".skops" and saved.latest_model_path.name == "m_latest.skops"
@@ -118,7 +120,7 @@ def test_every_model_type_holds_only_listed_types_and_round_trips(model_type, nu
 
 
 def test_the_large_data_classifier_holds_only_listed_types(frame):
-    from nexusml.core.components.model_factory import large_data_classifier
+    from nexusml.model.factory import large_data_classifier
 
     model = fit(frame, "sgd")
     params = large_data_classifier(0, 1).get_params()
@@ -302,7 +304,7 @@ def test_metadata_refusals_through_nexusml_predict(case, tmp_path):
 
 
 def test_metadata_over_the_size_cap_is_refused(tmp_path, monkeypatch):
-    from nexusml.core.components import predictor
+    from nexusml.store import load as predictor
 
     path = metadata_case(tmp_path, "none")
     (tmp_path / "model_metadata.json").write_text(json.dumps({"pad": "x" * 2000}))
@@ -320,7 +322,7 @@ def test_an_old_pickle_loads_with_trust_and_says_how_to_resave_it(model, frame, 
         load_model(path)
     loaded = load_model(path, trust=True)
     pd.testing.assert_frame_equal(loaded.predict(frame.head(20)), model.predict(frame.head(20)))
-    assert "python -m nexusml.core.components.serializer" in caplog.text
+    assert "python -m nexusml.store.serializer" in caplog.text
 
     done = predict_cli(path, tmp_path, "--trust")
     assert done.returncode == 0, done.stderr
@@ -367,7 +369,7 @@ def test_loading_a_model_does_not_build_skops_default_trust_lists(model, tmp_pat
     code = (
         "import sys, sklearn.utils\n"
         "every_estimator = sklearn.utils.all_estimators\n"
-        "from nexusml.core.components.predictor import load_model\n"
+        "from nexusml.store.load import load_model\n"
         f"load_model({str(saved.model_path)!r})\n"
         "print(sorted(m for m in ('sklearn.neural_network', 'sklearn.gaussian_process') if m in sys.modules))\n"
         "import skops.io._trusted_types as lists, skops.io._utils as helpers\n"

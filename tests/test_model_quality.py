@@ -8,12 +8,13 @@ import pandas as pd
 import pytest
 
 from nexusml.config import load_feature_config
-from nexusml.core.components.evaluator import evaluate_predictions
-from nexusml.core.components.features import engineer_features
-from nexusml.core.components.model import EquipmentClassifier, RelabeledClassifier
-from nexusml.core.components.model_factory import SEARCH_GRIDS, build_classifier
-from nexusml.core.components.split import split_indices
-from nexusml.core.components.transformers import NumericBins
+from nexusml.evaluation.metrics import evaluate_predictions
+from nexusml.features.engineering import engineer_features
+from nexusml.features.split import split_indices
+from nexusml.features.transformers import NumericBins
+from nexusml.model.classifier import EquipmentClassifier
+from nexusml.model.factory import SEARCH_GRIDS, build_classifier
+from nexusml.model.shared_targets import RelabeledClassifier
 from scripts.synthetic import generate_inventory
 
 MODEL_TYPES = ("linear", "linear_svc", "logreg", "sgd", "random_forest")
@@ -148,7 +149,7 @@ def test_search_grid_params_are_valid(model_type):
 
 
 def test_classic_random_forest_is_unchanged():
-    from nexusml.core.components.model_factory import build_text_vectorizer
+    from nexusml.model.factory import build_text_vectorizer
 
     forest = build_classifier("random_forest", 0, 1)
     assert forest.n_estimators == 200 and forest.class_weight == "balanced_subsample"
@@ -164,9 +165,9 @@ def test_classic_random_forest_is_unchanged():
 
 def test_absent_numeric_column_is_treated_as_unknown():
     """Prediction input without service_life must not be pushed towards the classes of one service life."""
-    from nexusml.core.components.loader import load_data
-    from nexusml.core.components.predictor import TrainedModel
     from nexusml.data import bundled_data_path
+    from nexusml.model.trained import TrainedModel
+    from nexusml.readers.loader import load_data
 
     config = load_feature_config(None)
     feats = engineer_features(load_data(bundled_data_path(), None), config)
@@ -186,7 +187,7 @@ def test_absent_numeric_column_is_treated_as_unknown():
 def test_fitted_margin_scale_recovers_a_known_temperature():
     from scipy.special import softmax
 
-    from nexusml.core.components.calibration import fit_margin_scale
+    from nexusml.model.calibration import fit_margin_scale
 
     rng = np.random.default_rng(3)
     logits = rng.normal(size=(20000, 6))
@@ -224,7 +225,7 @@ def test_fitted_scale_gives_better_calibrated_confidence_on_unseen_rows():
     (The default decodes these targets jointly; where nearly every row is right, the fixed scale over
     the joint scores reports about 1.0, close to the truth, while the fitted one stays a little below
     it by design: see ``test_spotless_held_out_rows_do_not_make_confidence_certain``.)"""
-    from nexusml.core.components.evaluator import expected_calibration_error
+    from nexusml.evaluation.metrics import expected_calibration_error
 
     config = load_feature_config(None)
     feats = engineer_features(generate_inventory(2400, 42), config)
@@ -252,7 +253,7 @@ def test_fitted_scale_gives_better_calibrated_confidence_on_unseen_rows():
 def test_spotless_held_out_rows_do_not_make_confidence_certain():
     from scipy.special import softmax
 
-    from nexusml.core.components.calibration import MAX_MARGIN_SCALE, fit_margin_scale
+    from nexusml.model.calibration import MAX_MARGIN_SCALE, fit_margin_scale
 
     rng = np.random.default_rng(1)
     logits = rng.normal(size=(40, 5))
@@ -316,7 +317,7 @@ def test_refit_that_learns_a_class_the_split_held_out_keeps_the_scale(small):
 
 @pytest.mark.parametrize("model_type", ("linear", "random_forest"))
 def test_held_out_rows_transformed_in_chunks_give_the_same_matrix(small, model_type, monkeypatch):
-    from nexusml.core.components.held_out_features import HeldOutFeatures
+    from nexusml.features.held_out import HeldOutFeatures
 
     config, X_train, Y_train, X_test, Y_test = small
     monkeypatch.setattr(HeldOutFeatures, "CHUNK_ROWS", 7)  # many chunks, the last one short
@@ -338,7 +339,7 @@ def test_held_out_rows_transformed_in_chunks_give_the_same_matrix(small, model_t
 def test_held_out_transform_reports_errors_and_stops_when_cancelled():
     import threading
 
-    from nexusml.core.components.held_out_features import HeldOutFeatures
+    from nexusml.features.held_out import HeldOutFeatures
 
     def broken(rows):
         raise ValueError("column 'combined_text' is missing")
@@ -364,9 +365,9 @@ def test_held_out_transform_reports_errors_and_stops_when_cancelled():
 
 
 def test_evaluation_uses_the_held_out_features_computed_during_training(tmp_path, monkeypatch):
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.components.held_out_features import HeldOutFeatures
-    from nexusml.core.pipeline.runner import run_training
+    from nexusml.features.held_out import HeldOutFeatures
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline.runner import run_training
 
     data = tmp_path / "inventory.csv"
     generate_inventory(300, 3).to_csv(data, index=False)

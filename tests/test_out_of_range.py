@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml import evaluate
-from nexusml import predict as nexusml_predict
-from nexusml.core.components import coding
-from nexusml.core.components.loader import load_data
-from nexusml.core.components.predictor import load_model
+from nexusml import coding
+from nexusml.commands import evaluate
+from nexusml.commands import predict as nexusml_predict
+from nexusml.readers.loader import load_data
+from nexusml.store.load import load_model
 from nexusml.train_model_pipeline_v2 import main
 from tests.conftest import call_main
 
@@ -148,10 +148,10 @@ def test_a_model_saved_without_the_clipper_loads_and_predicts_as_before(trained:
     from sklearn.compose import ColumnTransformer
     from sklearn.preprocessing import StandardScaler
 
-    from nexusml.core.components.features import engineer_features
-    from nexusml.core.components.model import EquipmentClassifier
-    from nexusml.core.components.predictor import TrainedModel
-    from nexusml.core.components.serializer import save_model
+    from nexusml.features.engineering import engineer_features
+    from nexusml.model.classifier import EquipmentClassifier
+    from nexusml.model.trained import TrainedModel
+    from nexusml.store.serializer import save_model
 
     def without_clipper(self, n_rows):  # the transformer of the versions before the clipper
         built = original(self, n_rows)
@@ -181,7 +181,7 @@ def test_a_model_saved_without_the_clipper_loads_and_predicts_as_before(trained:
 def test_range_clipper_clips_to_the_finite_training_range() -> None:
     from sklearn.exceptions import NotFittedError
 
-    from nexusml.core.components.transformers import RangeClipper
+    from nexusml.features.transformers import RangeClipper
 
     with pytest.raises(NotFittedError):
         RangeClipper().transform(np.zeros((1, 1)))

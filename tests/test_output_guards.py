@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nexusml.core.components.io import UnsafeDestination, atomic_write_text, check_replaceable
+from nexusml.store.io import UnsafeDestination, atomic_write_text, check_replaceable
 from tests.conftest import run_cli
 from tests.test_robustness import small_frame
 
@@ -73,7 +73,7 @@ def test_predict_refuses_an_output_that_is_a_link_a_pipe_or_a_device_before_any_
     # The model does not exist: the output is refused before the model is even looked at.
     done = run_cli(
         "--model", str(tmp_path / "model.skops"), "--input", str(rows), "--output", str(output),
-        module="nexusml.predict", timeout=60,
+        module="nexusml.commands.predict", timeout=60,
     )  # fmt: skip
     line = one_line(done.stderr)
     assert done.returncode == 2
@@ -92,7 +92,7 @@ def test_evaluate_refuses_a_report_file_that_is_a_link(tmp_path, rows):
     (out / "rows_evaluation.json").symlink_to(target)
     done = run_cli(
         "--model", str(tmp_path / "model.skops"), "--input", str(rows), "--output-dir", str(out),
-        module="nexusml.evaluate", timeout=60,
+        module="nexusml.commands.evaluate", timeout=60,
     )  # fmt: skip
     line = one_line(done.stderr)
     assert done.returncode == 2 and "--output-dir: refusing to replace symlink" in line and "rows_evaluation" in line

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml.core.components.split import group_folds, item_groups, split_indices
+from nexusml.features.split import group_folds, item_groups, split_indices
 from nexusml.train_model_pipeline_v2 import main as train_main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +112,7 @@ def test_cross_validation_folds_never_split_an_item() -> None:
 
 
 def test_too_few_items_is_one_clear_error() -> None:
-    from nexusml.core.components.split import SplitError
+    from nexusml.features.split import SplitError
 
     with pytest.raises(SplitError, match="only 1 distinct item"):
         split_indices(pd.DataFrame({"t": ["a", "b", "a"]}), 0.3, 0, np.zeros(3, dtype=np.int64))
@@ -153,7 +153,7 @@ def product_database(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_a_file_that_repeats_items_is_split_by_item_and_its_promise_holds_on_new_products(
     product_database: dict, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from nexusml.predict import main as predict_main
+    from nexusml.commands.predict import main as predict_main
 
     assert train_main(product_database["argv"]) == 0
     out, err = capsys.readouterr()
@@ -224,11 +224,10 @@ def digit_file(path: Path, rows: int = 120, seed: int = 0) -> Path:
 def test_digit_codes_round_trip_through_train_predict_evaluate_review_and_retraining(
     model_type: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from nexusml import load_model
-    from nexusml.core.components import coding
-    from nexusml.core.components.loader import load_data
-    from nexusml.evaluate import main as evaluate_main
-    from nexusml.predict import main as predict_main
+    from nexusml import coding, load_model
+    from nexusml.commands.evaluate import main as evaluate_main
+    from nexusml.commands.predict import main as predict_main
+    from nexusml.readers.loader import load_data
 
     data = digit_file(tmp_path / "assets.csv")
     argv = ["--headless", "--data-path", str(data), "--target", "Code", "--text-columns", "Asset Name"]
@@ -279,7 +278,7 @@ def test_the_search_trains_on_digit_codes(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_labels_differing_only_in_spaces_take_the_spelling_the_file_uses_most() -> None:
-    from nexusml.core.components.features import merged_labels
+    from nexusml.features.engineering import merged_labels
 
     labels = pd.Series(["Pump ", "Pump ", "Pump", "Fan", "Fan\u00a0Coil", "Fan Coil", "Fan  Coil"], dtype="string")
     merged, warning = merged_labels(labels, "System")

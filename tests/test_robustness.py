@@ -142,8 +142,8 @@ def test_single_class_target_and_one_row_classes_warn_not_crash(tmp_path, capsys
     frame.loc[0, "category_name"] = "Cooling Tower"  # a class with one row
     path = tmp_path / "d.csv"
     frame.to_csv(path, index=False)
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.pipeline import run_training
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline import run_training
 
     result = run_training(
         # one process: the search's worker pool is not what this checks (it costs 3.5 s to start)
@@ -270,7 +270,7 @@ def test_write_error_while_saving_keeps_previous_files(previous_run, tmp_path, c
 
     import errno
 
-    from nexusml.core.components import serializer
+    from nexusml.store import serializer
 
     real_write = serializer._HashingWriter.write
 
@@ -351,7 +351,7 @@ def test_signal_stops_the_run_and_keeps_previous_latest(sig, code, slow_data, pr
 
 def test_a_signal_that_compiled_code_reports_as_another_error_is_still_a_stop(tmp_path, capsys, monkeypatch):
     """numpy reports an exception raised inside its buffer protocol as a ValueError; a ctrl+c there stops the run."""
-    from nexusml.core.pipeline import stages
+    from nexusml.pipeline import stages
 
     def train_interrupted_inside_numpy(ctx, progress):
         try:
@@ -381,7 +381,7 @@ def test_two_runs_same_name_same_directory(tmp_path):
     ]
     for proc in procs:
         assert proc.wait(timeout=180) == 0, proc.stderr.read()
-    from nexusml.core.components.io import sha256_file
+    from nexusml.store.io import sha256_file
 
     models = sorted(p for p in out.glob("equipment_classifier_2*.skops"))
     assert len(models) == 2
@@ -396,7 +396,7 @@ def test_two_runs_same_name_same_directory(tmp_path):
 def test_directory_lock_is_exclusive(tmp_path):
     import threading
 
-    from nexusml.core.components.io import directory_lock
+    from nexusml.store.io import directory_lock
 
     order: list[str] = []
     holding = threading.Event()
@@ -425,7 +425,7 @@ def saved_model(previous_run) -> Path:
 
 
 def _predict(argv: list[str], capsys) -> tuple[int, str]:
-    from nexusml.predict import main as predict_main
+    from nexusml.commands.predict import main as predict_main
 
     try:
         code = predict_main(argv)
@@ -451,9 +451,9 @@ def test_model_without_metadata_is_refused_unless_trusted(saved_model, tmp_path,
 
 
 def test_model_from_another_sklearn_version_warns(saved_model, tmp_path, caplog, recwarn):
-    from nexusml.core.components.io import sha256_file
-    from nexusml.core.components.model_format import dumps
-    from nexusml.core.components.predictor import load_model
+    from nexusml.store.io import sha256_file
+    from nexusml.store.load import load_model
+    from nexusml.store.model_format import dumps
 
     model = load_model(saved_model)
     model.versions["scikit-learn"] = "0.24.2"
@@ -469,8 +469,8 @@ def test_model_from_another_sklearn_version_warns(saved_model, tmp_path, caplog,
 def test_model_written_by_an_older_nexusml_with_joblib_loads_only_when_trusted(saved_model, tmp_path, caplog):
     import joblib
 
-    from nexusml.core.components.io import sha256_file
-    from nexusml.core.components.predictor import ModelLoadError, load_model
+    from nexusml.store.io import sha256_file
+    from nexusml.store.load import ModelLoadError, load_model
 
     model = load_model(saved_model)
     path = tmp_path / "joblib.pkl"
@@ -484,7 +484,7 @@ def test_model_written_by_an_older_nexusml_with_joblib_loads_only_when_trusted(s
 
 
 def test_a_new_run_replaces_latest_without_touching_earlier_models(previous_run, tmp_path, capsys):
-    from nexusml.core.components.io import sha256_file
+    from nexusml.store.io import sha256_file
 
     out = copy_of(previous_run, tmp_path / "out")
     (first,) = [p for p in out.glob("*.skops") if not p.name.endswith("_latest.skops")]
@@ -524,7 +524,7 @@ def test_latest_is_a_hard_link_or_a_copy_when_links_fail(tmp_path, capsys, monke
 
 
 def test_saved_model_carries_the_fitted_confidence_scales(saved_model, tmp_path, capsys):
-    from nexusml.core.components.predictor import load_model
+    from nexusml.store.load import load_model
 
     def confidence_block(model_path):
         meta = json.loads(model_path.with_name(f"{model_path.stem}_metadata.json").read_text())
@@ -543,7 +543,8 @@ def test_saved_model_carries_the_fitted_confidence_scales(saved_model, tmp_path,
 
 
 def test_prediction_input_missing_some_or_all_columns(saved_model, tmp_path, capsys, caplog):
-    from nexusml.core.components.predictor import PredictionError, load_model
+    from nexusml.model.trained import PredictionError
+    from nexusml.store.load import load_model
 
     model = load_model(saved_model)
     partial = model.predict(pd.DataFrame({"description": ["panelboard 400A"]}))

@@ -81,7 +81,7 @@ def test_search_workers_exit_within_seconds_of_their_run_being_killed(tmp_path):
 def test_a_worker_whose_parent_is_gone_exits_and_one_whose_parent_runs_stays():
     probe = (
         "import os, sys, time\n"
-        "from nexusml.core.components.workers import exit_with_parent\n"
+        "from nexusml.model.workers import exit_with_parent\n"
         "exit_with_parent(int(sys.argv[1]), poll_seconds=0.05)\n"
         "time.sleep(float(sys.argv[2]))\n"
     )

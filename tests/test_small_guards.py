@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nexusml.predict import main as predict_main
+from nexusml.commands.predict import main as predict_main
 from nexusml.train_model_pipeline_v2 import main as train_main
 
 INVENTORY = Path(__file__).resolve().parents[1] / "nexusml" / "data" / "equipment_inventory.csv"
@@ -26,7 +26,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_killed_export_leaves_nothing_after_the_next_write_in_that_folder(tmp_path: Path) -> None:
-    from nexusml.core.components.tables import write_table
+    from nexusml.store.tables import write_table
 
     dead = 2**22 + 12345  # no such process
     leftover = tmp_path / f".coded.xlsx.{dead}.abcd1234.tmp.xlsx"
@@ -94,7 +94,7 @@ def test_an_output_that_is_a_folder_is_an_argument_error(trained: Path, tmp_path
 def test_a_model_from_another_scikit_learn_says_so_once(
     trained: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, recwarn
 ) -> None:
-    from nexusml.core.components import predictor
+    from nexusml.store import load as predictor
 
     real = predictor.library_versions
 

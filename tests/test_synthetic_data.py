@@ -57,7 +57,7 @@ def inventory() -> pd.DataFrame:
 
 def test_inventory_has_what_the_default_feature_config_reads():
     from nexusml.config import load_feature_config
-    from nexusml.core.components.features import engineer_features
+    from nexusml.features.engineering import engineer_features
 
     frame = generate_inventory(50)
     assert list(frame.columns) == list(INVENTORY_COLUMNS)

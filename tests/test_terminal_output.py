@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml.evaluate import main as evaluate_main
-from nexusml.predict import main as predict_main
+from nexusml.commands.evaluate import main as evaluate_main
+from nexusml.commands.predict import main as predict_main
 from nexusml.train_model_pipeline_v2 import main as train_main
 
 TITLE = "\x1b]0;pwned\x07"
@@ -52,7 +52,7 @@ def test_a_signal_during_the_work_stops_the_command_with_one_line(
 ) -> None:
     import os
 
-    from nexusml import evaluate, predict
+    from nexusml.commands import evaluate, predict
 
     def interrupted(*args, **kwargs):
         os.kill(os.getpid(), signum)  # ctrl+c or SIGTERM while the model loads and the rows are coded

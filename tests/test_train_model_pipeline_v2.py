@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nexusml.core.cli.training_args import arguments_from_values
-from nexusml.core.pipeline import (
+from nexusml.options.training_args import arguments_from_values
+from nexusml.pipeline import (
     CancelToken,
     RunFinished,
     RunStarted,
@@ -143,7 +143,7 @@ def test_orchestrator_and_legacy_give_identical_results(
     case, inventory_csv, inventory_small, asset_register, tmp_path, monkeypatch
 ):
     from nexusml import load_model
-    from nexusml.core.components import model
+    from nexusml.model import classifier as model
 
     if case == "random forest":  # the default's 200 trees would take most of the suite's training time
         build = model.build_classifier
@@ -182,7 +182,7 @@ def test_orchestrator_and_legacy_give_identical_results(
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])
 def test_a_cancel_during_the_fits_is_a_cancel_on_both_paths(legacy, inventory_csv, tmp_path, monkeypatch):
-    from nexusml.core.pipeline import stages
+    from nexusml.pipeline import stages
 
     fit = stages.train
 
@@ -353,7 +353,7 @@ eav_integration:
 
 
 def test_nexusml_predict_cli_and_sha256_check(trained, tmp_path, capsys):
-    from nexusml.predict import main as predict_main
+    from nexusml.commands.predict import main as predict_main
 
     _, out = trained
     model = out / "equipment_classifier_latest.skops"

@@ -13,10 +13,11 @@ import pytest
 import skops.io
 from sklearn.ensemble import RandomForestClassifier
 
-from nexusml.core.components import model_format
-from nexusml.core.components.features import engineer_features
-from nexusml.core.components.predictor import ModelLoadError, TrainedModel, load_model
-from nexusml.core.components.tree_packing import PackedModel, PackedTrees
+from nexusml.features.engineering import engineer_features
+from nexusml.model.trained import TrainedModel
+from nexusml.store import model_format
+from nexusml.store.load import ModelLoadError, load_model
+from nexusml.store.tree_packing import PackedModel, PackedTrees
 from tests.test_model_files import fit, one_line_error, predict_cli, write_with_metadata
 
 
@@ -55,7 +56,7 @@ def crafted(model: TrainedModel, change) -> bytes:
 def test_a_random_forest_round_trips_with_identical_probabilities(forest, frame):
     data = model_format.dumps(forest)
     types = model_format.file_types(data)
-    assert "nexusml.core.components.tree_packing.PackedTrees" in types
+    assert "nexusml.store.tree_packing.PackedTrees" in types
     assert "sklearn.tree._tree.Tree" not in types  # no tree written one entry at a time
     assert types <= model_format.TRUSTED_TYPES
     # a forest two targets share is written once

@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from nexusml.core.cli.parser import command_line
-from nexusml.core.cli.validators import ArgumentError
+from nexusml.options.parser import command_line
+from nexusml.options.validators import ArgumentError
 from tui.form import FormState, label_for
 from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
 from tui.widgets.plain import printable_lines

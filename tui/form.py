@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nexusml.core.cli.precedence import merge_sources
-from nexusml.core.cli.training_args import (
+from nexusml.options.precedence import merge_sources
+from nexusml.options.training_args import (
     ARGUMENTS,
     GROUP_TITLES,
     SPECS,
@@ -18,7 +18,7 @@ from nexusml.core.cli.training_args import (
     bundled_data_path,
     validate_field,
 )
-from nexusml.core.cli.validators import ArgumentError, join_columns, validate_columns
+from nexusml.options.validators import ArgumentError, join_columns, validate_columns
 
 if TYPE_CHECKING:
     from nexusml.config import FeatureConfig
@@ -82,7 +82,7 @@ def config_columns(config: FeatureConfig, dest: str) -> tuple[str, ...]:
 
 
 def _not_in_file(kind: str, name: str, header: list[str]) -> str:
-    from nexusml.core.components.validation import close_column
+    from nexusml.features.validation import close_column
 
     near = close_column(name, header)
     return f"{kind} '{name}' is not in the file" + (f"; did you mean '{near}'?" if near else "")
@@ -125,7 +125,7 @@ def check_columns(values: Mapping[str, Any], header: Iterable[str] | None) -> Co
         return ColumnCheck(str(exc).removeprefix(f"{base.source}: "), field="text_columns")
     if header is None:
         return ColumnCheck(config=config)
-    from nexusml.core.components.features import missing_inputs, missing_targets
+    from nexusml.features.engineering import missing_inputs, missing_targets
 
     columns = [str(c) for c in header]
     notes: list[str] = []
@@ -215,7 +215,7 @@ class FormState:
     def from_given(cls, given: Mapping[str, Any] | None, saved: Mapping[str, Any] | None = None) -> FormState:
         """Defaults, then ``saved`` settings, then a ``--config`` file, then the flags typed on the command line.
 
-        The order is :func:`~nexusml.core.cli.precedence.merge_sources`, as for ``nexusml-train --headless``;
+        The order is :func:`~nexusml.options.precedence.merge_sources`, as for ``nexusml-train --headless``;
         what the command line would reject (a bad ``--config``, ``--legacy`` with ``--use-orchestrator``) is
         shown as an error of the form.
         """
@@ -292,7 +292,7 @@ class FormState:
         if dest == "targets":
             base = self.base_config()
             if base is not None:
-                from nexusml.core.components.features import available_columns
+                from nexusml.features.engineering import available_columns
 
                 have = available_columns(header, base)
                 derived = tuple(h.new_col for h in base.hierarchies if h.new_col in have and h.new_col not in header)

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from nexusml.core.cli.training_args import LOG_LEVELS
-from nexusml.core.cli.validators import ArgumentError, validate_bool
+from nexusml.options.training_args import LOG_LEVELS
+from nexusml.options.validators import ArgumentError, validate_bool
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """
     import yaml
 
-    from nexusml.core.components.io import atomic_write_text
+    from nexusml.store.io import atomic_write_text
 
     path = path or default_settings_path()
     if path.is_symlink():

@@ -37,13 +37,13 @@ PRELOAD = (
     "sklearn.feature_extraction.text",
     "sklearn.linear_model",
     "sklearn.svm",
-    "nexusml.core.pipeline.runner",
-    "nexusml.core.pipeline.orchestrator",
-    "nexusml.core.pipeline.sequential",
-    "nexusml.core.pipeline.stages",
-    "nexusml.core.components.model",
-    "nexusml.core.components.builder",
-    "nexusml.core.components.split",
+    "nexusml.pipeline.runner",
+    "nexusml.pipeline.orchestrator",
+    "nexusml.pipeline.sequential",
+    "nexusml.pipeline.stages",
+    "nexusml.model.classifier",
+    "nexusml.model.builder",
+    "nexusml.features.split",
     "skops.io",  # about a second to import: saving a model needs it
 )
 POLL_SECONDS = 0.05
@@ -116,7 +116,7 @@ def run_in_process(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> 
     """
     import time
 
-    from nexusml.core.pipeline import StageStarted, TrainingCancelled, TrainingError
+    from nexusml.pipeline import StageStarted, TrainingCancelled, TrainingError
 
     start_helpers()
     context = _context()
@@ -191,8 +191,8 @@ def _death_notice(exit_code: int | None) -> str:
 
 def run_in_thread(args: Any, on_event: OnEvent, on_log: OnLog, cancel: Any) -> Any:
     """The same contract as :func:`run_in_process`, running in the calling thread."""
-    from nexusml.core.pipeline import run_training
-    from nexusml.core.pipeline.logs import routed_logs
+    from nexusml.pipeline import run_training
+    from nexusml.pipeline.logs import routed_logs
 
     with routed_logs(_RecordSender(getattr(logging, args.log_level, logging.INFO), on_log)):
         return run_training(args, on_event, cancel)
@@ -207,7 +207,7 @@ class _RecordSender(logging.Handler):
         self.setFormatter(logging.Formatter("%(message)s"))
 
     def emit(self, record: logging.LogRecord) -> None:
-        from nexusml.core.pipeline.logs import EVENT_ECHO
+        from nexusml.pipeline.logs import EVENT_ECHO
 
         if getattr(record, EVENT_ECHO, False):  # the wizard shows the events themselves
             return
@@ -228,8 +228,8 @@ def _child_main(conn: Any, args: Any, cancelled_already: str = "") -> None:
     os.dup2(quiet.fileno(), 2)
     sys.stdout = sys.stderr = quiet
 
-    from nexusml.core.pipeline import CancelToken, TrainingCancelled, TrainingError
-    from nexusml.core.pipeline.failures import describe_error
+    from nexusml.pipeline import CancelToken, TrainingCancelled, TrainingError
+    from nexusml.pipeline.failures import describe_error
 
     lock = threading.Lock()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nexusml.core.components.scoring import as_logits
+from nexusml.model.scoring import as_logits
 
 
 def reference_logits(model, features, Y_train: pd.DataFrame, target: str) -> np.ndarray:

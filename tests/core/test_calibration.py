@@ -8,10 +8,10 @@ import pytest
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import NotFittedError
 
-from nexusml.core.components import calibration
-from nexusml.core.components.calibration import ConfidenceCalibration, HeldOutScores, fit_margin_scale
-from nexusml.core.components.model import EquipmentClassifier
-from nexusml.core.components.scoring import MARGIN_SOFTMAX_SCALE
+from nexusml.model import calibration
+from nexusml.model.calibration import ConfidenceCalibration, HeldOutScores, fit_margin_scale
+from nexusml.model.classifier import EquipmentClassifier
+from nexusml.model.scoring import MARGIN_SOFTMAX_SCALE
 from tests.core.joint_reference import reference_logits
 
 

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml.core.components import model as model_module
-from nexusml.core.components.assessment import assess
-from nexusml.core.components.model import EquipmentClassifier
-from nexusml.core.components.split import split_indices
+from nexusml.evaluation.assessment import assess
+from nexusml.features.split import split_indices
+from nexusml.model import classifier as model_module
+from nexusml.model.classifier import EquipmentClassifier
 from tests.core.joint_reference import reference_logits, reference_predictions
 
 UNICLASS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "builtbench" / "uniclass_entities.csv"
@@ -64,7 +64,7 @@ def test_selection_rule_is_recorded_in_the_fitted_model(fitted, uniclass):
 
 
 def test_rare_class_weights_lift_only_classes_below_the_median():
-    from nexusml.core.components.model_factory import rare_class_weights
+    from nexusml.model.factory import rare_class_weights
 
     y = np.array(["pump"] * 10 + ["fan"] * 4 + ["chiller"] * 4 + ["boiler"] * 2 + ["valve"])
     # median count 4; every class listed, so scikit-learn never meets a class missing from the dict
@@ -162,7 +162,7 @@ def test_reference_models_and_large_data_decode_each_target_on_their_own(uniclas
         )
         assert model.joint_targets == ()
     monkeypatch.setattr(model_module, "LARGE_DATA_ROWS", 100)
-    monkeypatch.setattr("nexusml.core.components.model_factory.LARGE_DATA_ROWS", 100)
+    monkeypatch.setattr("nexusml.model.factory.LARGE_DATA_ROWS", 100)
     large = EquipmentClassifier(text_column="natural_name").fit(X, Y)
     assert large.joint_ is None
     assert {p["classifier"] for p in large.chosen_params_.values()} == {"SGDClassifier"}
@@ -173,7 +173,7 @@ def test_large_data_drops_one_row_terms_and_regularizes_like_the_small_data_defa
     X, Y, _, _ = uniclass
     small = EquipmentClassifier(text_column="natural_name").fit(X, Y)
     monkeypatch.setattr(model_module, "LARGE_DATA_ROWS", 100)
-    monkeypatch.setattr("nexusml.core.components.model_factory.LARGE_DATA_ROWS", 100)
+    monkeypatch.setattr("nexusml.model.factory.LARGE_DATA_ROWS", 100)
     large = EquipmentClassifier(text_column="natural_name").fit(X, Y)
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -224,7 +224,7 @@ def test_an_id_like_target_raises_no_raw_scikit_learn_warning(uniclass):
 
 
 def test_a_searched_class_weight_of_rare_means_the_defaults_weights_from_the_rows_fitted(uniclass):
-    from nexusml.core.components.model_factory import RARE_CLASS_WEIGHTS, SEARCH_GRIDS, rare_class_weights
+    from nexusml.model.factory import RARE_CLASS_WEIGHTS, SEARCH_GRIDS, rare_class_weights
 
     assert RARE_CLASS_WEIGHTS in SEARCH_GRIDS["linear"]["class_weight"]  # --optimize can keep the default's weights
     X, Y, _, _ = uniclass

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml.core.components import estimate
-from nexusml.core.components.estimate import duration, estimate_for, estimate_training
+from nexusml.model import estimate
+from nexusml.model.estimate import duration, estimate_for, estimate_training
 
 
 def linear(**given):
@@ -91,8 +91,8 @@ def test_durations_read_as_a_person_says_them():
 
 
 def test_a_run_with_an_id_like_target_says_how_long_before_it_trains(tmp_path, caplog):
-    from nexusml.core.cli.precedence import resolve_arguments
-    from nexusml.core.pipeline import CancelToken, StageStarted, TrainingCancelled, run_training
+    from nexusml.options.precedence import resolve_arguments
+    from nexusml.pipeline import CancelToken, StageStarted, TrainingCancelled, run_training
 
     rows = 9600
     frame = pd.DataFrame(

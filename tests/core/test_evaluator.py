@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
-from nexusml.core.components.evaluator import evaluate_predictions
+from nexusml.evaluation.metrics import evaluate_predictions
 
 
 def _assert_equals_scikit_learn(truth: np.ndarray, predicted: np.ndarray, top: int = 5) -> None:
@@ -60,7 +60,7 @@ def test_empty_test_set_reports_zeroes():
 
 
 def test_expected_calibration_error():
-    from nexusml.core.components.evaluator import expected_calibration_error
+    from nexusml.evaluation.metrics import expected_calibration_error
 
     # Sure and right, or unsure and right half the time: perfectly calibrated.
     assert expected_calibration_error([1.0, 1.0, 0.5, 0.5], [1, 1, 1, 0]) == 0.0

@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from nexusml.core.components.features import collapse_whitespace
+from nexusml.features.engineering import collapse_whitespace
 
 
 def test_collapse_whitespace_matches_python_for_every_space_character():
@@ -27,7 +27,7 @@ def test_equipment_text_is_tidied():
 
 def test_hierarchies_feed_inputs_and_targets_in_training_and_prediction():
     from nexusml.config import feature_config_from_dict
-    from nexusml.core.components.features import engineer_features
+    from nexusml.features.engineering import engineer_features
 
     config = feature_config_from_dict(
         {

@@ -10,7 +10,7 @@ ENTRY_POINTS = {
     "nexusml.__main__",
     "nexusml.train_model_pipeline",
     "nexusml.train_model_pipeline_v2",
-    "nexusml.predict",
+    "nexusml.commands.predict",
 }
 
 
@@ -101,6 +101,6 @@ def test_the_core_imports_no_entry_point_and_only_the_entry_point_opens_the_wiza
 def test_the_graph_sees_lazy_and_relative_imports():
     graph = import_graph()
     # run_training imports its runners inside the function body.
-    assert "nexusml.core.pipeline.orchestrator" in graph["nexusml.core.pipeline.runner"]
-    assert "nexusml.core.pipeline.sequential" in graph["nexusml.core.pipeline.runner"]
+    assert "nexusml.pipeline.orchestrator" in graph["nexusml.pipeline.runner"]
+    assert "nexusml.pipeline.sequential" in graph["nexusml.pipeline.runner"]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import classification_report, f1_score
 
-from nexusml.core.components.report import (
+from nexusml.evaluation.report import (
     auto_coding,
     auto_coding_sentence,
     per_class_report,
@@ -83,7 +83,7 @@ def score_test_lower(p_hat: float, n: int, z: float = 1.6448536269514722) -> flo
 
 @pytest.mark.parametrize(("p_hat", "n"), [(1.0, 56), (1.0, 30), (0.97, 1271), (0.5, 10), (0.0, 5), (0.9, 3)])
 def test_wilson_lower_bound_is_where_the_score_test_stops_rejecting(p_hat, n):
-    from nexusml.core.components.report import wilson_lower
+    from nexusml.evaluation.report import wilson_lower
 
     assert float(wilson_lower(p_hat, n)) == pytest.approx(score_test_lower(p_hat, n), abs=1e-9)
 
@@ -148,7 +148,7 @@ def test_confusion_from_the_saved_figures_is_scikit_learns_matrix_with_the_rest_
     import pandas as pd
     from sklearn.metrics import confusion_matrix
 
-    from nexusml.core.components.report import confusion_counts
+    from nexusml.evaluation.report import confusion_counts
 
     truth, predicted = labelled(4, n=500)
     wrong = truth != predicted

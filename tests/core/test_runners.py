@@ -7,8 +7,8 @@ import socket
 import pandas as pd
 import pytest
 
-from nexusml.core.cli.training_args import arguments_from_values
-from nexusml.core.pipeline import (
+from nexusml.options.training_args import arguments_from_values
+from nexusml.pipeline import (
     RunFinished,
     RunStarted,
     StageFailed,
@@ -18,7 +18,7 @@ from nexusml.core.pipeline import (
     TrainingError,
     run_training,
 )
-from nexusml.core.pipeline.stages import plan, training_stages
+from nexusml.pipeline.stages import plan, training_stages
 
 
 def planned(**values) -> list[str]:
@@ -88,7 +88,7 @@ def test_an_unreachable_cluster_fails_its_stage_after_the_run_started(legacy, in
 
 
 def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_path, monkeypatch):
-    from nexusml.core.pipeline import TrainingCancelled, stages
+    from nexusml.pipeline import TrainingCancelled, stages
 
     def interrupted(ctx, progress):
         raise KeyboardInterrupt  # ctrl+c while the sample rows are predicted, after the save
@@ -106,8 +106,8 @@ def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_pat
 
 def test_a_stop_after_the_last_stage_says_the_model_was_saved(inventory_csv, tmp_path, monkeypatch):
     """ctrl+c or SIGTERM while the result is reported: the model exists and _latest points to it."""
-    from nexusml.core.pipeline import TrainingCancelled
-    from nexusml.core.pipeline import context as context_module
+    from nexusml.pipeline import TrainingCancelled
+    from nexusml.pipeline import context as context_module
 
     def interrupted(self):
         raise KeyboardInterrupt
@@ -124,8 +124,8 @@ def test_a_stop_after_the_last_stage_says_the_model_was_saved(inventory_csv, tmp
 def test_a_large_training_split_saves_the_evaluated_model_instead_of_refitting(
     legacy, inventory_csv, tmp_path, monkeypatch
 ):
-    from nexusml.core.components import model_factory
-    from nexusml.core.components.predictor import load_model
+    from nexusml.model import factory as model_factory
+    from nexusml.store.load import load_model
 
     monkeypatch.setattr(model_factory, "REFIT_MAX_TRAIN_ROWS", 100)
     events: list = []
@@ -151,7 +151,7 @@ def test_a_large_training_split_saves_the_evaluated_model_instead_of_refitting(
 
 
 def test_stage_progress_is_logged_at_most_every_few_seconds(inventory_csv, tmp_path, monkeypatch, caplog):
-    from nexusml.core.pipeline import logs
+    from nexusml.pipeline import logs
 
     args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path})
     monkeypatch.setattr(logs, "PROGRESS_LOG_SECONDS", 0.0)

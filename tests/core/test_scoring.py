@@ -9,8 +9,8 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
 
-from nexusml.core.components.model import EquipmentClassifier, _coefficients_as_float32
-from nexusml.core.components.scoring import MARGIN_SOFTMAX_SCALE, decision_scores, predict_from_scores
+from nexusml.model.classifier import EquipmentClassifier, _coefficients_as_float32
+from nexusml.model.scoring import MARGIN_SOFTMAX_SCALE, decision_scores, predict_from_scores
 from tests.core.joint_reference import reference_logits, reference_predictions
 
 CLASSIFIERS = [

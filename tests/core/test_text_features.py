@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nexusml.core.components.text_features import WordwiseTfidfVectorizer
+from nexusml.features.text_features import WordwiseTfidfVectorizer
 
 # Real-shaped descriptions: repeated words, codes, units, accents, odd whitespace, short and empty cells.
 MESSY = [

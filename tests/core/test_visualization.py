@@ -15,15 +15,15 @@ import pandas as pd
 import pytest
 from sklearn.metrics import confusion_matrix
 
-from nexusml.core.components.charts import (
+from nexusml.charts import (
     confusion_for,
     draw_confusion,
     draw_coverage,
     draw_scores,
     fit_name,
 )
-from nexusml.core.components.report import auto_coding, per_class_report
-from nexusml.core.components.visualization import FILE_SIZE, plain_text, write_charts
+from nexusml.charts.files import FILE_SIZE, plain_text, write_charts
+from nexusml.evaluation.report import auto_coding, per_class_report
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -266,7 +266,7 @@ def test_chart_files_do_not_depend_on_the_terminal(tmp_path):
     errors.to_csv(tmp_path / "errors.csv", index=False)
     script = (
         "import json, sys, pandas as pd; from pathlib import Path\n"
-        "from nexusml.core.components.visualization import write_charts\n"
+        "from nexusml.charts.files import write_charts\n"
         f"f = json.loads(Path({str(figures)!r}).read_text())\n"
         f"e = pd.read_csv({str(tmp_path / 'errors.csv')!r}, dtype=str, keep_default_na=False)\n"
         "write_charts(Path(sys.argv[1]), 'm', f['m'], f['c'], f['s'], e)\n"

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Select, TabbedContent
 from tui_helpers import settle
 
-from nexusml.core.components.report import auto_coding, per_class_report
+from nexusml.evaluation.report import auto_coding, per_class_report
 from tui.app import create_app
 from tui.runs import RunView
 from tui.screens.results import ResultsScreen

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from nexusml.core.cli.precedence import resolve_arguments
-from nexusml.core.cli.run_config import save_run_config
-from nexusml.core.cli.training_args import SPECS
-from nexusml.core.cli.validators import ArgumentError
+from nexusml.options.precedence import resolve_arguments
+from nexusml.options.run_config import save_run_config
+from nexusml.options.training_args import SPECS
+from nexusml.options.validators import ArgumentError
 from tui import form
 from tui.form import STEP_FIELDS, STEPS, WIZARD_SPECS, FormState, check_field
 from tui.runs import RunView, list_past_runs

@@ -19,8 +19,8 @@ MARKUP = ["Pump [/y]", "[b]Fan[/i]", "[@click=app.quit]x[/]", "Valve [link=http:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.pipeline import run_training
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline import run_training
 
     folder = tmp_path_factory.mktemp("hostile")
     rng = np.random.default_rng(0)

@@ -10,9 +10,9 @@ import yaml
 from textual.widgets import Input, Static
 from tui_helpers import settle, text_of, until
 
-from nexusml.core.cli.parser import command_line
-from nexusml.core.cli.precedence import resolve_arguments
-from nexusml.core.cli.run_config import load_run_config
+from nexusml.options.parser import command_line
+from nexusml.options.precedence import resolve_arguments
+from nexusml.options.run_config import load_run_config
 from nexusml.train_model_pipeline_v2 import main
 from tests.conftest import call_main
 from tui.app import create_app
@@ -314,7 +314,7 @@ async def test_help_scrolls_in_a_small_terminal(tmp_path: Path) -> None:
 
 
 async def test_browse_starts_in_the_working_directory_and_takes_a_typed_path(tmp_path: Path, monkeypatch) -> None:
-    from nexusml.core.cli.training_args import bundled_data_path
+    from nexusml.options.training_args import bundled_data_path
 
     data = write_export(tmp_path / "exports" / "export.csv")
     monkeypatch.chdir(tmp_path)

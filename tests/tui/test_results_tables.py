@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tui_helpers import settle, text_of, until
 
-from nexusml.core.cli.training_args import arguments_from_values
-from nexusml.core.pipeline.runner import run_training
+from nexusml.options.training_args import arguments_from_values
+from nexusml.pipeline.runner import run_training
 from tui.app import create_app
 from tui.runs import RunView
 from tui.screens.results import ResultsScreen

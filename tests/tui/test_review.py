@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nexusml.core.components.coding.review_state import ReviewState
+from nexusml.coding.review_state import ReviewState
 from tests.tui.tui_helpers import settle, text_of
 from tui.app import create_app
 
@@ -36,8 +36,8 @@ def messy_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.pipeline import run_training
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline import run_training
     from scripts.synthetic import generate_asset_register
 
     folder = tmp_path_factory.mktemp("review")
@@ -99,10 +99,10 @@ async def open_row(pilot, screen, position: int):
 async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) -> None:
     import openpyxl
 
-    from nexusml.core.cli.training_args import arguments_from_values
-    from nexusml.core.components.loader import load_data
-    from nexusml.core.components.predictor import load_model
-    from nexusml.core.pipeline import run_training
+    from nexusml.options.training_args import arguments_from_values
+    from nexusml.pipeline import run_training
+    from nexusml.readers.loader import load_data
+    from nexusml.store.load import load_model
     from tui.screens.wizard import WizardScreen
     from tui.widgets.review_row import ReviewRowScreen
 
@@ -229,7 +229,7 @@ async def test_the_review_survives_quitting(project: dict, tmp_path: Path) -> No
 async def test_cancel_stops_a_prediction_within_a_second(project: dict, tmp_path: Path, monkeypatch) -> None:
     import functools
 
-    from nexusml.core.components import coding
+    from nexusml import coding
     from scripts.synthetic import generate_asset_register
     from tui.screens.predict import PredictScreen
 
@@ -257,7 +257,7 @@ async def test_cancel_stops_a_prediction_within_a_second(project: dict, tmp_path
 
 
 async def test_numbers_outside_the_training_range_are_shown_and_routed_to_review(project: dict, tmp_path: Path) -> None:
-    from nexusml.core.components.loader import load_data
+    from nexusml.readers.loader import load_data
 
     frame = project["truth"].drop(columns=TARGETS)
     biggest = pd.to_numeric(load_data(project["train"])["Capacity"]).max()  # cells are read as text
@@ -280,7 +280,7 @@ async def test_numbers_outside_the_training_range_are_shown_and_routed_to_review
 
 
 async def test_a_decision_that_cannot_be_saved_says_why_and_stays_in_memory(project: dict, tmp_path: Path) -> None:
-    from nexusml.core.components.coding import sidecar_path
+    from nexusml.coding import sidecar_path
 
     new = fresh_copy(project, tmp_path)
     given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
@@ -309,7 +309,7 @@ async def test_keystrokes_after_a_typed_class_stay_text_and_an_unknown_class_ask
     project: dict, tmp_path: Path
 ) -> None:
     """The sequence that once accepted a row with the model's wrong classes: c, a class, enter, then a."""
-    from nexusml.core.components.coding import sidecar_path
+    from nexusml.coding import sidecar_path
     from tui.screens.confirm import ConfirmScreen
     from tui.widgets.review_row import known_classes
 

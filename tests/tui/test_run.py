@@ -105,7 +105,7 @@ def gated_training(monkeypatch: pytest.MonkeyPatch):
     The run goes through the in-thread runner, which has the same contract as the child process
     (tests/tui/test_training_process.py covers cancelling the child itself).
     """
-    import nexusml.core.pipeline as pipeline
+    import nexusml.pipeline as pipeline
     from tui.training_process import run_in_thread
 
     monkeypatch.setattr(RunScreen, "runner", staticmethod(run_in_thread))

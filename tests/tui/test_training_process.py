@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nexusml.core.cli.training_args import arguments_from_values
-from nexusml.core.pipeline import (
+from nexusml.options.training_args import arguments_from_values
+from nexusml.pipeline import (
     CancelToken,
     RunFinished,
     RunStarted,

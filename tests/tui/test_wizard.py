@@ -9,9 +9,9 @@ from textual.widgets import DataTable, Input, Static, Switch
 from tui_helpers import settle, text_of
 
 from nexusml.config import feature_config
-from nexusml.core.cli.parser import command_line, parse_args
-from nexusml.core.cli.precedence import resolve_arguments
-from nexusml.core.cli.validators import ArgumentError
+from nexusml.options.parser import command_line, parse_args
+from nexusml.options.precedence import resolve_arguments
+from nexusml.options.validators import ArgumentError
 from tui.app import create_app
 from tui.screens.help import HelpScreen
 from tui.screens.settings import SettingsScreen
@@ -153,7 +153,7 @@ async def test_review_shows_the_command_and_saves_a_run_config(inventory_csv: Pa
         app.screen.query_one("#config-path", Input).value = str(out)
         await pilot.press("enter")
         await pilot.pause()
-    from nexusml.core.cli.run_config import load_run_config
+    from nexusml.options.run_config import load_run_config
 
     assert load_run_config(out)["test_size"] == 0.2
     assert resolve_arguments({"config": str(out)}).legacy is True
@@ -310,7 +310,7 @@ async def test_data_step_quotes_a_column_name_with_a_comma(tmp_path: Path) -> No
 
 
 async def test_data_step_shows_how_far_reading_a_large_file_got(tmp_path: Path, monkeypatch) -> None:
-    from nexusml.core.components import block_reader
+    from nexusml.readers import block_reader
     from tui.messages import PreviewProgress
     from tui.steps import data as data_step
 

@@ -128,8 +128,8 @@ class PredictScreen(Screen):
             self.load(model_path, input_path)
 
     def _cached(self, model_path: str, input_path: str) -> tuple[Any, Any]:
-        from nexusml.core.components.loader import load_data
-        from nexusml.core.components.predictor import load_model
+        from nexusml.readers.loader import load_data
+        from nexusml.store.load import load_model
 
         if self.loaded and self.loaded[:2] == (model_path, input_path):
             return self.loaded[2], self.loaded[3]
@@ -174,7 +174,7 @@ class PredictScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="predict-run")
     def predict(self, model_path: str, input_path: str) -> None:
-        from nexusml.core.components import coding
+        from nexusml import coding
         from nexusml.errors import Cancelled, NexusMLError
 
         def progress(done: int, total: int) -> None:
@@ -239,7 +239,7 @@ class PredictScreen(Screen):
 
 def columns_text(model: Any, frame: Any) -> Text:
     """Which of the model's input columns the file has and lacks (and whether it has the target columns)."""
-    from nexusml.core.components.features import missing_inputs
+    from nexusml.features.engineering import missing_inputs
 
     config = model.feature_config
     lacking = missing_inputs(frame.columns, config)

@@ -180,7 +180,7 @@ class ResultsScreen(Screen):
         coding = (self.view.metrics.get(target) or {}).get("auto_coding") if target else None
         line = Text()
         if coding:
-            from nexusml.core.components.report import auto_coding_sentence
+            from nexusml.evaluation.report import auto_coding_sentence
 
             line.append("Auto-coding: ", "bold")
             sentence = auto_coding_sentence(target or "", coding).split(": ", 1)[-1]
@@ -210,7 +210,7 @@ class ResultsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="model")
     def load_saved_model(self, path: Path) -> None:
-        from nexusml.core.components.predictor import ModelLoadError, load_model
+        from nexusml.store.load import ModelLoadError, load_model
 
         try:
             model = load_model(path)

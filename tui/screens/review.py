@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Header, Input, Select
 
-from nexusml.core.components import coding
+from nexusml import coding
 from nexusml.errors import NexusMLError
 from tui.widgets.footer import Footer
 from tui.widgets.plain import DataTable, Static, plain
@@ -158,7 +158,7 @@ class ReviewScreen(Screen):
         position = self.highlighted()
         if position is None:
             return
-        from nexusml.core.components.coding import ReviewNotSaved
+        from nexusml.coding import ReviewNotSaved
 
         row = int(self.review.rows[position])
         try:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, ProgressBar, RichLog
 
-from nexusml.core.pipeline import (
+from nexusml.pipeline import (
     CancelToken,
     RunFinished,
     RunStarted,
@@ -89,7 +89,7 @@ class RunScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training")
     def train(self) -> None:
-        from nexusml.core.pipeline import TrainingCancelled, TrainingError
+        from nexusml.pipeline import TrainingCancelled, TrainingError
 
         def on_event(event: Any) -> None:
             self.post_message(RunEvent(event))
@@ -106,7 +106,7 @@ class RunScreen(Screen):
         except Exception as exc:  # outside the run itself: starting the child, reading its messages
             import traceback
 
-            from nexusml.core.pipeline.failures import describe_error
+            from nexusml.pipeline.failures import describe_error
 
             self.post_message(RunFailed("setup", describe_error(exc), traceback.format_exc()))
         else:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.compose import compose
 from textual.containers import VerticalScroll
 
-from nexusml.core.cli.training_args import SPECS
+from nexusml.options.training_args import SPECS
 from tui.form import FormState
 from tui.widgets.field import ArgField
 

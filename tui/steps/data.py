@@ -13,8 +13,8 @@ from textual.containers import Horizontal
 from textual.widgets import Button
 from textual.worker import get_current_worker
 
-from nexusml.core.cli.training_args import bundled_data_path
-from nexusml.core.cli.validators import listed_columns
+from nexusml.options.training_args import bundled_data_path
+from nexusml.options.validators import listed_columns
 from tui.form import FormState, is_blank
 from tui.messages import PreviewLoaded, PreviewProgress
 from tui.steps.base import Step
@@ -133,10 +133,10 @@ class DataStep(Step):
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def load_preview(self, path: Path, sheet: Any, targets: tuple[str, ...] = ()) -> None:
-        from nexusml.core.cli.validators import validate_sheet
-        from nexusml.core.components.excel_reader import sheet_rows
-        from nexusml.core.components.loader import DataLoadError, read_data
         from nexusml.errors import Cancelled
+        from nexusml.options.validators import validate_sheet
+        from nexusml.readers.excel_reader import sheet_rows
+        from nexusml.readers.loader import DataLoadError, read_data
 
         sheet_value = validate_sheet(sheet)
         sheets: tuple[tuple[str, int], ...] = ()

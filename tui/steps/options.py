@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from nexusml.core.cli.training_args import specs_for_group
+from nexusml.options.training_args import specs_for_group
 from tui.steps.base import Step
 from tui.widgets.plain import Static
 

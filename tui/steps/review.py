@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input
 
-from nexusml.core.cli.parser import command_line
-from nexusml.core.cli.run_config import save_run_config
-from nexusml.core.cli.validators import ArgumentError
+from nexusml.options.parser import command_line
+from nexusml.options.run_config import save_run_config
+from nexusml.options.validators import ArgumentError
 from tui.form import COLUMN_FIELDS, WIZARD_SPECS, display_value, label_for
 from tui.steps.base import Step
 from tui.widgets.plain import Label, Static, plain

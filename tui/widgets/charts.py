@@ -11,14 +11,14 @@ from typing import Any
 from rich.text import Text
 from textual.widget import Widget
 
-from nexusml.core.components.charts import (
+from nexusml.charts import (
     draw_class_distribution,
     draw_confusion,
     draw_coverage,
     draw_scores,
     draw_stage_durations,
 )
-from nexusml.core.components.visualization import target_confusion
+from nexusml.charts.files import target_confusion
 
 log = logging.getLogger(__name__)
 

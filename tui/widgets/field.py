@@ -11,8 +11,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Select, Switch
 
-from nexusml.core.cli.training_args import ArgSpec
-from nexusml.core.cli.validators import ArgumentError, validate_bool
+from nexusml.options.training_args import ArgSpec
+from nexusml.options.validators import ArgumentError, validate_bool
 from tui.form import check_field, display_value
 from tui.messages import FieldChanged
 from tui.widgets.plain import Label, Static

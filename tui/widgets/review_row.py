@@ -134,7 +134,7 @@ class ReviewRowScreen(ModalScreen[bool]):
 
     def _recorded(self, decide: Callable[[], object]) -> bool:
         """Make a decision; when the review file cannot be written, say why (the decision stays in memory)."""
-        from nexusml.core.components.coding import ReviewNotSaved
+        from nexusml.coding import ReviewNotSaved
 
         try:
             decide()

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from rich.text import Text
 
-from nexusml.core.components.coding.predictions import CodedRows
-from nexusml.core.components.coding.review_state import ReviewState
+from nexusml.coding.predictions import CodedRows
+from nexusml.coding.review_state import ReviewState
 from tui.widgets.plain import DataTable
 
 SHOWN_ROWS = 500  # the table holds at most this many rows of the current filter

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from nexusml.core.cli import docs, parser
-from nexusml.core.cli import training_args as ta
-from nexusml.core.cli.precedence import merge_sources, resolve_arguments, run_mode
-from nexusml.core.cli.validators import FALSE_WORDS, TRUE_WORDS, ArgumentError, validate_bool
+from nexusml.options import docs, parser
+from nexusml.options import training_args as ta
+from nexusml.options.precedence import merge_sources, resolve_arguments, run_mode
+from nexusml.options.validators import FALSE_WORDS, TRUE_WORDS, ArgumentError, validate_bool
 
 
 def write(path: Path, text: str) -> Path:

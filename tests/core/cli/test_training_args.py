@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from nexusml.core.cli import training_args as ta
-from nexusml.core.cli.docs import help_table
-from nexusml.core.cli.parser import command_line, parse_args
-from nexusml.core.cli.run_config import save_run_config
-from nexusml.core.cli.training_args import ARGUMENTS, ArgumentError
+from nexusml.options import training_args as ta
+from nexusml.options.docs import help_table
+from nexusml.options.parser import command_line, parse_args
+from nexusml.options.run_config import save_run_config
+from nexusml.options.training_args import ARGUMENTS, ArgumentError
 
 
 @pytest.fixture

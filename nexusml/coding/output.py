@@ -1,0 +1,122 @@
+"""The coded file and the training rows that come out of a review.
+
+:func:`export_coded` writes the coded file: the input columns, then per target ``predicted_<target>``
+(the final code: the correction, else the prediction) and ``confidence_<target>`` (the model's
+confidence in its own prediction), then ``review_status`` (``auto``, ``accepted``, ``corrected`` or
+``pending``) and ``out_of_range``.  CSV, or a real ``.xlsx`` workbook.  :func:`training_rows` gives
+the reviewed rows in the model's training columns, and :func:`add_training_rows` appends them to a
+training file (or a new copy of one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nexusml.coding.predictions import CodedRows
+from nexusml.coding.review_state import CodingError, ReviewState
+from nexusml.features.ranges import FLAG_COLUMN
+from nexusml.store.tables import write_table
+
+STATUSES = ("auto", "accepted", "corrected", "pending")
+
+
+def final_codes(coded: CodedRows, state: ReviewState | None, target: str) -> np.ndarray:
+    """The correction or accepted class where there is a mark, else the prediction."""
+    out = coded.predicted[target].astype(object).copy()
+    if state is None or not state.marks:
+        return out
+    position = {int(r): i for i, r in enumerate(coded.rows)}
+    for row, targets in state.marks.items():
+        if target in targets and row in position:
+            out[position[row]] = targets[target][1]
+    return out
+
+
+def row_statuses(coded: CodedRows, state: ReviewState | None) -> np.ndarray:
+    """``pending`` (a target that needs review has no mark), else ``corrected``, ``accepted`` or ``auto``."""
+    out = np.full(len(coded), "auto", dtype=object)
+    marks = state.marks if state is not None else {}
+    review = {t: coded.needs_review(t) for t in coded.targets}
+    for i, row in enumerate(coded.rows):
+        mine = marks.get(int(row), {})
+        if any(review[t][i] and t not in mine for t in coded.targets):
+            out[i] = "pending"
+        elif any(s == "corrected" for s, _ in mine.values()):
+            out[i] = "corrected"
+        elif mine:
+            out[i] = "accepted"
+    return out
+
+
+def coded_table(coded: CodedRows, state: ReviewState | None) -> pd.DataFrame:
+    out = coded.frame.reset_index(drop=True).copy()
+    for target in coded.targets:
+        out[f"predicted_{target}"] = final_codes(coded, state, target)
+        out[f"confidence_{target}"] = np.round(coded.confidence[target], 4)
+    out["review_status"] = row_statuses(coded, state)
+    out[FLAG_COLUMN] = coded.out_of_range.columns
+    return out
+
+
+def export_coded(coded: CodedRows, state: ReviewState | None, path: Path | str) -> Path:
+    return write_table(coded_table(coded, state), path)
+
+
+# -- learning from the review -----------------------------------------------------------------------
+
+
+def training_columns(model: Any) -> list[str]:
+    """The columns a training file for this model needs: its input columns, then its targets."""
+    config = model.feature_config
+    return list(dict.fromkeys([*config.input_columns, *model.targets]))
+
+
+def training_rows(coded: CodedRows, state: ReviewState | None, model: Any, flags: bool = False) -> pd.DataFrame:
+    """The accepted and corrected rows in the model's training columns, with their final codes.
+
+    ``flags`` adds the ``out_of_range`` column: the rows whose numbers were outside the training range.
+    """
+    statuses = row_statuses(coded, state)
+    keep = np.isin(statuses, ["accepted", "corrected"])
+    frame = coded.frame.reset_index(drop=True)
+    out = pd.DataFrame(index=np.flatnonzero(keep))
+    for column in model.feature_config.input_columns:
+        out[column] = frame[column].to_numpy()[keep] if column in frame.columns else None
+    for target in model.targets:
+        out[target] = final_codes(coded, state, target)[keep]
+    columns = training_columns(model)
+    if flags:
+        out[FLAG_COLUMN] = coded.out_of_range.columns[keep]
+        columns.append(FLAG_COLUMN)
+    return out[columns].reset_index(drop=True)
+
+
+def new_training_path(original: Path | str) -> Path:
+    """``<stem>.reviewed<suffix>`` next to ``original`` (``.reviewed-2`` ... when taken)."""
+    original = Path(original)
+    candidate = original.with_name(f"{original.stem}.reviewed{original.suffix}")
+    n = 2
+    while candidate.exists():
+        candidate = original.with_name(f"{original.stem}.reviewed-{n}{original.suffix}")
+        n += 1
+    return candidate
+
+
+def add_training_rows(rows: pd.DataFrame, training_file: Path | str, into: Path | str | None = None) -> Path:
+    """``training_file``'s rows followed by ``rows``, written to ``into`` (default: ``training_file``).
+
+    The file keeps its format (CSV, Excel, Parquet); columns it lacks are added at the end.
+    """
+    from nexusml.readers.loader import load_data
+
+    training_file = Path(training_file)
+    target = Path(into) if into is not None else training_file
+    if target.suffix.lower() != training_file.suffix.lower():
+        raise CodingError(f"{target.name} must have the same format as {training_file.name}")
+    existing = load_data(training_file)
+    combined = pd.concat([existing, rows], ignore_index=True, sort=False)
+    return write_table(combined, target)

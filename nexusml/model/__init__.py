@@ -1,0 +1,4 @@
+"""The classifier.
+
+Its factory, scoring and decoding, calibration, hyperparameter search, run-time estimates and where fits run.
+"""
