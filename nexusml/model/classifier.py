@@ -257,7 +257,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
             features = features.tocsr()
         predictions: dict[str, np.ndarray] = {}
         samples: dict[str, MarginSample] = {}
-        joint = decoding.joint_decode(self, features)
+        joint = decoding.joint_decode(self.fitted_targets(), features)
         for target in self.targets_:
             estimator = self.estimators_[target]
             if isinstance(estimator, RelabeledClassifier):
@@ -353,7 +353,13 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
     ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, RankedClasses]]:
         """Predictions, confidences and the ``runners_up`` next most confident classes, from transformed rows."""
         check_is_fitted(self, "estimators_")
-        return decoding.predict_features(self, features, confidence, runners_up)
+        return decoding.predict_features(self.fitted_targets(), features, confidence, runners_up)
+
+    def fitted_targets(self) -> decoding.FittedTargets:
+        """The fitted parts decoding reads."""
+        return decoding.FittedTargets(
+            self.targets_, self.estimators_, self.shared_with_, self.confidence_scales, getattr(self, "joint_", None)
+        )
 
 
 def _n_columns(estimator: Any) -> int:

@@ -1,5 +1,5 @@
-"""From a fitted :class:`~nexusml.model.classifier.EquipmentClassifier`'s transformed rows to its
-predictions, confidences and runners-up.
+"""From a fitted classifier's transformed rows (:class:`FittedTargets`) to its predictions, confidences and
+runners-up.
 
 Confidence: models with probabilities (random forest, logistic regression,
 modified-Huber SGD) report the probability of the predicted class; a target
@@ -17,26 +17,37 @@ confidences and runners-up from their joint logits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import softmax
 
 from nexusml.model.scoring import (
     MARGIN_SOFTMAX_SCALE,
+    JointDecoder,
     as_logits,
     class_confidences,
     decision_scores,
     predict_one,
     runners_up,
-    softmax,
     softmax_max,
 )
 from nexusml.model.shared_targets import RelabeledClassifier
 
-if TYPE_CHECKING:
-    from nexusml.model.classifier import EquipmentClassifier
+
+@dataclass(frozen=True)
+class FittedTargets:
+    """What decoding reads of a fitted classifier: each target's classifier, which targets share one, the
+    confidence scales and the joint decoder (``EquipmentClassifier.fitted_targets`` gives it)."""
+
+    targets: Sequence[str]
+    estimators: Mapping[str, Any]
+    shared_with: Mapping[str, str]
+    scales: Mapping[str, float]
+    joint: JointDecoder | None
 
 
 @dataclass(frozen=True)
@@ -47,20 +58,20 @@ class RankedClasses:
     confidences: np.ndarray  # rows x k, float
 
 
-def joint_decode(model: EquipmentClassifier, features: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def joint_decode(model: FittedTargets, features: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per jointly decoded target: (predicted classes, joint logits), from one scoring of each classifier."""
-    decoder = getattr(model, "joint_", None)
+    decoder = model.joint
     if decoder is None:
         return {}
-    logits = {t: as_logits(decision_scores(model.estimators_[t], features)) for t in decoder.targets}
+    logits = {t: as_logits(decision_scores(model.estimators[t], features)) for t in decoder.targets}
     chosen, joint = decoder.decode(logits)
     return {
-        t: (np.asarray(model.estimators_[t].classes_)[decoder.classes_of(t, chosen)], joint[t]) for t in decoder.targets
+        t: (np.asarray(model.estimators[t].classes_)[decoder.classes_of(t, chosen)], joint[t]) for t in decoder.targets
     }
 
 
 def predict_features(
-    model: EquipmentClassifier, features: Any, confidence: bool = True, k: int = 0
+    model: FittedTargets, features: Any, confidence: bool = True, k: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, RankedClasses]]:
     """Predictions, confidences and the ``k`` next most confident classes per target, from transformed rows.
 
@@ -71,18 +82,18 @@ def predict_features(
     predictions, scores, ranked = {}, {}, {}
     done: dict[int, tuple[np.ndarray, np.ndarray | None, RankedClasses | None]] = {}
     joint = joint_decode(model, features)
-    for target in model.targets_:
-        estimator = model.estimators_[target]
+    for target in model.targets:
+        estimator = model.estimators[target]
         base = estimator.estimator if isinstance(estimator, RelabeledClassifier) else estimator
         if id(base) not in done:
-            owner = model.shared_with_.get(target, target)
-            scale = model.confidence_scales.get(owner, MARGIN_SOFTMAX_SCALE)
+            owner = model.shared_with.get(target, target)
+            scale = model.scales.get(owner, MARGIN_SOFTMAX_SCALE)
             others = None
             if owner in joint:
                 predicted, logits = joint[owner]
                 score = softmax_max(logits * scale) if confidence else None
                 if k:
-                    others = RankedClasses(*runners_up(softmax(logits * scale), base.classes_, predicted, k))
+                    others = RankedClasses(*runners_up(softmax(logits * scale, axis=1), base.classes_, predicted, k))
             else:
                 predicted, score = predict_one(base, features, scale, confidence)
                 if k:

@@ -179,12 +179,6 @@ def runners_up(confidences: np.ndarray, classes: Any, predicted: Any, k: int) ->
     return labels, values
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of ``logits``."""
-    weights = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return weights / weights.sum(axis=1, keepdims=True)
-
-
 @dataclass(frozen=True)
 class JointDecoder:
     """The combinations of classes seen in the training rows, for decoding related targets jointly.

@@ -33,12 +33,10 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
+def sha256_file(path: Path | str) -> str:
+    """The file's sha256, read in a stream (a large file is never held in memory)."""
     with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 _KINDS = (

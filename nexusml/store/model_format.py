@@ -181,7 +181,7 @@ def loads(data: bytes) -> Any:
     A file of an earlier release names some classes where they were then: they are read where they are now.
     """
     tree = _schema(data)
-    data = _with_current_names(data, tree)
+    data = _with_current_names(data, tree)  # rewrites the names in ``tree`` too
     types = _types_in(tree)
     unknown = sorted(types - TRUSTED_TYPES)
     if unknown:
@@ -221,7 +221,12 @@ def _schema(data: bytes) -> Any:
 
 
 def file_types(data: bytes) -> set[str]:
-    """Every ``module.Class`` the skops file ``data`` names (read from its JSON, nothing is built)."""
+    """Every ``module.Class`` the skops file ``data`` names (read from its JSON, nothing is built).
+
+    Not ``skops.io.get_untrusted_types``: that leaves out what skops trusts by default, every
+    scikit-learn estimator once skops is imported the usual way, and this list must hold every type
+    the file names, to be checked against :data:`TRUSTED_TYPES` alone.
+    """
     return _types_in(_schema(data))
 
 

@@ -11,7 +11,10 @@ to skops, so those defaults add nothing: the import below leaves them empty.
 Empty defaults only trust less; a file skops builds is still checked node by
 node against the list ``model_format`` passes.
 
-If a later skops version is laid out differently, the hooks find nothing to
+Measured with scikit-learn already imported: ``import skops.io`` 1.4-2.3 s,
+through :func:`skops_io` 0.11 s.  The two listing functions answer empty only
+in the thread importing skops, and only while it does; any other caller meanwhile
+gets the usual answer.  If a later skops version is laid out differently, the hooks find nothing to
 replace and the import is simply slower.
 """
 
@@ -20,7 +23,7 @@ from __future__ import annotations
 import importlib.abc
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -31,8 +34,14 @@ HELPERS_MODULE = "skops.io._utils"
 SKIPPED_PACKAGE = "sklearn.ensemble"
 
 
-def _no_type_names(*args: Any, **kwargs: Any) -> list[str]:
-    return []
+def _empty_in(thread: int, original: Callable[..., Any]) -> Callable[..., Any]:
+    """``original``, except that it lists nothing when called from ``thread`` (the one importing skops): another
+    thread calling it meanwhile gets its usual answer."""
+
+    def listing(*args: Any, **kwargs: Any) -> Any:
+        return [] if threading.get_ident() == thread else original(*args, **kwargs)
+
+    return listing
 
 
 class _EmptyTypeLists(importlib.abc.MetaPathFinder):
@@ -57,7 +66,7 @@ class _EmptyTypeLists(importlib.abc.MetaPathFinder):
             listed = getattr(helpers, "get_public_type_names", None)
             if listed is not None:
                 self.replaced = (helpers, listed)
-                helpers.get_public_type_names = _no_type_names  # type: ignore[attr-defined]
+                helpers.get_public_type_names = _empty_in(self.thread, listed)  # type: ignore[attr-defined]
         return None
 
     def restore(self) -> None:
@@ -74,8 +83,8 @@ def skops_io() -> Any:
     import sklearn.utils
 
     every_estimator = sklearn.utils.all_estimators
-    sklearn.utils.all_estimators = _no_type_names
     finder = _EmptyTypeLists()
+    sklearn.utils.all_estimators = _empty_in(finder.thread, every_estimator)
     sys.meta_path.insert(0, finder)
     try:
         import skops.io
