@@ -81,7 +81,7 @@ def main(argv=None) -> int:
     from nexusml.config import load_feature_config
     from nexusml.features.engineering import engineer_features
     from nexusml.model.builder import new_model
-    from nexusml.options.training_args import TrainingArguments
+    from nexusml.options.arguments import TrainingArguments
     from scripts.synthetic import generate_inventory
 
     grid = GRIDS[options.model_type]

@@ -65,7 +65,7 @@ async def presses(pilot, handled: list[float], keep_going, limit: int) -> list[f
 
 
 async def measure(rows: int, limit: int) -> dict[str, dict[str, float]]:
-    from nexusml.options.training_args import arguments_from_values
+    from nexusml.options.arguments import arguments_from_values
     from nexusml.pipeline import run_training
     from scripts.synthetic import generate_asset_register
     from tui.app import create_app

@@ -129,7 +129,7 @@ def arguments(task: str, data: Path, out: Path, split: str, seed: int) -> dict:
 
 def run(task: str, seed: int, split: str, items: pd.DataFrame, folder: Path) -> list[Promise]:
     from nexusml import load_model
-    from nexusml.options.training_args import arguments_from_values
+    from nexusml.options.arguments import arguments_from_values
     from nexusml.pipeline import CancelToken, run_training
 
     order = np.random.default_rng(1000 + seed).permutation(len(items))

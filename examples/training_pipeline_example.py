@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from nexusml import load_model
+from nexusml.options.arguments import arguments_from_values
 from nexusml.options.parser import parse_args
-from nexusml.options.training_args import ArgumentError, arguments_from_values
+from nexusml.options.training_args import ArgumentError
 from nexusml.pipeline import (
     CancelToken,
     StageFinished,

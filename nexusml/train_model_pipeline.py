@@ -12,69 +12,47 @@ from __future__ import annotations
 import argparse
 import sys
 
+# The original script's flags, as the spec declares them (with the spellings it used).
+LEGACY_FLAGS = (
+    "data_path",
+    "feature_config",
+    "reference_config",
+    "test_size",
+    "random_state",
+    "sampling_strategy",
+    "optimize",
+    "output_dir",
+    "model_name",
+    "log_level",
+    "visualize",
+)
+
 
 def parse_legacy_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The original command line of the legacy script."""
-    parser = argparse.ArgumentParser(description="Train the NexusML equipment classification model (legacy path)")
-    parser.add_argument("--data-path", type=str, help="Path to the training data CSV file")
-    parser.add_argument(
-        "--feature-config-path",
-        "--feature-config",
-        dest="feature_config_path",
-        type=str,
-        help="Path to the feature configuration YAML file",
+    """The original command line of the legacy script (values are checked by nexusml-train's validators)."""
+    from nexusml.options.parser import OneLineParser, add_spec
+    from nexusml.options.training_args import SPECS
+
+    parser = OneLineParser(
+        prog="python -m nexusml.train_model_pipeline",
+        description="Train the NexusML equipment classification model (legacy path)",
     )
-    parser.add_argument(
-        "--reference-config-path",
-        "--reference-config",
-        dest="reference_config_path",
-        type=str,
-        help="Path to the reference configuration YAML file",
-    )
-    parser.add_argument("--test-size", type=float, default=0.3, help="Proportion of data to use for testing")
-    parser.add_argument("--random-state", type=int, default=42, help="Random state for reproducibility")
-    parser.add_argument("--sampling-strategy", type=str, default="direct", help="Sampling strategy")
-    parser.add_argument(
-        "--optimize",
-        "--optimize-hyperparameters",
-        dest="optimize",
-        action="store_true",
-        help="Perform hyperparameter optimization",
-    )
-    parser.add_argument("--output-dir", type=str, default="outputs/models", help="Directory to save the model")
-    parser.add_argument("--model-name", type=str, default="equipment_classifier", help="Base name for the model file")
-    parser.add_argument(
-        "--log-level",
-        type=str,
-        default="INFO",
-        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
-        help="Logging level",
-    )
-    parser.add_argument("--visualize", action="store_true", help="Generate visualizations")
+    for dest in LEGACY_FLAGS:
+        add_spec(parser, SPECS[dest], default=None)
     return parser.parse_args(argv)
 
 
 def legacy_to_v2_argv(ns: argparse.Namespace) -> list[str]:
     """The v2 command line equivalent to the legacy flags."""
+    from nexusml.options.training_args import SPECS
+
     argv = ["--headless", "--legacy"]
-    pairs = {
-        "--data-path": ns.data_path,
-        "--feature-config": ns.feature_config_path,
-        "--reference-config": ns.reference_config_path,
-        "--test-size": ns.test_size,
-        "--random-state": ns.random_state,
-        "--sampling-strategy": ns.sampling_strategy,
-        "--output-dir": ns.output_dir,
-        "--model-name": ns.model_name,
-        "--log-level": "ERROR" if ns.log_level == "CRITICAL" else ns.log_level,
-    }
-    for flag, value in pairs.items():
-        if value is not None:
-            argv += [flag, str(value)]
-    if ns.optimize:
-        argv.append("--optimize")
-    if ns.visualize:
-        argv.append("--visualize")
+    for dest in LEGACY_FLAGS:
+        value = getattr(ns, dest)
+        if value is True:
+            argv.append(SPECS[dest].flag)
+        elif value is not None and value is not False:
+            argv += [SPECS[dest].flag, str(value)]
     return argv
 
 

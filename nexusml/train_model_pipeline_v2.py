@@ -17,9 +17,10 @@ import sys
 from typing import Any
 
 from nexusml.commands.terminal import safe_terminal
+from nexusml.options.arguments import TrainingArguments
 from nexusml.options.parser import build_parser, parse_raw
 from nexusml.options.precedence import resolve_arguments
-from nexusml.options.training_args import PROG, ArgumentError, TrainingArguments
+from nexusml.options.training_args import PROG, ArgumentError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_WARNINGS_SHOWN = 10

@@ -19,7 +19,7 @@ from tests.conftest import call_main
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory, asset_register: tuple[Path, Path]) -> tuple[Path, Path]:
     """A model trained on the asset register (two targets) and a new file of 300 rows to code."""
-    from nexusml.options.training_args import arguments_from_values
+    from nexusml.options.arguments import arguments_from_values
     from nexusml.pipeline import run_training
     from scripts.synthetic import generate_asset_register
 

@@ -149,3 +149,31 @@ def test_predict_refuses_a_bad_threshold(messy, tmp_path, value):
     )  # fmt: skip
     assert done.returncode == 2 and "--min-confidence" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "command, argv, says",
+    [
+        (predict, [], "the following arguments are required: --model, --input, --output"),
+        (evaluate, ["--model", "m.skops"], "the following arguments are required: --input"),
+        (
+            predict,
+            ["--model", "m.skops", "--input", "x.csv", "--output", "o.csv", "--log-level", "LOUD"],
+            "--log-level",
+        ),
+        (
+            evaluate,
+            ["--model", "m.skops", "--input", "x.csv", "--auto-precision", "2"],
+            "--auto-precision: must be above 0",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_without_the_usage_block(command, argv, says, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("a\n1\n")
+    with pytest.raises(SystemExit) as stop:
+        command.main(argv)
+    assert stop.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "usage:" not in error, error
+    assert error.startswith(f"{command.PROG}: error:") and says in error, error

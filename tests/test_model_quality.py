@@ -366,7 +366,7 @@ def test_held_out_transform_reports_errors_and_stops_when_cancelled():
 
 def test_evaluation_uses_the_held_out_features_computed_during_training(tmp_path, monkeypatch):
     from nexusml.features.held_out import HeldOutFeatures
-    from nexusml.options.training_args import arguments_from_values
+    from nexusml.options.arguments import arguments_from_values
     from nexusml.pipeline.runner import run_training
 
     data = tmp_path / "inventory.csv"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nexusml.options.training_args import arguments_from_values
+from nexusml.options.arguments import arguments_from_values
 from nexusml.pipeline import (
     CancelToken,
     RunFinished,
@@ -379,3 +379,25 @@ def test_nexusml_predict_cli_and_sha256_check(trained, tmp_path, capsys):
     )
     assert predict_main(["--model", str(tampered), "--input", str(source), "--output", str(target)]) == 1
     assert "sha256" in capsys.readouterr().err
+
+
+def test_the_legacy_script_takes_the_original_flags_and_runs_the_legacy_path(inventory_small, tmp_path):
+    from nexusml import train_model_pipeline
+
+    out = tmp_path / "out"
+    argv = ["--data-path", str(inventory_small["csv"]), "--test-size", "0.25", "--random-state", "7"]
+    argv += ["--output-dir", str(out), "--model-name", "legacy_model", "--log-level", "CRITICAL"]
+    assert train_model_pipeline.main(argv) == 0
+    meta = json.loads((out / "legacy_model_latest_metadata.json").read_text())
+    assert meta["training_path"] == "legacy"
+    assert meta["arguments"]["test_size"] == 0.25 and meta["arguments"]["random_state"] == 7
+
+
+def test_the_legacy_script_refuses_a_bad_value_in_one_line_with_exit_2(capsys):
+    from nexusml import train_model_pipeline
+
+    with pytest.raises(SystemExit) as stop:
+        train_model_pipeline.main(["--test-size", "2"])
+    assert stop.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "--test-size" in error, error

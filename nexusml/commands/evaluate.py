@@ -14,20 +14,23 @@ from pathlib import Path
 from nexusml.commands.shared import (
     add_model_and_input,
     check_outputs,
+    command_parser,
     input_file,
     load_model_and_rows,
     start_logging,
 )
 from nexusml.commands.terminal import command_main
+from nexusml.options.parser import add_spec
+from nexusml.options.training_args import SPECS
 
 PROG = "nexusml-evaluate"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Score a saved model on a labelled CSV, Excel or Parquet file (it must have the target columns).",
-        epilog=(
+    parser = command_parser(
+        PROG,
+        "Score a saved model on a labelled CSV, Excel or Parquet file (it must have the target columns).",
+        (
             "Writes {input}_evaluation.json (metrics, per-class figures, top confusions, auto-coding) and "
             "{input}_errors.csv (one line per misclassified row and target) to --output-dir.  "
             "Exit codes: 0 success, 1 evaluation failed, 2 bad arguments or a file without the model's targets."
@@ -37,31 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output-dir", default="outputs/evaluations", metavar="DIR", help="Where to write the report files"
     )
-    parser.add_argument(
-        "--auto-precision",
-        default="0.95",
-        metavar="PRECISION",
-        help="Precision the automatically coded rows must reach (default: 0.95)",
-    )
+    add_spec(parser, SPECS["auto_precision"], default=SPECS["auto_precision"].default)
     return parser
 
 
 @command_main(PROG)
 def main(argv: list[str] | None = None) -> int:
-    from nexusml.options.validators import ArgumentError, validate_auto_precision, validate_output_dir
+    from nexusml.options.validators import ArgumentError, validate_output_dir
 
     parser = build_parser()
     ns = parser.parse_args(argv)
     input_path, sheet = input_file(parser, ns)
     try:
-        precision = validate_auto_precision(ns.auto_precision)
+        precision = SPECS["auto_precision"].validate(ns.auto_precision)
         output_dir = validate_output_dir(ns.output_dir)
     except ArgumentError as exc:
         parser.error(str(exc))
     report_path = output_dir / f"{input_path.stem}_evaluation.json"
     errors_path = output_dir / f"{input_path.stem}_errors.csv"
     check_outputs(parser, "--output-dir", report_path, errors_path)
-    start_logging(ns)
+    start_logging(parser, ns)
 
     from nexusml.errors import NexusMLError, printable
     from nexusml.evaluation.report import metrics_table, report_lines

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nexusml.commands.shared import add_model_and_input, input_file, load_model_and_rows, start_logging
+from nexusml.commands.shared import add_model_and_input, command_parser, input_file, load_model_and_rows, start_logging
 from nexusml.commands.terminal import command_main
 
 if TYPE_CHECKING:
@@ -19,10 +19,10 @@ MAX_TOP_K = 20
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Predict classification codes for the rows of a CSV, Excel or Parquet file.",
-        epilog=(
+    parser = command_parser(
+        PROG,
+        "Predict classification codes for the rows of a CSV, Excel or Parquet file.",
+        (
             "With --min-confidence, predictions less sure than the threshold are left empty and marked "
             "needs_review_<target>, so those rows can go to a person; 'auto' uses the threshold recorded "
             "when the model was trained (the lowest confidence at which its held-out predictions reached "
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--review-file writes training rows; --min-confidence and --top-k do not apply to it")
         if not review_file.is_file():
             parser.error(f"--review-file: {review_file} not found; give the .review.json file next to the input")
-    start_logging(ns)
+    start_logging(parser, ns)
 
     from nexusml import coding
     from nexusml.errors import NexusMLError, printable

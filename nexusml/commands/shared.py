@@ -7,19 +7,28 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from nexusml.options.parser import OneLineParser, add_spec
+from nexusml.options.training_args import SPECS
 from nexusml.options.validators import ArgumentError, validate_data_path, validate_sheet
+
+LOG_LEVEL = "WARNING"  # these commands print their results; INFO would add a line per step
+
+
+def command_parser(prog: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    """A parser whose errors are one line (``PROG: error: ...``, exit code 2), without the usage block."""
+    return OneLineParser(prog=prog, description=description, epilog=epilog)
 
 
 def add_model_and_input(parser: argparse.ArgumentParser, input_help: str) -> None:
     parser.add_argument("--model", required=True, metavar="PATH", help="Saved model (.skops) with its _metadata.json")
     parser.add_argument("--input", required=True, metavar="FILE", help=input_help)
-    parser.add_argument("--sheet", default=None, help="Excel sheet name or 0-based index")
+    add_spec(parser, SPECS["sheet"], default=None)
     parser.add_argument(
         "--trust",
         action="store_true",
         help="Load a pickle of an earlier version, or a model whose sha256 does not match (only files you made)",
     )
-    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    add_spec(parser, SPECS["log_level"], default=LOG_LEVEL)
     parser.add_argument(
         "--raw-cells",
         action="store_true",
@@ -60,8 +69,13 @@ def check_outputs(parser: argparse.ArgumentParser, flag: str, *paths: Path) -> N
             parser.exit(2, f"{parser.prog}: error: {flag}: {printable(str(exc))}\n")
 
 
-def start_logging(ns: argparse.Namespace) -> None:
-    logging.basicConfig(level=getattr(logging, ns.log_level), format="%(levelname)s %(message)s")
+def start_logging(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> None:
+    """Log at ``--log-level`` (checked as nexusml-train checks it; a bad one exits 2)."""
+    try:
+        level = SPECS["log_level"].validate(ns.log_level)
+    except ArgumentError as exc:
+        parser.error(f"--log-level: {exc.message}")
+    logging.basicConfig(level=getattr(logging, level), format="%(levelname)s %(message)s")
 
 
 def load_model_and_rows(ns: argparse.Namespace, path: Path, sheet: str | int | None) -> tuple[Any, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from nexusml.config import FeatureConfig
 from nexusml.model.classifier import EquipmentClassifier
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 
 
 def new_model(

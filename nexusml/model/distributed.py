@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from nexusml.errors import NexusMLError
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 
 log = logging.getLogger("nexusml.run")
 

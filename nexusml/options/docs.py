@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from nexusml.options.spec import Kind
 from nexusml.options.training_args import ARGUMENTS, ArgSpec
 
 
 def _flags_cell(spec: ArgSpec) -> str:
     cell = ", ".join(f"`{flag}`" for flag in spec.flags)
-    if spec.kind == "bool" and spec.negatable:
+    if spec.kind is Kind.BOOL and spec.negatable:
         cell += f" / `--no-{spec.flag[2:]}`"
     if spec.choices:
         cell += " {" + ",".join(spec.choices) + "}"
@@ -15,7 +16,7 @@ def _flags_cell(spec: ArgSpec) -> str:
 
 
 def _default_cell(spec: ArgSpec) -> str:
-    if spec.kind == "bool":
+    if spec.kind is Kind.BOOL:
         return "on" if spec.default else "off"
     return "" if spec.default is None else f"`{spec.default}`"
 

@@ -3,35 +3,55 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any, NoReturn
 
+from nexusml.options.arguments import TrainingArguments
 from nexusml.options.precedence import resolve_arguments
-from nexusml.options.training_args import (
-    ARGUMENTS,
-    GROUP_TITLES,
-    PROG,
-    RUN_SWITCHES,
-    ArgSpec,
-    TrainingArguments,
-    specs_for_group,
-)
+from nexusml.options.spec import Kind
+from nexusml.options.training_args import ARGUMENTS, GROUP_TITLES, PROG, RUN_SWITCHES, ArgSpec, specs_for_group
 from nexusml.options.validators import ArgumentError, join_columns
 
 
 def _help_with_default(spec: ArgSpec) -> str:
-    if spec.kind == "bool" or spec.default is None:
+    if spec.kind is Kind.BOOL or spec.default is None:
         return spec.help
     return f"{spec.help} (default: {spec.default})"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error: ``nexusml-train: error: ...`` and a hint, exit code 2."""
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with a one-line error: ``PROG: error: ...`` and a hint, exit code 2 (no usage block)."""
 
     def error(self, message: str) -> NoReturn:
         hint = "" if ";" in message else f" (see {self.prog} --help)"
         from nexusml.errors import printable
 
         self.exit(2, f"{self.prog}: error: {printable(message)}{hint}\n")
+
+
+def add_spec(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, spec: ArgSpec, default: Any = argparse.SUPPRESS
+) -> None:
+    """Declare ``spec`` on ``parser``: its flags, metavar and help; a switch also gets its ``--no-NAME``.
+
+    The value is left unvalidated (``spec.validate`` does that); ``default`` is what an absent flag gives.
+    """
+    if spec.kind is Kind.BOOL:
+        parser.add_argument(
+            *spec.flags, dest=spec.dest, action="store_const", const=True, default=default, help=spec.help
+        )
+        if spec.negatable:
+            # --no-visualize etc. switch off a value set by a --config file (not listed in --help).
+            parser.add_argument(
+                f"--no-{spec.flag[2:]}", dest=spec.dest, action="store_const", const=False, help=argparse.SUPPRESS
+            )
+        return
+    metavar = spec.metavar or (f"{{{','.join(spec.choices)}}}" if spec.choices else None)
+    action = "append" if spec.kind is Kind.COLUMNS else "store"
+    shown = spec if default is argparse.SUPPRESS or default is None else replace(spec, default=default)
+    parser.add_argument(
+        *spec.flags, dest=spec.dest, metavar=metavar, action=action, default=default, help=_help_with_default(shown)
+    )
 
 
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
@@ -41,7 +61,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     holds only what was typed; defaults and ``--config`` values are merged by
     :func:`nexusml.options.precedence.merge_sources`.
     """
-    parser = _Parser(
+    parser = OneLineParser(
         prog=prog,
         usage="%(prog)s [--headless] [options]",
         description=(
@@ -59,23 +79,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     for group_name, title in GROUP_TITLES.items():
         group = parser.add_argument_group(title)
         for spec in specs_for_group(group_name):
-            if spec.kind == "bool":
-                group.add_argument(*spec.flags, dest=spec.dest, action="store_const", const=True, help=spec.help)
-                if spec.negatable:
-                    # --no-visualize etc. switch off a value set by a --config file (not listed in --help).
-                    group.add_argument(
-                        f"--no-{spec.flag[2:]}",
-                        dest=spec.dest,
-                        action="store_const",
-                        const=False,
-                        help=argparse.SUPPRESS,
-                    )
-                continue
-            metavar = spec.metavar or (f"{{{','.join(spec.choices)}}}" if spec.choices else None)
-            action = "append" if spec.kind == "columns" else "store"
-            group.add_argument(
-                *spec.flags, dest=spec.dest, metavar=metavar, action=action, help=_help_with_default(spec)
-            )
+            add_spec(group, spec)
     return parser
 
 
@@ -104,9 +108,9 @@ def command_line(args: TrainingArguments) -> str:
         value = getattr(args, spec.dest)
         if spec.dest in RUN_SWITCHES or value == spec.typed_default:
             continue
-        if spec.kind == "bool":
+        if spec.kind is Kind.BOOL:
             parts.append(spec.flag if value else f"--no-{spec.flag[2:]}")
-        elif spec.kind == "columns" and value is not None:
+        elif spec.kind is Kind.COLUMNS and value is not None:
             parts.extend([spec.flag, join_columns(value)])
         elif value is not None:
             parts.extend([spec.flag, str(value)])

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nexusml.options.arguments import TrainingArguments, arguments_from_values
 from nexusml.options.run_config import load_run_config
-from nexusml.options.training_args import ARGUMENTS, SPECS, TrainingArguments, arguments_from_values
+from nexusml.options.training_args import ARGUMENTS, SPECS
 from nexusml.options.validators import ArgumentError, validate_bool, validate_config_file
 
 RUN_MODE_KEYS = ("legacy", "use_orchestrator")

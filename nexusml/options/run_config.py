@@ -10,7 +10,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from nexusml.options.training_args import ARGUMENTS, RUN_SWITCHES, TrainingArguments
+from nexusml.options.arguments import TrainingArguments
+from nexusml.options.spec import Kind
+from nexusml.options.training_args import ARGUMENTS, RUN_SWITCHES
 from nexusml.options.validators import ArgumentError, join_columns
 
 HEADER = (
@@ -20,8 +22,8 @@ HEADER = (
 
 _KNOWN = frozenset(spec.dest for spec in ARGUMENTS if spec.dest != "config")
 _ALIASES = {flag.lstrip("-").replace("-", "_"): spec.dest for spec in ARGUMENTS for flag in spec.flags}
-PATH_KEYS = frozenset(spec.dest for spec in ARGUMENTS if spec.kind == "path" and spec.dest != "config")
-COLUMN_KEYS = frozenset(spec.dest for spec in ARGUMENTS if spec.kind == "columns")
+PATH_KEYS = frozenset(spec.dest for spec in ARGUMENTS if spec.kind is Kind.PATH and spec.dest != "config")
+COLUMN_KEYS = frozenset(spec.dest for spec in ARGUMENTS if spec.kind is Kind.COLUMNS)
 
 
 def _column_list(value: Any) -> Any:

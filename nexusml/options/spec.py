@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 GROUP_TITLES = {"data": "Data", "features": "Features", "training": "Training", "output": "Output", "run": "Run mode"}
+
+
+class Kind(Enum):
+    """What kind of value an argument takes: how it is parsed, shown and written back."""
+
+    PATH = "path"
+    FLOAT = "float"
+    INT = "int"
+    CHOICE = "choice"
+    BOOL = "bool"  # a switch: --flag, and --no-flag where it is negatable
+    TEXT = "text"
+    COLUMNS = "columns"  # column names: the flag may repeat, names may be comma-separated
 
 
 @dataclass(frozen=True)
@@ -16,7 +29,7 @@ class ArgSpec:
 
     dest: str
     flags: tuple[str, ...]
-    kind: str  # "path", "float", "int", "choice", "bool", "text", "columns"
+    kind: Kind
     default: Any
     help: str
     group: str  # "data", "features", "training", "output", "run"
@@ -35,13 +48,13 @@ class ArgSpec:
     @property
     def typed_default(self) -> Any:
         """The default as a :class:`TrainingArguments` value holds it (paths as ``Path``)."""
-        if self.kind == "path" and self.default is not None:
+        if self.kind is Kind.PATH and self.default is not None:
             return Path(self.default)
         return self.default
 
     def validate(self, value: Any) -> Any:
         """The normalized value, or ``ArgumentError``; a list or mapping where one value belongs is refused."""
-        if self.kind != "columns" and isinstance(value, dict | list | tuple | set):
+        if self.kind is not Kind.COLUMNS and isinstance(value, dict | list | tuple | set):
             from nexusml.options.validators import ArgumentError
 
             what = "a mapping" if isinstance(value, dict) else "a list"

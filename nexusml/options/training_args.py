@@ -3,7 +3,7 @@
 Each argument is declared once, as an :class:`ArgSpec` (flags with the spellings
 older scripts used, kind, default, choices, help, group, validator), and
 everything else is derived from :data:`ARGUMENTS`: :class:`TrainingArguments`
-(whose defaults are the spec's), the argparse program and the equivalent
+(in ``arguments``, whose defaults are the spec's), the argparse program and the equivalent
 command line (``parser``), the order
 of defaults, saved settings, ``--config`` and flags (``precedence``, used by
 the CLI and the wizard), ``--config`` files (``run_config``), the README's
@@ -14,14 +14,9 @@ Only the standard library is imported, so ``nexusml-train --help`` is instant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
-from pathlib import Path
-from typing import Any
-
-from nexusml.data import bundled_data_path
+from nexusml.data import bundled_data_path  # noqa: F401
 from nexusml.options import validators as v
-from nexusml.options.spec import GROUP_TITLES, ArgSpec  # noqa: F401
+from nexusml.options.spec import GROUP_TITLES, ArgSpec, Kind  # noqa: F401
 from nexusml.options.validators import DATA_SUFFIXES, ArgumentError, validate_data_path, validate_sheet  # noqa: F401
 
 PROG = "nexusml-train"
@@ -37,7 +32,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "data_path",
         ("--data-path",),
-        "path",
+        Kind.PATH,
         None,
         "Training data: CSV, Excel (.xlsx) or Parquet file (default: the bundled sample inventory)",
         "data",
@@ -49,7 +44,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "sheet",
         ("--sheet",),
-        "text",
+        Kind.TEXT,
         None,
         "Excel sheet name or 0-based index (default: the first sheet)",
         "data",
@@ -61,7 +56,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "feature_config",
         ("--feature-config", "--feature-config-path"),
-        "path",
+        Kind.PATH,
         None,
         "Feature config YAML (text columns, numeric columns, targets; default: the bundled config)",
         "features",
@@ -73,7 +68,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "reference_config",
         ("--reference-config", "--reference-config-path"),
-        "path",
+        Kind.PATH,
         None,
         "Reference config YAML (code lists and service-life table; default: the bundled references)",
         "features",
@@ -85,7 +80,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "targets",
         ("--targets", "--target"),
-        "columns",
+        Kind.COLUMNS,
         None,
         "Column to predict; repeat the flag or separate names with commas (default: the feature config's targets)",
         "features",
@@ -96,7 +91,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "text_columns",
         ("--text-columns",),
-        "columns",
+        Kind.COLUMNS,
         None,
         "Columns whose text the model reads, comma-separated (default: the feature config's text)",
         "features",
@@ -107,7 +102,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "numeric_columns",
         ("--numeric-columns",),
-        "columns",
+        Kind.COLUMNS,
         None,
         "Numeric columns the model reads, comma-separated (default: the feature config's numbers)",
         "features",
@@ -118,7 +113,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "group_column",
         ("--group-column",),
-        "text",
+        Kind.TEXT,
         None,
         "Column naming each row's item (an asset tag, a GUID, a product id): an item's rows stay together on "
         "one side of the held-out split and of every cross-validation fold (default: rows whose text the model "
@@ -132,7 +127,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "test_size",
         ("--test-size",),
-        "float",
+        Kind.FLOAT,
         0.3,
         "Fraction of rows held out for evaluation, between 0 and 1",
         "training",
@@ -143,7 +138,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "auto_precision",
         ("--auto-precision",),
-        "float",
+        Kind.FLOAT,
         0.95,
         "Precision the automatically coded rows must reach: the report gives, per target, the lowest "
         "confidence at which held-out predictions reach it and the share of rows above it",
@@ -155,7 +150,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "max_classes",
         ("--max-classes",),
-        "int",
+        Kind.INT,
         2000,
         "Refuse a target with more classes than this (such a column is usually an ID or free text)",
         "training",
@@ -166,7 +161,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "random_state",
         ("--random-state",),
-        "int",
+        Kind.INT,
         42,
         "Random seed for the split and the model",
         "training",
@@ -177,7 +172,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "sampling_strategy",
         ("--sampling-strategy",),
-        "choice",
+        Kind.CHOICE,
         "direct",
         "How rows are sampled for training ('direct': every training row once, no resampling). Class "
         "weights come with --model-type: the default lifts each class rarer than the median class "
@@ -191,7 +186,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "model_type",
         ("--model-type",),
-        "choice",
+        Kind.CHOICE,
         "linear",
         "Model: 'linear' (tuned word+char TF-IDF linear model, the default), 'linear_svc', 'logreg', "
         "'sgd', or 'random_forest' (the classic NexusML model)",
@@ -203,7 +198,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "optimize",
         ("--optimize", "--optimize-hyperparameters"),
-        "bool",
+        Kind.BOOL,
         False,
         "Run a cross-validated hyperparameter search before training",
         "training",
@@ -213,7 +208,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "cv_folds",
         ("--cv-folds",),
-        "int",
+        Kind.INT,
         3,
         "Cross-validation folds for --optimize (fewer are used on tiny data)",
         "training",
@@ -224,7 +219,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "n_jobs",
         ("--n-jobs",),
-        "int",
+        Kind.INT,
         -1,
         "Parallel jobs for fitting and search (-1: all cores)",
         "training",
@@ -235,7 +230,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "dask_scheduler",
         ("--dask-scheduler",),
-        "text",
+        Kind.TEXT,
         None,
         "Run the --optimize search on a Dask cluster: tcp://HOST:PORT, or 'local' for a cluster on "
         "this machine (needs the [dask] extra)",
@@ -248,7 +243,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "output_dir",
         ("--output-dir",),
-        "path",
+        Kind.PATH,
         "outputs/models",
         "Directory for the saved model, metadata, logs and charts",
         "output",
@@ -259,7 +254,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "model_name",
         ("--model-name",),
-        "text",
+        Kind.TEXT,
         "equipment_classifier",
         "Base file name of the saved model (no path separators)",
         "output",
@@ -270,7 +265,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "visualize",
         ("--visualize",),
-        "bool",
+        Kind.BOOL,
         False,
         "Write charts (text and HTML: scores; per target classes, confusions, coverage) in OUTPUT_DIR/visualizations",
         "output",
@@ -280,7 +275,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "log_level",
         ("--log-level",),
-        "choice",
+        Kind.CHOICE,
         "INFO",
         "Logging level; DEBUG also prints tracebacks",
         "output",
@@ -291,7 +286,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "legacy",
         ("--legacy",),
-        "bool",
+        Kind.BOOL,
         False,
         "Feature flag: run the legacy (pre-orchestrator) training path; results are identical",
         "run",
@@ -303,7 +298,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "use_orchestrator",
         ("--use-orchestrator",),
-        "bool",
+        Kind.BOOL,
         True,
         "Run the orchestrator path (the default; the opposite of --legacy)",
         "run",
@@ -315,7 +310,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "headless",
         ("--headless",),
-        "bool",
+        Kind.BOOL,
         False,
         "Run without the wizard, as a plain command-line program (implied when not in a terminal)",
         "run",
@@ -327,7 +322,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "config",
         ("--config",),
-        "path",
+        Kind.PATH,
         None,
         "YAML file of argument values (for example saved by the wizard); flags given on the command line override it",
         "run",
@@ -339,7 +334,7 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
     ArgSpec(
         "predict",
         ("--predict",),
-        "path",
+        Kind.PATH,
         None,
         "Open the wizard on its Predict screen with this saved model (--data-path then names the file to code)",
         "run",
@@ -355,75 +350,3 @@ SPECS: dict[str, ArgSpec] = {spec.dest: spec for spec in ARGUMENTS}
 
 def specs_for_group(group: str) -> list[ArgSpec]:
     return [spec for spec in ARGUMENTS if spec.group == group]
-
-
-@dataclass(frozen=True)
-class TrainingArguments:
-    """Validated, normalized values of every training argument (defaults from :data:`ARGUMENTS`)."""
-
-    data_path: Path | None = SPECS["data_path"].typed_default
-    sheet: str | int | None = SPECS["sheet"].typed_default
-    feature_config: Path | None = SPECS["feature_config"].typed_default
-    reference_config: Path | None = SPECS["reference_config"].typed_default
-    targets: tuple[str, ...] | None = SPECS["targets"].typed_default
-    text_columns: tuple[str, ...] | None = SPECS["text_columns"].typed_default
-    numeric_columns: tuple[str, ...] | None = SPECS["numeric_columns"].typed_default
-    group_column: str | None = SPECS["group_column"].typed_default
-    test_size: float = SPECS["test_size"].typed_default
-    auto_precision: float = SPECS["auto_precision"].typed_default
-    max_classes: int = SPECS["max_classes"].typed_default
-    random_state: int = SPECS["random_state"].typed_default
-    sampling_strategy: str = SPECS["sampling_strategy"].typed_default
-    model_type: str = SPECS["model_type"].typed_default
-    optimize: bool = SPECS["optimize"].typed_default
-    cv_folds: int = SPECS["cv_folds"].typed_default
-    n_jobs: int = SPECS["n_jobs"].typed_default
-    dask_scheduler: str | None = SPECS["dask_scheduler"].typed_default
-    output_dir: Path = SPECS["output_dir"].typed_default
-    model_name: str = SPECS["model_name"].typed_default
-    visualize: bool = SPECS["visualize"].typed_default
-    log_level: str = SPECS["log_level"].typed_default
-    legacy: bool = SPECS["legacy"].typed_default
-    use_orchestrator: bool = SPECS["use_orchestrator"].typed_default
-    headless: bool = SPECS["headless"].typed_default
-    config: Path | None = SPECS["config"].typed_default
-    predict: Path | None = SPECS["predict"].typed_default
-
-    @property
-    def resolved_data_path(self) -> Path:
-        return self.data_path if self.data_path is not None else bundled_data_path()
-
-    def replace(self, **changes: Any) -> TrainingArguments:
-        """A copy with some values changed, each checked by its validator."""
-        values = self.to_dict()
-        values.update(changes)
-        return arguments_from_values(values)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON- and YAML-friendly values (paths as strings, column lists as lists)."""
-        out: dict[str, Any] = {}
-        for key, value in asdict(self).items():
-            out[key] = str(value) if isinstance(value, Path) else list(value) if isinstance(value, tuple) else value
-        return out
-
-
-if {f.name for f in fields(TrainingArguments)} != set(SPECS):
-    raise AssertionError("TrainingArguments and ARGUMENTS must declare the same fields")
-
-
-def arguments_from_values(values: Mapping[str, Any]) -> TrainingArguments:
-    """Validate a mapping of raw values (missing keys take their defaults)."""
-    out: dict[str, Any] = {}
-    for spec in ARGUMENTS:
-        raw = values.get(spec.dest, spec.default)
-        if raw is None or (isinstance(raw, str) and not raw.strip() and spec.default is None):
-            out[spec.dest] = None
-            continue
-        out[spec.dest] = spec.validate(raw)
-    out["use_orchestrator"] = not out["legacy"]
-    return TrainingArguments(**out)
-
-
-def validate_field(dest: str, value: Any) -> Any:
-    """Validate one field by name, as the wizard does on every change."""
-    return SPECS[dest].validate(value)

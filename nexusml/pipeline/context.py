@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 from nexusml.pipeline.cancel import CancelToken
 from nexusml.pipeline.result import TrainingResult
 

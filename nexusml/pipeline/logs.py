@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 from nexusml.pipeline.events import (
     Event,
     RunFinished,

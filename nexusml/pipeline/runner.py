@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 from nexusml.pipeline.cancel import CancelToken
 from nexusml.pipeline.events import EventSink, RunFinished, fan_out
 from nexusml.pipeline.logs import log_event, run_log_file

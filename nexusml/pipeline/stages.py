@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 from nexusml.pipeline.context import Progress, RunContext
 
 log = logging.getLogger("nexusml.run")

@@ -8,7 +8,7 @@ from typing import Any
 
 from nexusml.config import FeatureConfig
 from nexusml.model.scoring import MARGIN_SOFTMAX_SCALE
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 
 
 def build_metadata(

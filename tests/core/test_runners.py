@@ -7,7 +7,7 @@ import socket
 import pandas as pd
 import pytest
 
-from nexusml.options.training_args import arguments_from_values
+from nexusml.options.arguments import arguments_from_values
 from nexusml.pipeline import (
     RunFinished,
     RunStarted,

@@ -9,6 +9,7 @@ import pytest
 from nexusml.options import docs, parser
 from nexusml.options import training_args as ta
 from nexusml.options.precedence import merge_sources, resolve_arguments, run_mode
+from nexusml.options.spec import Kind
 from nexusml.options.validators import FALSE_WORDS, TRUE_WORDS, ArgumentError, validate_bool
 
 
@@ -114,7 +115,7 @@ def test_only_negatable_switches_have_a_no_form() -> None:
     built = parser.build_parser()
     table = docs.help_table()
     for spec in ta.ARGUMENTS:
-        if spec.kind != "bool":
+        if spec.kind is not Kind.BOOL:
             continue
         off = f"--no-{spec.flag[2:]}"
         assert (off in built._option_string_actions) is spec.negatable, spec.dest

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from nexusml.options import arguments
 from nexusml.options import training_args as ta
 from nexusml.options.docs import help_table
 from nexusml.options.parser import command_line, parse_args
 from nexusml.options.run_config import save_run_config
+from nexusml.options.spec import Kind
 from nexusml.options.training_args import ARGUMENTS, ArgumentError
 
 
@@ -25,18 +27,18 @@ def data_file(tmp_path) -> Path:
 
 def test_no_flags_give_the_spec_defaults():
     args = parse_args([])
-    assert args == ta.TrainingArguments()
+    assert args == arguments.TrainingArguments()
     assert args.resolved_data_path == ta.bundled_data_path()
     assert args.use_orchestrator is not args.legacy
 
 
 def test_training_arguments_defaults_are_the_specs():
-    plain = ta.TrainingArguments()
+    plain = arguments.TrainingArguments()
     for spec in ARGUMENTS:
-        expected = Path(spec.default) if spec.kind == "path" and spec.default is not None else spec.default
+        expected = Path(spec.default) if spec.kind is Kind.PATH and spec.default is not None else spec.default
         assert getattr(plain, spec.dest) == expected, spec.dest
     assert isinstance(plain.output_dir, Path)
-    assert ta.arguments_from_values({}) == plain
+    assert arguments.arguments_from_values({}) == plain
 
 
 @pytest.mark.parametrize(
@@ -110,7 +112,7 @@ def test_every_argument_has_help_group_and_a_validator():
     ],
 )
 def test_validators_accept(dest, value, expected):
-    assert ta.validate_field(dest, value) == expected
+    assert arguments.validate_field(dest, value) == expected
 
 
 @pytest.mark.parametrize(
@@ -137,7 +139,7 @@ def test_validators_accept(dest, value, expected):
 )
 def test_validators_reject_with_field_and_fix(dest, value, fragment):
     with pytest.raises(ArgumentError) as info:
-        ta.validate_field(dest, value)
+        arguments.validate_field(dest, value)
     assert info.value.field == dest
     assert fragment in info.value.message
     assert str(info.value).startswith(ta.SPECS[dest].flag)
@@ -145,30 +147,30 @@ def test_validators_reject_with_field_and_fix(dest, value, fragment):
 
 def test_data_path_rejects_directory_and_unknown_extension(tmp_path):
     with pytest.raises(ArgumentError, match="is a directory"):
-        ta.validate_field("data_path", str(tmp_path))
+        arguments.validate_field("data_path", str(tmp_path))
     odd = tmp_path / "data.docx"
     odd.write_text("x")
     with pytest.raises(ArgumentError, match="unsupported extension"):
-        ta.validate_field("data_path", str(odd))
+        arguments.validate_field("data_path", str(odd))
 
 
 def test_output_dir_validation_creates_nothing(tmp_path):
     target = tmp_path / "a" / "b" / "c"
-    assert ta.validate_field("output_dir", str(target)) == target
+    assert arguments.validate_field("output_dir", str(target)) == target
     assert not (tmp_path / "a").exists()
     afile = tmp_path / "file.txt"
     afile.write_text("x")
     with pytest.raises(ArgumentError, match="is a file"):
-        ta.validate_field("output_dir", str(afile))
+        arguments.validate_field("output_dir", str(afile))
     with pytest.raises(ArgumentError, match="cannot be created"):
-        ta.validate_field("output_dir", str(afile / "sub"))
+        arguments.validate_field("output_dir", str(afile / "sub"))
 
 
 def test_feature_config_validator_reports_file_and_key(tmp_path):
     bad = tmp_path / "features.yml"
     bad.write_text("text_combinations:\n  - name: combined_text\n    columns: 5\n", encoding="utf-8")
     with pytest.raises(ArgumentError) as info:
-        ta.validate_field("feature_config", str(bad))
+        arguments.validate_field("feature_config", str(bad))
     assert str(bad) in info.value.message and "text_combinations[0].columns" in info.value.message
 
 
