@@ -93,7 +93,7 @@ def datasets(quick: bool) -> list[tuple[str, Any, Any]]:
     """(name, frame, feature config) for each dataset measured."""
     from nexusml.config import load_feature_config
     from nexusml.config.feature_config import feature_config_from_dict
-    from nexusml.options.training_args import bundled_data_path
+    from nexusml.data import bundled_data_path
     from scripts import synthetic
 
     inventory_config = load_feature_config(None)

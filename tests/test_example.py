@@ -11,14 +11,14 @@ from tests.conftest import REPO
 
 def test_training_pipeline_example_runs(tmp_path, tmp_path_factory, monkeypatch, capsys):
     from nexusml.data import bundled_data_path
-    from nexusml.options import training_args
+    from nexusml.options import arguments
 
     # Run as ``python examples/training_pipeline_example.py`` runs it, in this process (its imports are loaded),
     # with the first 400 rows of the bundled inventory as the default data: it trains on them four times, and the
     # full file's figures are checked elsewhere (tests/test_model_quality.py).
     sample = tmp_path_factory.mktemp("bundled") / "equipment_inventory.csv"
     pd.read_csv(bundled_data_path()).head(400).to_csv(sample, index=False)
-    monkeypatch.setattr(training_args, "bundled_data_path", lambda: sample)
+    monkeypatch.setattr(arguments, "bundled_data_path", lambda: sample)
     monkeypatch.chdir(tmp_path)
     runpy.run_path(str(REPO / "examples" / "training_pipeline_example.py"), run_name="__main__")
     out = capsys.readouterr().out

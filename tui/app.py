@@ -6,18 +6,23 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from nexusml.options.parser import command_line
+from nexusml.options.training_args import SPECS
 from nexusml.options.validators import ArgumentError
 from tui.form import FormState, label_for
+from tui.messages import CopyCommand, OpenPredict, Retrain, SettingChanged, StartTraining, TrainingEnded
 from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
 from tui.widgets.plain import printable_lines
 
 if TYPE_CHECKING:
+    from nexusml.pipeline import TrainingResult
+    from tui.screens.run import RunScreen
     from tui.screens.wizard import WizardScreen
 
 
@@ -41,9 +46,9 @@ class NexusTrainApp(App[int]):
         self.settings_path = Path(settings_path) if settings_path else default_settings_path()
         self.settings = load_settings(self.settings_path)
         self.form = FormState.from_given(self.given, self.settings.argument_values())
-        self.active_run: Any = None
+        self.active_run: RunScreen | None = None
         self.last_run_failed = False
-        self.last_result: Any = None
+        self.last_result: TrainingResult | None = None
 
     def notify(
         self,
@@ -103,13 +108,15 @@ class NexusTrainApp(App[int]):
         if "theme" in changes:
             self._apply_theme(changes["theme"])
 
-    def _refresh_wizard_status(self) -> None:
-        from tui.screens.wizard import WizardScreen
+    @on(SettingChanged)
+    def _setting_changed(self, message: SettingChanged) -> None:
+        self.update_settings(**{message.name: message.value})
 
-        for screen in self.screen_stack:
-            if isinstance(screen, WizardScreen):
-                screen.render_status()
-                screen.review_step.refresh_review()  # its command and "Training path" (nothing if not built)
+    def _refresh_wizard_status(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.render_status()
+            wizard.review_step.refresh_review()  # its command and "Training path" (nothing if not built)
 
     def action_settings(self) -> None:
         from tui.screens.settings import SettingsScreen
@@ -123,14 +130,17 @@ class NexusTrainApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def output_dir(self) -> Path:
+        """The output folder the form names (the spec's default when it is blank)."""
+        raw = self.form.values.get("output_dir")
+        return Path(str(raw or SPECS["output_dir"].default)).expanduser()
+
     def action_past_runs(self) -> None:
         from tui.screens.past_runs import PastRunsScreen
 
         if isinstance(self.screen, PastRunsScreen):
             return
-        raw = self.form.values.get("output_dir")
-        directory = Path(str(raw or "outputs/models")).expanduser()
-        self.push_screen(PastRunsScreen(directory))
+        self.push_screen(PastRunsScreen(self.output_dir()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): the wizard's own commands, then Textual's."""
@@ -144,13 +154,34 @@ class NexusTrainApp(App[int]):
         yield SystemCommand("Help", "Keys and a short guide (f1)", self.action_help)
         yield from super().get_system_commands(screen)
 
-    def _wizard(self) -> WizardScreen | None:
+    # -- the wizard screen -------------------------------------------------------------------------
+
+    def wizard(self) -> WizardScreen | None:
+        """The wizard screen on the stack (it is pushed when the app starts and stays at the bottom)."""
         from tui.screens.wizard import WizardScreen
 
-        for screen in self.screen_stack:
-            if isinstance(screen, WizardScreen):
-                return screen
-        return None
+        return next((screen for screen in self.screen_stack if isinstance(screen, WizardScreen)), None)
+
+    def back_to_wizard(self) -> WizardScreen | None:
+        """Close the screens above the wizard and return it (None, closing nothing, when it is not on the stack)."""
+        wizard = self.wizard()
+        if wizard is not None:
+            while self.screen is not wizard and len(self.screen_stack) > 1:
+                self.pop_screen()
+        return wizard
+
+    @on(Retrain)
+    def _retrain(self, message: Retrain) -> None:
+        """Train on a new file (reviewed rows added) with the model's feature config: fill the wizard, show it."""
+        values = {"data_path": str(message.data_path), "sheet": ""}
+        if message.feature_config:
+            values["feature_config"] = message.feature_config
+        for dest, value in values.items():
+            self.form.set(dest, value or None)
+        wizard = self.back_to_wizard()
+        if wizard is not None:
+            wizard.show_values(values)
+        self.notify(f"The wizard now trains on {message.data_path.name}: ctrl+r starts the run.", title="Retrain")
 
     def action_copy_command(self) -> None:
         try:
@@ -161,8 +192,12 @@ class NexusTrainApp(App[int]):
         self.copy_to_clipboard(command)
         self.notify(command, title="Command copied")
 
+    @on(CopyCommand)
+    def _copy_command(self) -> None:
+        self.action_copy_command()
+
     async def action_save_config(self) -> None:
-        wizard = self._wizard()
+        wizard = self.wizard()
         if wizard is None or self.screen is not wizard:
             self.notify("Go back to the wizard to save the run config.", severity="warning")
             return
@@ -172,14 +207,15 @@ class NexusTrainApp(App[int]):
         from tui.screens.predict import PredictScreen
 
         if not isinstance(self.screen, PredictScreen):
-            directory = Path(str(self.form.values.get("output_dir") or "outputs/models")).expanduser()
-            self.push_screen(PredictScreen(directory, model or None, data or None))
+            self.push_screen(PredictScreen(self.output_dir(), model or None, data or None))
+
+    @on(OpenPredict)
+    def _open_predict(self, message: OpenPredict) -> None:
+        self.action_predict(message.model)
 
     # -- running ----------------------------------------------------------------------------------
 
     def action_run(self) -> None:
-        from tui.screens.wizard import WizardScreen
-
         if self.active_run is not None and self.active_run.running:
             self.notify("A run is already going; escape cancels it.", severity="warning")
             return
@@ -187,28 +223,25 @@ class NexusTrainApp(App[int]):
             args = self.form.arguments()
         except ArgumentError as exc:
             self.notify(f"{label_for(exc.field)}: {exc.message}", title="Cannot start training", severity="error")
-            wizard = None
-            for screen in self.screen_stack:
-                if isinstance(screen, WizardScreen):
-                    wizard = screen
+            wizard = self.back_to_wizard()
             if wizard is not None:
-                while self.screen is not wizard and len(self.screen_stack) > 1:
-                    self.pop_screen()
                 self.call_later(wizard.focus_field, exc.field)
             return
         from tui.screens.run import RunScreen
 
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, WizardScreen):
-            self.pop_screen()
-        self.push_screen(RunScreen(args))
+        self.back_to_wizard()
+        self.active_run = RunScreen(args)
+        self.push_screen(self.active_run)
 
-    def run_started(self, screen: Any) -> None:
-        self.active_run = screen
+    @on(StartTraining)
+    def _start_training(self) -> None:
+        self.action_run()
 
-    def run_finished(self, screen: Any, ok: bool, cancelled: bool = False) -> None:
-        self.last_run_failed = not ok and not cancelled
-        if ok:
-            self.last_result = screen.result
+    @on(TrainingEnded)
+    def _training_ended(self, message: TrainingEnded) -> None:
+        self.last_run_failed = not message.ok and not message.cancelled
+        if message.ok:
+            self.last_result = message.result
 
     async def action_quit(self) -> None:
         if self.active_run is not None and self.active_run.running:

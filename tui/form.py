@@ -7,17 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nexusml.data import bundled_data_path
+from nexusml.options.arguments import TrainingArguments, arguments_from_values, validate_field
 from nexusml.options.precedence import merge_sources
-from nexusml.options.training_args import (
-    ARGUMENTS,
-    GROUP_TITLES,
-    SPECS,
-    ArgSpec,
-    TrainingArguments,
-    arguments_from_values,
-    bundled_data_path,
-    validate_field,
-)
+from nexusml.options.training_args import ARGUMENTS, GROUP_TITLES, SPECS, ArgSpec
 from nexusml.options.validators import ArgumentError, join_columns, validate_columns
 
 if TYPE_CHECKING:

@@ -1,19 +1,27 @@
-"""Messages posted by the training thread and the loaders to the UI (posting is thread-safe)."""
+"""Messages of the wizard.
+
+Those posted by the training thread and the loaders to the screens (posting is thread-safe), and the
+requests the screens post to the app (``self.app.post_message``): the screens never call the app; it
+handles these and calls down into the screens.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from nexusml.pipeline import Event, TrainingResult
 
 
 @dataclass
 class RunEvent(Message):
     """One pipeline event (RunStarted, StageStarted, ...) from the training thread."""
 
-    event: Any
+    event: Event
 
 
 @dataclass
@@ -27,7 +35,7 @@ class RunLog(Message):
 
 @dataclass
 class RunSucceeded(Message):
-    result: Any
+    result: TrainingResult
 
 
 @dataclass
@@ -73,5 +81,51 @@ class FieldChanged(Message):
     """
 
     dest: str
-    raw: Any
+    raw: str | bool | None
     error: str
+
+
+# -- requests from the screens to the app -----------------------------------------------------------
+
+
+class StartTraining(Message):
+    """Train with the form's values (the wizard's Train button): the app checks the form and opens the run."""
+
+
+class CopyCommand(Message):
+    """Copy the ``nexusml-train`` command equivalent to the form's values."""
+
+
+@dataclass
+class OpenPredict(Message):
+    """Open the screen that codes a file with a saved model, its model file filled in ('': none)."""
+
+    model: str = ""
+
+
+@dataclass
+class TrainingEnded(Message):
+    """The run screen's run ended: the app keeps the outcome (the session's exit code, the last result)."""
+
+    ok: bool
+    cancelled: bool = False
+    result: TrainingResult | None = None
+
+
+SettingName = Literal["legacy", "log_level", "theme"]
+
+
+@dataclass
+class SettingChanged(Message):
+    """A setting was changed on the settings screen: the app saves it and applies it."""
+
+    name: SettingName
+    value: bool | str
+
+
+@dataclass
+class Retrain(Message):
+    """Fill the wizard with a new training file (and the model's feature config, if any) and go back to it."""
+
+    data_path: Path
+    feature_config: str = ""

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from nexusml.files import MAX_METADATA_BYTES, FileReadError, read_json_object
+from nexusml.store.layout import ERRORS_REPORT, run_metadata_files
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class RunView:
             for t, m in _mapping(data.get("metrics")).items()
             if isinstance(m, dict) and all(isinstance(m.get(k), int | float) for k in ("accuracy", "f1_macro"))
         }
-        errors_file = _mapping(data.get("report_files")).get("errors.csv")
+        errors_file = _mapping(data.get("report_files")).get(ERRORS_REPORT)
         errors_file = errors_file if isinstance(errors_file, str) and Path(errors_file).name == errors_file else None
         targets = data.get("targets")
         return cls(
@@ -117,9 +118,7 @@ def list_past_runs(output_dir: Path) -> list[PastRun]:
     if not output_dir.is_dir():
         return []
     runs: list[PastRun] = []
-    for path in output_dir.glob("*_metadata.json"):
-        if path.name.endswith("_latest_metadata.json"):
-            continue
+    for path in run_metadata_files(output_dir):
         try:
             data = read_json_object(path, MAX_METADATA_BYTES, "a model's metadata (JSON)")
         except FileReadError:

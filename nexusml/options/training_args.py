@@ -14,7 +14,6 @@ Only the standard library is imported, so ``nexusml-train --help`` is instant.
 
 from __future__ import annotations
 
-from nexusml.data import bundled_data_path  # noqa: F401
 from nexusml.options import validators as v
 from nexusml.options.spec import GROUP_TITLES, ArgSpec, Kind  # noqa: F401
 from nexusml.options.validators import DATA_SUFFIXES, ArgumentError, validate_data_path, validate_sheet  # noqa: F401

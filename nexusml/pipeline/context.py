@@ -5,52 +5,76 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nexusml.options.arguments import TrainingArguments
 from nexusml.pipeline.cancel import CancelToken
 from nexusml.pipeline.result import TrainingResult
+
+if TYPE_CHECKING:  # the stages import these; the context only names their types
+    import numpy as np
+    import pandas as pd
+
+    from nexusml.config import FeatureConfig, ReferenceConfig
+    from nexusml.features.engineering import FeatureSet
+    from nexusml.features.held_out import HeldOutFeatures
+    from nexusml.model.classifier import EquipmentClassifier
+    from nexusml.model.search import SearchResult
+    from nexusml.model.trained import TrainedModel
+    from nexusml.store.serializer import SavedModel
 
 Progress = Callable[[float, str], None]
 
 
 @dataclass
 class RunContext:
+    """What one run carries from stage to stage.
+
+    A field marked with its stage is set by that stage; read before it, it raises AttributeError (there is no
+    placeholder value to mistake for a result).
+    """
+
     args: TrainingArguments
     cancel: CancelToken
     stamp: str
     path: str = "orchestrator"
     current_stage: str = "load_data"
     log_path: Path | None = None
-    feature_config: Any = None
-    reference_config: Any = None
-    frame: Any = None
+    feature_config: FeatureConfig = field(init=False, repr=False)  # load_data stage
+    reference_config: ReferenceConfig = field(init=False, repr=False)  # load_reference stage
+    frame: pd.DataFrame = field(init=False, repr=False)  # load_data stage
     data_sha256: str = ""
     rows_loaded: int = 0
-    features: Any = None
-    groups: Any = None  # each usable row's item (split.item_groups): an item's rows stay on one side
-    train_idx: Any = None
-    test_idx: Any = None
+    features: FeatureSet = field(init=False, repr=False)  # features stage
+    groups: np.ndarray = field(init=False, repr=False)  # features stage; each usable row's item (split.item_groups)
+    train_idx: np.ndarray = field(init=False, repr=False)  # split stage
+    test_idx: np.ndarray = field(init=False, repr=False)  # split stage
     stratified: bool = False
-    model: Any = None
-    search: Any = None
-    fitted: Any = None
-    held_out_features: Any = None  # HeldOutFeatures started by the train stage, used by evaluate
+    model: EquipmentClassifier = field(init=False, repr=False)  # build stage; unfitted
+    search: SearchResult | None = None
+    fitted: EquipmentClassifier = field(init=False, repr=False)  # train stage
+    held_out_features: HeldOutFeatures | None = None  # started by the train stage, used by evaluate
     report: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     class_counts: dict[str, Any] = field(default_factory=dict)
-    errors: Any = None  # the misclassified held-out rows (report.error_rows)
-    final: Any = None
-    saved: Any = None
+    errors: pd.DataFrame | None = None  # the misclassified held-out rows (report.error_rows)
+    final: TrainedModel = field(init=False, repr=False)  # refit stage
+    saved: SavedModel | None = None  # set by the save stage; a failure after it still names the model
     charts: list[Path] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def train_frames(self):
+    def saved_model(self) -> SavedModel:
+        """The model the save stage wrote (a stage after it asks; before it, there is none)."""
+        if self.saved is None:
+            raise RuntimeError(f"no model is saved yet (stage {self.current_stage})")
+        return self.saved
+
+    def train_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return self.features.X.iloc[self.train_idx], self.features.Y.iloc[self.train_idx]
 
-    def test_frames(self):
+    def test_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return self.features.X.iloc[self.test_idx], self.features.Y.iloc[self.test_idx]
 
     def metadata(self) -> dict[str, Any]:
@@ -93,12 +117,15 @@ class RunContext:
 
     def result(self) -> TrainingResult:
         from nexusml.features.split import fingerprint
+        from nexusml.store.layout import ERRORS_REPORT
+
+        saved = self.saved_model()
 
         return TrainingResult(
             path=self.path,
-            model_path=self.saved.model_path,
-            metadata_path=self.saved.metadata_path,
-            latest_model_path=self.saved.latest_model_path,
+            model_path=saved.model_path,
+            metadata_path=saved.metadata_path,
+            latest_model_path=saved.latest_model_path,
             targets=tuple(self.feature_config.targets),
             metrics=self.metrics,
             report=self.report,
@@ -110,12 +137,12 @@ class RunContext:
             n_train=len(self.train_idx),
             n_test=len(self.test_idx),
             split_fingerprint=fingerprint(self.test_idx),
-            model_sha256=self.saved.sha256,
+            model_sha256=saved.sha256,
             search=self.search.to_dict() if self.search is not None else None,
             warnings=tuple(self.warnings),
             charts=tuple(self.charts),
             sample_predictions=tuple(self.sample),
             log_path=self.log_path,
-            metadata=self.saved.metadata,
-            errors_path=self.saved.report_path("errors.csv"),
+            metadata=saved.metadata,
+            errors_path=saved.report_path(ERRORS_REPORT),
         )

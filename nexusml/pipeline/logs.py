@@ -83,11 +83,12 @@ def run_log_file(args: TrainingArguments, stamp: str) -> Iterator[Path | None]:
     """Copy every ``nexusml`` log record of this run into ``OUTPUT_DIR/logs/{model_name}_{stamp}.log``."""
     root = logging.getLogger("nexusml")
     try:
-        directory = args.output_dir / "logs"
-        directory.mkdir(parents=True, exist_ok=True)
         from nexusml.store.io import claim_unique_path, release_claim
+        from nexusml.store.layout import OutputLayout
 
-        path = claim_unique_path(directory, f"{args.model_name}_{stamp}", ".log")
+        layout = OutputLayout(args.output_dir, args.model_name)
+        layout.logs.mkdir(parents=True, exist_ok=True)
+        path = claim_unique_path(layout.logs, layout.run_stem(stamp), ".log")
         handler: logging.Handler | None = logging.FileHandler(path, encoding="utf-8")
         release_claim(path)
     except OSError as exc:

@@ -246,25 +246,28 @@ def refit(ctx: RunContext, progress: Progress) -> str:
 
 def save(ctx: RunContext, progress: Progress) -> str:
     from nexusml.store.io import clean_leftovers
+    from nexusml.store.layout import ERRORS_REPORT, OutputLayout
     from nexusml.store.serializer import save_model
     from nexusml.store.tables import csv_text
 
-    left = sum(clean_leftovers(d) for d in (ctx.args.output_dir, ctx.args.output_dir / "logs"))
+    layout = OutputLayout(ctx.args.output_dir, ctx.args.model_name)
+    left = sum(clean_leftovers(d) for d in (layout.root, layout.logs))
     if left:
         log.info("Removed %d leftover file(s) of interrupted runs from %s", left, ctx.args.output_dir)
 
-    reports = {"errors.csv": csv_text(ctx.errors)} if ctx.errors is not None else {}
+    reports = {ERRORS_REPORT: csv_text(ctx.errors)} if ctx.errors is not None else {}
     ctx.saved = save_model(ctx.final, ctx.metadata(), ctx.args.output_dir, ctx.args.model_name, ctx.stamp, reports)
     return f"saved {ctx.saved.model_path}"
 
 
 def visualize(ctx: RunContext, progress: Progress) -> str:
     from nexusml.charts.files import write_charts
+    from nexusml.store.layout import OutputLayout
 
-    folder = ctx.args.output_dir / "visualizations"
+    folder = OutputLayout(ctx.args.output_dir, ctx.args.model_name).charts
     ctx.charts = write_charts(
         folder,
-        ctx.saved.model_path.stem,
+        ctx.saved_model().model_path.stem,
         ctx.metrics,
         ctx.class_counts,
         ctx.stage_seconds,

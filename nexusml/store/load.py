@@ -14,7 +14,7 @@ from nexusml.files import MAX_METADATA_BYTES, FileReadError, read_json_object
 from nexusml.model.trained import TrainedModel, library_versions
 from nexusml.store import model_format, renames
 from nexusml.store.io import sha256_file
-from nexusml.store.model_format import MODEL_SUFFIX
+from nexusml.store.layout import MODEL_SUFFIX, metadata_path_for
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ PICKLE_WARNING = "pickle files can run code when they are loaded"
 
 def read_metadata(model_path: Path) -> dict[str, Any]:
     """The model's ``_metadata.json``: a regular file of at most ``MAX_METADATA_BYTES``, holding a JSON object."""
-    meta_path = model_format.metadata_path_for(model_path)
+    meta_path = metadata_path_for(model_path)
     if not meta_path.exists() and not meta_path.is_symlink():
         raise ModelLoadError(
             f"{model_path} has no metadata file ({meta_path.name}), so its sha256 cannot be checked; "

@@ -34,7 +34,6 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,8 +43,6 @@ from nexusml.store import renames, tree_packing
 from nexusml.store.skops_import import skops_io
 from nexusml.store.tree_packing import PackedModel, PackedTrees, TreesRef
 
-MODEL_SUFFIX = ".skops"
-PICKLE_SUFFIX = ".pkl"
 # The JSON part of a model: a few hundred kB for a default model, a few MB for a random forest.
 MAX_SCHEMA_BYTES = 256 * 1024 * 1024
 
@@ -121,12 +118,6 @@ BUILTIN_TYPES = (
     "builtins.bytes",
 )
 TRUSTED_TYPES: frozenset[str] = frozenset(NEXUSML_TYPES + SKLEARN_TYPES + NUMPY_TYPES + BUILTIN_TYPES)
-
-
-def metadata_path_for(model_path: Path | str) -> Path:
-    """The metadata file beside a model: ``name.skops`` -> ``name_metadata.json``."""
-    model_path = Path(model_path)
-    return model_path.with_name(f"{model_path.stem}_metadata.json")
 
 
 class ModelFormatError(NexusMLError):

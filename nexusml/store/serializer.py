@@ -33,7 +33,7 @@ from nexusml.store.io import (
     directory_lock,
     release_claim,
 )
-from nexusml.store.model_format import MODEL_SUFFIX, PICKLE_SUFFIX, metadata_path_for
+from nexusml.store.layout import MODEL_SUFFIX, PICKLE_SUFFIX, OutputLayout, metadata_path_for, report_path_for
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +140,11 @@ def save_model(
     place together with the model and metadata.
     """
     reports = dict(reports or {})
+    layout = OutputLayout(output_dir, model_name)
     output_dir.mkdir(parents=True, exist_ok=True)
-    model_path = claim_unique_path(output_dir, f"{model_name}_{stamp}", MODEL_SUFFIX)
+    model_path = claim_unique_path(output_dir, layout.run_stem(stamp), MODEL_SUFFIX)
     meta_path = metadata_path_for(model_path)
-    report_paths = {suffix: model_path.with_name(f"{model_path.stem}_{suffix}") for suffix in reports}
+    report_paths = {suffix: report_path_for(model_path, suffix) for suffix in reports}
     written: list[Path] = []
     try:
         # Every file is complete before any is renamed into place; the metadata is renamed last
@@ -159,9 +160,9 @@ def save_model(
             metadata["report_files"] = {suffix: path.name for suffix, path in report_paths.items()}
             tmp_meta.write_text(to_json(metadata), encoding="utf-8")
         written += [model_path, meta_path, *report_paths.values()]
-        latest_model = output_dir / f"{model_name}_latest{MODEL_SUFFIX}"
+        latest_model = layout.latest_model()
         latest_meta = metadata_path_for(latest_model)
-        latest_reports = {suffix: output_dir / f"{model_name}_latest_{suffix}" for suffix in reports}
+        latest_reports = {suffix: report_path_for(latest_model, suffix) for suffix in reports}
         # The latest metadata names the run's own model (latest_of): it is the commit point of
         # _latest.  Killed between the renames, the old metadata still names the old run's model,
         # which is whole, and the loader takes that one (see nexusml.store.load.load_model).
@@ -175,7 +176,7 @@ def save_model(
                 _link_or_copy(report_paths[suffix], files.enter_context(atomic_path(path)))
             _link_or_copy(model_path, tmp_model)
             tmp_meta.write_text(to_json(latest), encoding="utf-8")
-        _retire_latest_pickle(output_dir / f"{model_name}_latest{PICKLE_SUFFIX}")
+        _retire_latest_pickle(layout.latest_model(PICKLE_SUFFIX))
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

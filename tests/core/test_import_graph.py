@@ -22,7 +22,7 @@ def module_name(path: Path) -> str:
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the project modules it imports anywhere in its body (lazy imports included)."""
+    """Module -> the project modules it imports anywhere in its body (lazy and TYPE_CHECKING imports included)."""
     files = sorted((ROOT / "nexusml").rglob("*.py")) + sorted((ROOT / "tui").rglob("*.py"))
     modules = {module_name(f): f for f in files}
     graph: dict[str, set[str]] = {}
@@ -30,10 +30,7 @@ def import_graph() -> dict[str, set[str]]:
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         edges: set[str] = set()
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for block in ast.walk(tree):  # imports only type checkers see are not a dependency at run time
-            if isinstance(block, ast.If) and ast.unparse(block.test) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}:
-                block.body = []
-        for node in ast.walk(tree):
+        for node in ast.walk(tree):  # every import: at the top, in a function, or for type checkers only
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
@@ -98,9 +95,26 @@ def test_the_core_imports_no_entry_point_and_only_the_entry_point_opens_the_wiza
     assert "tui.app" in graph["nexusml.train_model_pipeline_v2"]
 
 
-def test_the_graph_sees_lazy_and_relative_imports():
+def test_the_graph_sees_lazy_relative_and_type_checking_imports():
     graph = import_graph()
+    assert "nexusml.model.trained" in graph["nexusml.pipeline.context"]  # under TYPE_CHECKING
     # run_training imports its runners inside the function body.
     assert "nexusml.pipeline.orchestrator" in graph["nexusml.pipeline.runner"]
     assert "nexusml.pipeline.sequential" in graph["nexusml.pipeline.runner"]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
+
+
+MAX_MODULE_LINES = 400
+MAX_MODULES_PER_FOLDER = 12
+
+
+def test_no_module_is_over_400_lines_and_no_folder_holds_more_than_12():
+    files = sorted((ROOT / "nexusml").rglob("*.py")) + sorted((ROOT / "tui").rglob("*.py"))
+    long = {str(f.relative_to(ROOT)): n for f in files if (n := len(f.read_text(encoding="utf-8").splitlines())) > 400}
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
+    folders: dict[str, int] = {}
+    for f in files:
+        if f.name != "__init__.py":
+            folders[str(f.parent.relative_to(ROOT))] = folders.get(str(f.parent.relative_to(ROOT)), 0) + 1
+    crowded = {folder: n for folder, n in folders.items() if n > MAX_MODULES_PER_FOLDER}
+    assert not crowded, f"folders with more than {MAX_MODULES_PER_FOLDER} modules: {crowded}"

@@ -19,7 +19,7 @@ MARKUP = ["Pump [/y]", "[b]Fan[/i]", "[@click=app.quit]x[/]", "Valve [link=http:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from nexusml.options.training_args import arguments_from_values
+    from nexusml.options.arguments import arguments_from_values
     from nexusml.pipeline import run_training
 
     folder = tmp_path_factory.mktemp("hostile")

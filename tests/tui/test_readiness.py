@@ -314,7 +314,7 @@ async def test_help_scrolls_in_a_small_terminal(tmp_path: Path) -> None:
 
 
 async def test_browse_starts_in_the_working_directory_and_takes_a_typed_path(tmp_path: Path, monkeypatch) -> None:
-    from nexusml.options.training_args import bundled_data_path
+    from nexusml.data import bundled_data_path
 
     data = write_export(tmp_path / "exports" / "export.csv")
     monkeypatch.chdir(tmp_path)

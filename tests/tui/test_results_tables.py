@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tui_helpers import settle, text_of, until
 
-from nexusml.options.training_args import arguments_from_values
+from nexusml.options.arguments import arguments_from_values
 from nexusml.pipeline.runner import run_training
 from tui.app import create_app
 from tui.runs import RunView

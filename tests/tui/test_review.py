@@ -36,7 +36,7 @@ def messy_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from nexusml.options.training_args import arguments_from_values
+    from nexusml.options.arguments import arguments_from_values
     from nexusml.pipeline import run_training
     from scripts.synthetic import generate_asset_register
 
@@ -99,7 +99,7 @@ async def open_row(pilot, screen, position: int):
 async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) -> None:
     import openpyxl
 
-    from nexusml.options.training_args import arguments_from_values
+    from nexusml.options.arguments import arguments_from_values
     from nexusml.pipeline import run_training
     from nexusml.readers.loader import load_data
     from nexusml.store.load import load_model

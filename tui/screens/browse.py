@@ -13,7 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input
 
-from nexusml.options.training_args import DATA_SUFFIXES, bundled_data_path
+from nexusml.data import bundled_data_path
+from nexusml.options.training_args import DATA_SUFFIXES
 from nexusml.options.validators import ArgumentError, validate_data_path
 from tui.widgets.plain import Static
 

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Header
 
 from nexusml.errors import NexusMLError
+from tui.messages import OpenPredict
 from tui.runs import PastRun, RunView, list_past_runs
 from tui.widgets.footer import Footer
 from tui.widgets.plain import DataTable, Static
@@ -72,7 +73,7 @@ class PastRunsScreen(Screen):
             return
         run = self.runs[table.cursor_row]
         model = run.metadata_path.parent / run.model_file if run.model_file else None
-        self.app.action_predict(str(model) if model is not None and model.exists() else "")  # type: ignore[attr-defined]
+        self.app.post_message(OpenPredict(str(model) if model is not None and model.exists() else ""))
 
     def open_run(self, run: PastRun) -> None:
         from tui.screens.results import ResultsScreen

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, TabbedContent, TabPane, Tabs
 
+from tui.messages import OpenPredict
 from tui.runs import RunView
 from tui.widgets.charts import (
     ChartPlot,
@@ -293,7 +294,7 @@ class ResultsScreen(Screen):
 
     def action_predict_file(self) -> None:
         model = self.view.model_path
-        self.app.action_predict(str(model) if model is not None and model.exists() else "")  # type: ignore[attr-defined]
+        self.app.post_message(OpenPredict(str(model) if model is not None and model.exists() else ""))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -18,9 +18,10 @@ from textual.widgets import Header, Input, Select
 
 from nexusml import coding
 from nexusml.errors import NexusMLError
+from tui.messages import Retrain
 from tui.widgets.footer import Footer
 from tui.widgets.plain import DataTable, Static, plain
-from tui.widgets.review_row import ReviewRowScreen, known_classes
+from tui.widgets.review_row import PathPromptScreen, ReviewRowScreen, known_classes
 from tui.widgets.review_table import (
     SHOW_CHOICES,
     SHOWN_ROWS,
@@ -178,8 +179,6 @@ class ReviewScreen(Screen):
             table.move_cursor(row=place)
 
     def action_export(self) -> None:
-        from tui.widgets.review_prompt import PathPromptScreen
-
         default = self.input_path.with_name(f"{self.input_path.stem}.coded.xlsx")
         hint = ".xlsx: an Excel workbook; .csv: CSV. Columns: the input's, predicted_<target> (the final code), "
         hint += "confidence_<target>, review_status, out_of_range."
@@ -195,8 +194,6 @@ class ReviewScreen(Screen):
         return Path(raw) if raw else None
 
     def action_to_training(self) -> None:
-        from tui.widgets.review_prompt import PathPromptScreen
-
         source = self.training_source()
         if source is not None and source.is_file():
             default = coding.new_training_path(source)
@@ -250,30 +247,10 @@ class ReviewScreen(Screen):
     def _retrain(self, yes: bool | None, path: Path | None) -> None:
         if not yes or path is None:
             return
-        retrain_with(self.app, self.model, path)
+        self.app.post_message(retrain_with(self.model, path))
 
 
-def retrain_with(app: Any, model: Any, path: Path) -> None:
-    """Fill the wizard with the new training file and the model's feature config, and go back to it."""
-    from textual.css.query import NoMatches
-
-    from tui.screens.wizard import WizardScreen
-
+def retrain_with(model: Any, path: Path) -> Retrain:
+    """The request to the app: fill the wizard with the new training file and the model's feature config."""
     arguments = (model.metadata or {}).get("arguments") or {}
-    changes = {"data_path": str(path), "sheet": ""}
-    if arguments.get("feature_config"):
-        changes["feature_config"] = str(arguments["feature_config"])
-    for dest, value in changes.items():
-        app.form.set(dest, value or None)
-    while len(app.screen_stack) > 1 and not isinstance(app.screen, WizardScreen):
-        app.pop_screen()
-    wizard = app.screen
-    if isinstance(wizard, WizardScreen):
-        for dest, value in changes.items():
-            for step in wizard.query(".step"):
-                try:
-                    step.query_one(f"#field-{dest}").set_raw(value)  # type: ignore[attr-defined]
-                except NoMatches:
-                    continue
-        wizard.render_status()
-    app.notify(f"The wizard now trains on {path.name}: ctrl+r starts the run.", title="Retrain")
+    return Retrain(path, str(arguments.get("feature_config") or ""))

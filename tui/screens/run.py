@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,14 +22,15 @@ from nexusml.pipeline import (
     StageProgress,
     StageStarted,
 )
-from tui.messages import RunEvent, RunFailed, RunLog, RunSucceeded
+from tui.messages import RunEvent, RunFailed, RunLog, RunSucceeded, TrainingEnded
 from tui.training_process import run_in_process
 from tui.widgets.footer import Footer
 from tui.widgets.plain import Static
 from tui.widgets.stage_list import StageList
 
 if TYPE_CHECKING:
-    from tui.app import NexusTrainApp
+    from nexusml.options.arguments import TrainingArguments
+    from nexusml.pipeline import Event, TrainingResult
 
 LEVEL_STYLES = {
     logging.DEBUG: "dim",
@@ -52,12 +53,12 @@ class RunScreen(Screen):
         Binding("t", "traceback", "Traceback", show=False),
     ]
 
-    def __init__(self, args: Any):
+    def __init__(self, args: TrainingArguments):
         super().__init__(classes="run")
         self.args = args
         self.token = CancelToken()
         self.running = False
-        self.result: Any = None
+        self.result: TrainingResult | None = None
         self.failure: RunFailed | None = None
         self.path = ""
         self._stage_total = 0
@@ -82,7 +83,6 @@ class RunScreen(Screen):
         )
         self._status("starting …", "yellow")
         self.running = True
-        cast("NexusTrainApp", self.app).run_started(self)
         self.train()
 
     # -- the worker -------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class RunScreen(Screen):
     def train(self) -> None:
         from nexusml.pipeline import TrainingCancelled, TrainingError
 
-        def on_event(event: Any) -> None:
+        def on_event(event: Event) -> None:
             self.post_message(RunEvent(event))
 
         def on_log(level: int, name: str, text: str) -> None:
@@ -178,7 +178,7 @@ class RunScreen(Screen):
         self._status(
             f"✓ done; model saved to {message.result.model_path}   (enter: results, escape: back)", "bold green"
         )
-        cast("NexusTrainApp", self.app).run_finished(self, ok=True)
+        self.app.post_message(TrainingEnded(ok=True, result=message.result))
         self.action_results()
 
     @on(RunFailed)
@@ -195,7 +195,7 @@ class RunScreen(Screen):
                 f"✗ stage '{message.stage}' failed: {message.message}   (t: traceback, escape: back)", "bold red"
             )
             self._log(f"✗ run failed in stage '{message.stage}': {message.message}", "bold red")
-        cast("NexusTrainApp", self.app).run_finished(self, ok=False, cancelled=message.cancelled)
+        self.app.post_message(TrainingEnded(ok=False, cancelled=message.cancelled))
 
     # -- keys -------------------------------------------------------------------------------------
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,11 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Select, Switch
 
+from tui.messages import SettingChanged
 from tui.settings import LOG_LEVELS, Settings
 from tui.widgets.plain import Label, Static
-
-if TYPE_CHECKING:
-    from tui.app import NexusTrainApp
 
 
 class SettingsScreen(ModalScreen[None]):
@@ -60,10 +56,6 @@ class SettingsScreen(ModalScreen[None]):
             )
             yield Static("escape: close", classes="dialog-hint")
 
-    @property
-    def _nexus_app(self) -> NexusTrainApp:
-        return cast("NexusTrainApp", self.app)
-
     def on_mount(self) -> None:
         self._note()
         self.query_one("#setting-legacy", Switch).focus()
@@ -79,18 +71,18 @@ class SettingsScreen(ModalScreen[None]):
 
     @on(Switch.Changed, "#setting-legacy")
     def _legacy(self, event: Switch.Changed) -> None:
-        self._nexus_app.update_settings(legacy=event.value)
+        self.app.post_message(SettingChanged("legacy", event.value))
         self._note()
 
     @on(Select.Changed, "#setting-log-level")
     def _level(self, event: Select.Changed) -> None:
         if event.value is not Select.NULL:
-            self._nexus_app.update_settings(log_level=str(event.value))
+            self.app.post_message(SettingChanged("log_level", str(event.value)))
 
     @on(Select.Changed, "#setting-theme")
     def _theme(self, event: Select.Changed) -> None:
         if event.value is not Select.NULL:
-            self._nexus_app.update_settings(theme=str(event.value))
+            self.app.post_message(SettingChanged("theme", str(event.value)))
 
     def action_close(self) -> None:
         self.dismiss(None)

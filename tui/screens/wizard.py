@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Header, Input
 
 from tui.form import COLUMN_FIELDS, STEP_FIELDS, STEPS, FormState, label_for
-from tui.messages import FieldChanged, PreviewLoaded
+from tui.messages import CopyCommand, FieldChanged, PreviewLoaded, StartTraining
 from tui.steps.base import Step
 from tui.steps.data import DataStep
 from tui.steps.features import FeaturesStep
@@ -23,9 +23,6 @@ from tui.steps.options import OutputStep, TrainingStep
 from tui.steps.review import ReviewStep
 from tui.widgets.footer import Footer
 from tui.widgets.plain import Static
-
-if TYPE_CHECKING:
-    from tui.app import NexusTrainApp
 
 
 class WizardScreen(Screen):
@@ -171,7 +168,7 @@ class WizardScreen(Screen):
 
     @on(Button.Pressed, "#train")
     def _train(self) -> None:
-        cast("NexusTrainApp", self.app).action_run()
+        self.app.post_message(StartTraining())
 
     @on(Button.Pressed, "#copy-command")
     def _copy_pressed(self) -> None:
@@ -198,7 +195,7 @@ class WizardScreen(Screen):
         self.app.push_screen(BrowseScreen(current), chosen)
 
     def action_copy_command(self) -> None:
-        cast("NexusTrainApp", self.app).action_copy_command()
+        self.app.post_message(CopyCommand())
 
     async def action_save_config(self) -> None:
         if self.step_name != "review":
@@ -208,6 +205,16 @@ class WizardScreen(Screen):
             self.notify(f"Saved {path}", title="Run config")
 
     # -- form changes -----------------------------------------------------------------------------
+
+    def show_values(self, values: Mapping[str, str]) -> None:
+        """Show values set in the form from outside the wizard in the fields of the steps built so far
+        (a step built later shows the form's values); their change messages validate them again."""
+        for dest, value in values.items():
+            for step in self.query(Step):
+                field = step.find_field(dest)
+                if field is not None:
+                    field.set_raw(value)
+        self.render_status()
 
     @on(FieldChanged)
     def _field_changed(self, message: FieldChanged) -> None:

@@ -67,5 +67,9 @@ class Step(VerticalScroll):
     def field(self, dest: str) -> ArgField:
         return self.query_one(f"#field-{dest}", ArgField)
 
+    def find_field(self, dest: str) -> ArgField | None:
+        """The field for ``dest`` if this step has it and is built, else None."""
+        return next((field for field in self.fields() if field.dest == dest), None)
+
     def shown(self) -> None:
         """Called when the step becomes visible (after :meth:`build`)."""

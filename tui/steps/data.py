@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button
 from textual.worker import get_current_worker
 
-from nexusml.options.training_args import bundled_data_path
+from nexusml.data import bundled_data_path
 from nexusml.options.validators import listed_columns
 from tui.form import FormState, is_blank
 from tui.messages import PreviewLoaded, PreviewProgress

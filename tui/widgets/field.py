@@ -11,6 +11,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Select, Switch
 
+from nexusml.options.spec import Kind
 from nexusml.options.training_args import ArgSpec
 from nexusml.options.validators import ArgumentError, validate_bool
 from tui.form import check_field, display_value
@@ -59,7 +60,7 @@ class ArgField(Vertical):
         with Horizontal(classes="field-row"):
             yield Label(spec.label, classes="field-label")
             yield self._make_control()
-            if self.spec.kind == "bool":
+            if self.spec.kind is Kind.BOOL:
                 yield Static("", classes="switch-state", id=f"state-{self.spec.dest}")
         yield Static("", classes="field-error", id=f"error-{spec.dest}")
         yield Static(spec.help, classes="field-help")
@@ -67,9 +68,9 @@ class ArgField(Vertical):
     def _make_control(self) -> Widget:
         spec, raw = self.spec, self._initial
         control_id = f"input-{spec.dest}"
-        if spec.kind == "bool":
+        if spec.kind is Kind.BOOL:
             return Switch(value=switch_value(spec, raw), id=control_id, animate=False)
-        if spec.kind == "choice":
+        if spec.kind is Kind.CHOICE:
             options = [(choice, choice) for choice in spec.choices]
             text = display_value(raw)
             match = next((c for c in spec.choices if c.lower() == text.lower()), None)
@@ -92,7 +93,7 @@ class ArgField(Vertical):
         self._show_switch_state()
 
     def _show_switch_state(self) -> None:
-        if self.spec.kind == "bool":
+        if self.spec.kind is Kind.BOOL:
             on_ = bool(self.raw_value)
             self.query_one(".switch-state", Static).update("on" if on_ else "off")
 

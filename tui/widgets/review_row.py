@@ -1,4 +1,8 @@
-"""One row under review: its text, each target's top classes; pick one, type another, or accept."""
+"""The review screen's dialogs.
+
+One row under review: its text, each target's top classes; pick one, type another, or accept.
+And the prompt for a file path (export, training file).
+"""
 
 from __future__ import annotations
 
@@ -189,3 +193,31 @@ class ReviewRowScreen(ModalScreen[bool]):
 
         question = f"New class '{value}' for {target}? The model does not know it for this target."
         self.app.push_screen(ConfirmScreen(question, yes="Add it", no="Keep typing"), answer)
+
+
+class PathPromptScreen(ModalScreen[str | None]):
+    """Asks for a file path; dismisses with it (None: cancelled)."""
+
+    BINDINGS = [Binding("escape", "close", "Cancel")]
+
+    def __init__(self, title: str, value: str, hint: str):
+        super().__init__(classes="modal")
+        self.title_text, self.value, self.hint = title, value, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Input(self.value, id="prompt-path")
+            yield Static(f"{self.hint}\nenter: go   escape: cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-path", Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#prompt-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(event.value.strip())

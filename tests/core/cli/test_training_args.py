@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from nexusml.data import bundled_data_path
 from nexusml.options import arguments
 from nexusml.options import training_args as ta
 from nexusml.options.docs import help_table
@@ -28,7 +29,7 @@ def data_file(tmp_path) -> Path:
 def test_no_flags_give_the_spec_defaults():
     args = parse_args([])
     assert args == arguments.TrainingArguments()
-    assert args.resolved_data_path == ta.bundled_data_path()
+    assert args.resolved_data_path == bundled_data_path()
     assert args.use_orchestrator is not args.legacy
 
 
