@@ -193,5 +193,5 @@ def test_range_clipper_clips_to_the_finite_training_range() -> None:
     clipped = clipper.transform(rows)
     np.testing.assert_array_equal(clipped, [[40.0, 7.0], [10.0, -1e9], [np.nan, np.nan], [40.0, 0.0]])
     assert clipper.outside(rows).tolist() == [[True, False], [True, False], [False, False], [False, False]]
-    with pytest.raises(ValueError, match="fitted on 2"):
+    with pytest.raises(ValueError, match="expecting 2 features"):
         clipper.transform(np.zeros((1, 3)))

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 class NumericBins(TransformerMixin, BaseEstimator):
@@ -24,8 +24,14 @@ class NumericBins(TransformerMixin, BaseEstimator):
         self.n_bins = n_bins
         self.weight = weight
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # an unknown number is a missing one
+        tags.transformer_tags.preserves_dtype = []  # float32 bins, whatever the input
+        return tags
+
     def fit(self, X: Any, y: Any = None) -> NumericBins:
-        values = _as_columns(X)
+        values = _checked(self, X, reset=True)
         self.edges_ = []
         for j in range(values.shape[1]):
             column = values[:, j]
@@ -41,7 +47,7 @@ class NumericBins(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> sp.csr_matrix:
         check_is_fitted(self, "edges_")
-        values = _as_columns(X)
+        values = _checked(self, X, reset=False)
         n = values.shape[0]
         columns = []
         offset = 0
@@ -78,36 +84,36 @@ class RangeClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __init__(self, dtype: str | None = None):
         self.dtype = dtype
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # missing values stay missing
+        return tags
+
     def fit(self, X: Any, y: Any = None) -> RangeClipper:
-        values = _as_columns(X)
+        values = _checked(self, X, reset=True)
         finite = np.isfinite(values)
         seen = finite.any(axis=0)
         self.data_min_ = np.where(seen, np.min(values, axis=0, where=finite, initial=np.inf), -np.inf)
         self.data_max_ = np.where(seen, np.max(values, axis=0, where=finite, initial=-np.inf), np.inf)
-        self.n_features_in_ = values.shape[1]
-        if hasattr(X, "columns"):
-            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "data_min_")
-        clipped = np.clip(self._checked(X), self.data_min_, self.data_max_)
+        clipped = np.clip(_checked(self, X, reset=False), self.data_min_, self.data_max_)
         dtype = getattr(self, "dtype", None)  # None in models saved before it
         return clipped.astype(dtype, copy=False) if dtype else clipped
 
     def outside(self, X: Any) -> np.ndarray:
         """Rows x columns: whether the value lies outside the training range (missing values do not)."""
         check_is_fitted(self, "data_min_")
-        values = self._checked(X)
+        values = _checked(self, X, reset=False)
         return (values < self.data_min_) | (values > self.data_max_)
 
-    def _checked(self, X: Any) -> np.ndarray:
-        values = _as_columns(X)
-        if values.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {values.shape[1]} columns; the clipper was fitted on {self.n_features_in_}")
-        return values
 
-
-def _as_columns(X: Any) -> np.ndarray:
-    values = np.asarray(X, dtype=np.float64)
-    return values.reshape(-1, 1) if values.ndim == 1 else values
+def _checked(estimator: BaseEstimator, X: Any, reset: bool) -> np.ndarray:
+    """``X`` as a float64 matrix, checked as scikit-learn checks input: 2-D, dense, numbers (NaN and inf pass: the
+    bins and the clipper place them), and at transform time the columns (number and names) it was fitted on.  A
+    transformer saved before it recorded them (NexusML 2.0's bins) is checked for numbers only."""
+    if not reset and not hasattr(estimator, "n_features_in_"):
+        X = np.asarray(X)
+    return validate_data(estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
