@@ -176,7 +176,7 @@ def bench(rows: int, model_type: str, repeat: int) -> list[tuple[str, float, flo
             [
                 FRESH_LOAD.format(imports="import pickle", load=f"pickle.loads(open({str(pkl)!r}, 'rb').read())"),
                 FRESH_LOAD.format(
-                    imports="from nexusml.core.components import model_format",
+                    imports="from nexusml.store import model_format",
                     load=f"model_format.loads(open({str(sk)!r}, 'rb').read())",
                 ),
             ],
