@@ -60,6 +60,7 @@ def format_result(result: TrainingResult) -> str:
     lines += report_lines(result.metrics)
     if result.errors_path:
         lines += ["", f"Misclassified held-out rows: {result.errors_path}"]
+    lines += suspects_lines(result)
     if result.search:
         lines.append("")
         lines.append(f"Hyperparameter search ({result.search['where']}):")
@@ -74,6 +75,20 @@ def format_result(result: TrainingResult) -> str:
         if len(result.warnings) > MAX_WARNINGS_SHOWN:
             lines.append(f"  ... and {len(result.warnings) - MAX_WARNINGS_SHOWN} more in the metadata")
     return "\n".join(lines)
+
+
+def suspects_lines(result: TrainingResult) -> list[str]:
+    """The summary's line on the training rows whose label looks wrong."""
+    if result.suspect_counts is None:
+        return []
+    flagged = sum(c["flagged"] for c in result.suspect_counts.values())
+    if not flagged:
+        judged = max((c["judged"] for c in result.suspect_counts.values()), default=0)
+        return [f"No training row's label looks wrong ({judged:,} rows judged by out-of-fold predictions)"]
+    where = result.suspects_path.name if result.suspects_path is not None else "the metadata"
+    latest = where.replace(result.model_path.stem, result.latest_model_path.stem)
+    why = "fitted without them, the model gives another class"
+    return [f"{flagged:,} training row(s) look mislabelled ({why}): see {latest}"]
 
 
 def run_headless(args: TrainingArguments) -> int:

@@ -133,6 +133,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
         on_target: Callable[[int, int, str], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         on_transformer_fitted: Callable[[], None] | None = None,
+        on_features: Callable[[Any], None] | None = None,
     ) -> EquipmentClassifier:
         """Fit the shared transformer, then one classifier per target.
 
@@ -140,7 +141,8 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
         the classifiers: from then on :meth:`transform` works (the run uses it to
         transform the held-out rows while the classifiers fit).  The confidence
         scales are not fitted here (they need held-out rows): see
-        :meth:`fit_confidence`.
+        :meth:`fit_confidence`.  ``on_features`` receives the transformed rows (what :meth:`transform` would
+        give for ``X``), for a caller that needs them again.
         """
         quiet_expected_fit_warnings()  # before the thread that transforms the held-out rows starts
         self.targets_ = list(Y.columns)
@@ -151,6 +153,8 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
             features = features.tocsr()
         if on_transformer_fitted is not None:
             on_transformer_fitted()
+        if on_features is not None:
+            on_features(features)
         self.estimators_: dict[str, Any] = {}
         self.shared_with_: dict[str, str] = {}
         fitted: dict[tuple[bytes, str], tuple[str, Any, np.ndarray]] = {}

@@ -33,6 +33,7 @@ class TrainingArguments:
     cv_folds: int = SPECS["cv_folds"].typed_default
     n_jobs: int = SPECS["n_jobs"].typed_default
     dask_scheduler: str | None = SPECS["dask_scheduler"].typed_default
+    suspects: bool | None = SPECS["suspects"].typed_default  # None: on up to suspects.AUTO_MAX_ROWS rows
     output_dir: Path = SPECS["output_dir"].typed_default
     model_name: str = SPECS["model_name"].typed_default
     visualize: bool = SPECS["visualize"].typed_default

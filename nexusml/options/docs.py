@@ -17,7 +17,7 @@ def _flags_cell(spec: ArgSpec) -> str:
 
 def _default_cell(spec: ArgSpec) -> str:
     if spec.kind is Kind.BOOL:
-        return "on" if spec.default else "off"
+        return "auto" if spec.default is None else "on" if spec.default else "off"  # None: decided per run
     return "" if spec.default is None else f"`{spec.default}`"
 
 

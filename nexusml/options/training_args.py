@@ -240,6 +240,19 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         placeholder="none (local joblib)",
     ),
     ArgSpec(
+        "suspects",
+        ("--suspects",),
+        Kind.BOOL,
+        None,
+        "List the training rows whose label looks wrong (the model fitted without them gives another class) in "
+        "MODEL_suspects.csv, most suspect first (default: on up to 100,000 rows, --no-suspects turns it off; "
+        "it costs about one more fit)",
+        "training",
+        v.validate_bool,
+        "Suspect labels",
+        wizard=False,
+    ),
+    ArgSpec(
         "output_dir",
         ("--output-dir",),
         Kind.PATH,

@@ -59,6 +59,9 @@ class RunContext:
     class_counts: dict[str, Any] = field(default_factory=dict)
     errors: pd.DataFrame | None = None  # the misclassified held-out rows (report.error_rows)
     final: TrainedModel = field(init=False, repr=False)  # refit stage
+    all_features: Any = None  # every usable row transformed by the refit model (kept for the suspects stage)
+    suspects: pd.DataFrame | None = None  # the training rows whose label looks wrong (evaluation.suspects)
+    suspect_counts: dict[str, dict[str, int]] | None = None  # per target: rows judged and flagged
     saved: SavedModel | None = None  # set by the save stage; a failure after it still names the model
     charts: list[Path] = field(default_factory=list)
     sample: list[dict[str, Any]] = field(default_factory=list)
@@ -101,6 +104,7 @@ class RunContext:
             stage_seconds=self.stage_seconds,
             search=self.search.to_dict() if self.search is not None else None,
             warnings=self.warnings,
+            suspects=self.suspect_counts,
             confidence_scales=self.final.estimator.confidence_scales,
             uncalibrated_targets=self.final.estimator.uncalibrated_targets(),
         )
@@ -117,7 +121,7 @@ class RunContext:
 
     def result(self) -> TrainingResult:
         from nexusml.features.split import fingerprint
-        from nexusml.store.layout import ERRORS_REPORT
+        from nexusml.store.layout import ERRORS_REPORT, SUSPECTS_REPORT
 
         saved = self.saved_model()
 
@@ -145,4 +149,6 @@ class RunContext:
             log_path=self.log_path,
             metadata=saved.metadata,
             errors_path=saved.report_path(ERRORS_REPORT),
+            suspects_path=saved.report_path(SUSPECTS_REPORT),
+            suspect_counts=self.suspect_counts,
         )

@@ -68,4 +68,6 @@ class TrainingResult:
     sample_predictions: tuple[dict[str, Any], ...] = ()
     log_path: Path | None = None
     errors_path: Path | None = None  # the misclassified held-out rows, one line per (row, target)
+    suspects_path: Path | None = None  # the training rows whose label looks wrong (None: not looked for)
+    suspect_counts: dict[str, dict[str, int]] | None = None  # per target: rows judged and flagged
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -238,15 +238,43 @@ def refit(ctx: RunContext, progress: Progress) -> str:
         ctx.features.Y,
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
+        on_features=lambda matrix: setattr(ctx, "all_features", matrix),  # the suspects stage reads them again
     )
     estimator.adopt_confidence_scales(ctx.fitted)  # the scales fitted in evaluate
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
     return f"refit on all {len(ctx.features.X)} usable rows"
 
 
+def suspects(ctx: RunContext, progress: Progress) -> str:
+    """The training rows whose label looks wrong (``evaluation.suspects``), judged by the model saved."""
+    from nexusml.evaluation.suspects import AUTO_MAX_ROWS, find_suspects
+
+    rows = len(ctx.features.X)
+    if ctx.args.suspects is False:
+        return "not looked for (--no-suspects)"
+    if ctx.args.suspects is None and rows > AUTO_MAX_ROWS:
+        return f"not looked for: {rows:,} rows is over {AUTO_MAX_ROWS:,} (--suspects looks anyway)"
+    X, Y = ctx.features.X, ctx.features.Y
+    matrix, ctx.all_features = ctx.all_features, None
+    ctx.suspects, ctx.suspect_counts = find_suspects(
+        ctx.final.estimator,
+        X if matrix is None else matrix,
+        Y,
+        ctx.groups,
+        ctx.features.source_rows + 2,  # as a spreadsheet numbers them, as in the errors file
+        X[ctx.feature_config.text_feature].to_numpy(),
+        ctx.args.random_state,
+        transformed=matrix is not None,
+        on_target=lambda done, total, target: progress(done / total, f"{target} judged"),
+        should_stop=lambda: ctx.cancel.cancelled,
+    )
+    flagged = sum(c["flagged"] for c in ctx.suspect_counts.values())
+    return f"{flagged} training row label(s) look wrong" if flagged else "no training label looks wrong"
+
+
 def save(ctx: RunContext, progress: Progress) -> str:
     from nexusml.store.io import clean_leftovers
-    from nexusml.store.layout import ERRORS_REPORT, OutputLayout
+    from nexusml.store.layout import ERRORS_REPORT, SUSPECTS_REPORT, OutputLayout
     from nexusml.store.serializer import save_model
     from nexusml.store.tables import csv_text
 
@@ -256,6 +284,8 @@ def save(ctx: RunContext, progress: Progress) -> str:
         log.info("Removed %d leftover file(s) of interrupted runs from %s", left, ctx.args.output_dir)
 
     reports = {ERRORS_REPORT: csv_text(ctx.errors)} if ctx.errors is not None else {}
+    if ctx.suspects is not None:
+        reports[SUSPECTS_REPORT] = csv_text(ctx.suspects)
     ctx.saved = save_model(ctx.final, ctx.metadata(), ctx.args.output_dir, ctx.args.model_name, ctx.stamp, reports)
     return f"saved {ctx.saved.model_path}"
 
@@ -312,6 +342,7 @@ def training_stages() -> list[Stage]:
         Stage("train", "Train", train),
         Stage("evaluate", "Evaluate", evaluate),
         Stage("refit", "Refit on all rows", refit),
+        Stage("suspects", "Suspect labels", suspects),
         Stage("save", "Save model", save),
         Stage("visualize", "Visualize", visualize, lambda args: args.visualize),
         Stage("sample_prediction", "Sample prediction", sample_prediction),

@@ -6,9 +6,11 @@
       {name}_{stamp}.skops            the run's model
       {name}_{stamp}_metadata.json    its metadata (sha256, arguments, metrics...)
       {name}_{stamp}_errors.csv       its misclassified held-out rows
+      {name}_{stamp}_suspects.csv     the training rows whose label looks wrong
       {name}_latest.skops             the latest run's files under a fixed name
       {name}_latest_metadata.json
       {name}_latest_errors.csv
+      {name}_latest_suspects.csv
       logs/{name}_{stamp}.log
       visualizations/{name}_{stamp}_*.txt|.html
 """
@@ -23,6 +25,7 @@ PICKLE_SUFFIX = ".pkl"  # what earlier versions wrote
 METADATA_SUFFIX = "_metadata.json"
 LATEST = "latest"
 ERRORS_REPORT = "errors.csv"  # the report of misclassified held-out rows (a name in ``reports``)
+SUSPECTS_REPORT = "suspects.csv"  # the training rows whose label looks wrong
 LOGS = "logs"
 CHARTS = "visualizations"
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nexusml.config import FeatureConfig
+from nexusml.evaluation.suspects import SUSPECT_FOLDS
 from nexusml.model.scoring import MARGIN_SOFTMAX_SCALE
 from nexusml.options.arguments import TrainingArguments
 
@@ -33,6 +34,7 @@ def build_metadata(
     search: dict[str, Any] | None,
     confidence_scales: dict[str, float] | None = None,
     uncalibrated_targets: list[str] | None = None,
+    suspects: dict[str, dict[str, int]] | None = None,
     warnings: list[str],
 ) -> dict[str, Any]:
     return {
@@ -74,6 +76,15 @@ def build_metadata(
             f"rows (temperature scaling; {MARGIN_SOFTMAX_SCALE} for the default_scale_targets); "
             "probability models: the predicted class's probability",
         },
+        "suspects": (
+            None
+            if suspects is None
+            else {
+                "per_target": suspects,
+                "method": f"{SUSPECT_FOLDS} folds of whole items; a row is flagged when the classifier fitted on the "
+                "other folds gives another class; ranked by 1 - its confidence in the label",
+            }
+        ),
         "stage_seconds": {k: round(v, 4) for k, v in stage_seconds.items()},
         "warnings": warnings,
         "versions": versions,
