@@ -15,6 +15,7 @@ Also reported: how many rows the run flags and how many of those are flipped
 (its precision), and the suspects stage's seconds against the refit's (the fit
 of the model on every row).  Usage::
 
+    pip install -e ".[bench]"                     # cleanlab, for the baseline
     python benchmarks/suspects.py                 # Uniclass and IFC, seeds 0-2
     python benchmarks/suspects.py --rows 100000   # the cost on a generated 100k-row inventory
 """
@@ -129,7 +130,7 @@ def run(tables: list[str], seeds: list[int]) -> list[dict]:
 
 def table(cells: list[dict]) -> str:
     lines = [
-        "| table | seed | rows | flipped (k) | nexusml top k | cleanlab + baseline top k | flagged (of them flipped) "
+        "| table | seed | rows | flipped (k) | nexusml top k | cleanlab + baseline top k | listed (of them flipped) "
         "| suspects s / refit s |",
         "|---|---|---|---|---|---|---|---|",
     ]
