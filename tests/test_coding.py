@@ -127,7 +127,7 @@ def test_export_and_training_rows(trained: tuple[Path, Path], tmp_path: Path) ->
     expected = [*frame.columns]
     for target in model.targets:
         expected += [f"predicted_{target}", f"confidence_{target}"]
-    assert header == [*expected, "review_status", "out_of_range"]
+    assert header == [*expected, "review_status", "out_of_range", "review_group"]
     table = pd.read_excel(out)
     assert len(table) == len(frame)
     by_row = dict(zip(coded.rows, table["review_status"], strict=True))
@@ -186,6 +186,7 @@ def test_predict_cli_workbook_top_k_unfamiliar_and_review_status(trained: tuple[
         coded = table[f"needs_review_{target}"].astype(str) == "False"
         assert (table.loc[coded, f"top1_{target}"] == table.loc[coded, f"predicted_{target}"]).all()
     assert {"unfamiliar", "review_status", "out_of_range"} <= set(table.columns)
+    assert table.columns[-1] == "review_group" and set(table["review_group"]) <= set(range(1, 301))
     pending = table[[c for c in table.columns if c.startswith("needs_review_")]].astype(str).eq("True").any(axis=1)
     pending |= table["unfamiliar"].astype(str) == "True"
     pending |= table["out_of_range"] != ""  # a number outside the training range is never auto-coded

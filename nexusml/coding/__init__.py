@@ -7,16 +7,22 @@ this package's names.  Each job has its own module:
   its confidence and the top classes; per row whether its text is unfamiliar to the model.
 * ``review_state``: :class:`ReviewState`, what a person accepted or corrected, saved next to the input
   and reopened only for the same model and the same file.
+* ``groups``: :func:`review_groups` numbers the rows the model reads the same (one decision each), and
+  :func:`group_marks` reads a review by group.
 * ``output``: :func:`export_coded` (the coded file, CSV or ``.xlsx``), :func:`training_rows` and
   :func:`add_training_rows` (the reviewed rows as training data).
 """
 
+from nexusml.coding.groups import group_marks, group_sizes, review_groups
 from nexusml.coding.output import (
+    GROUP_COLUMN,
     STATUSES,
     add_training_rows,
     coded_table,
     export_coded,
     final_codes,
+    group_numbers,
+    marks_by_row,
     new_training_path,
     row_statuses,
     training_columns,
@@ -45,6 +51,7 @@ from nexusml.store.tables import write_table
 
 __all__ = [
     "CHUNK_ROWS",
+    "GROUP_COLUMN",
     "SIDECAR_VERSION",
     "STATUSES",
     "TOP_K",
@@ -59,10 +66,15 @@ __all__ = [
     "coded_table",
     "export_coded",
     "final_codes",
+    "group_marks",
+    "group_numbers",
+    "group_sizes",
     "iter_chunks",
     "join_chunks",
+    "marks_by_row",
     "model_thresholds",
     "new_training_path",
+    "review_groups",
     "row_statuses",
     "sidecar_path",
     "training_columns",

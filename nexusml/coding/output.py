@@ -3,7 +3,9 @@
 :func:`export_coded` writes the coded file: the input columns, then per target ``predicted_<target>``
 (the final code: the correction, else the prediction) and ``confidence_<target>`` (the model's
 confidence in its own prediction), then ``review_status`` (``auto``, ``accepted``, ``corrected`` or
-``pending``) and ``out_of_range``.  CSV, or a real ``.xlsx`` workbook.  :func:`training_rows` gives
+``pending``), ``out_of_range`` and ``review_group`` (rows with the same model input share a number,
+1, 2, ... in order of first appearance; a decision codes every row of its group).  CSV, or a real
+``.xlsx`` workbook; one line per input row.  :func:`training_rows` gives
 the reviewed rows in the model's training columns, and :func:`add_training_rows` appends them to a
 training file (or a new copy of one).
 """
@@ -16,50 +18,75 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nexusml.coding.groups import group_marks
 from nexusml.coding.predictions import CodedRows
 from nexusml.coding.review_state import CodingError, ReviewState
 from nexusml.features.ranges import FLAG_COLUMN
 from nexusml.store.tables import write_table
 
 STATUSES = ("auto", "accepted", "corrected", "pending")
+GROUP_COLUMN = "review_group"
 
 
-def final_codes(coded: CodedRows, state: ReviewState | None, target: str) -> np.ndarray:
-    """The correction or accepted class where there is a mark, else the prediction."""
-    out = coded.predicted[target].astype(object).copy()
+def marks_by_row(coded: CodedRows, state: ReviewState | None) -> dict[int, dict[str, tuple[str, str]]]:
+    """Per row, the marks it has, its own or its review group's (``groups.group_marks``)."""
     if state is None or not state.marks:
+        return {}
+    return group_marks(coded.rows, coded.group, state.marks)
+
+
+def final_codes(
+    coded: CodedRows, state: ReviewState | None, target: str, marks: dict[int, dict[str, tuple[str, str]]] | None = None
+) -> np.ndarray:
+    """The correction or accepted class where the row (or its group) has a mark, else the prediction."""
+    out = coded.predicted[target].astype(object).copy()
+    marks = marks_by_row(coded, state) if marks is None else marks
+    if not marks:
         return out
     position = {int(r): i for i, r in enumerate(coded.rows)}
-    for row, targets in state.marks.items():
+    for row, targets in marks.items():
         if target in targets and row in position:
             out[position[row]] = targets[target][1]
     return out
 
 
-def row_statuses(coded: CodedRows, state: ReviewState | None) -> np.ndarray:
+def row_statuses(
+    coded: CodedRows, state: ReviewState | None, marks: dict[int, dict[str, tuple[str, str]]] | None = None
+) -> np.ndarray:
     """``pending`` (a target that needs review has no mark), else ``corrected``, ``accepted`` or ``auto``."""
     out = np.full(len(coded), "auto", dtype=object)
-    marks = state.marks if state is not None else {}
     review = {t: coded.needs_review(t) for t in coded.targets}
-    for i, row in enumerate(coded.rows):
-        mine = marks.get(int(row), {})
+    out[coded.any_needs_review()] = "pending"
+    marks = marks_by_row(coded, state) if marks is None else marks
+    position = {int(r): i for i, r in enumerate(coded.rows)}
+    for row, mine in marks.items():
+        i = position.get(row)
+        if i is None:
+            continue
         if any(review[t][i] and t not in mine for t in coded.targets):
             out[i] = "pending"
         elif any(s == "corrected" for s, _ in mine.values()):
             out[i] = "corrected"
-        elif mine:
+        else:
             out[i] = "accepted"
     return out
 
 
 def coded_table(coded: CodedRows, state: ReviewState | None) -> pd.DataFrame:
     out = coded.frame.reset_index(drop=True).copy()
+    marks = marks_by_row(coded, state)
     for target in coded.targets:
-        out[f"predicted_{target}"] = final_codes(coded, state, target)
+        out[f"predicted_{target}"] = final_codes(coded, state, target, marks)
         out[f"confidence_{target}"] = np.round(coded.confidence[target], 4)
-    out["review_status"] = row_statuses(coded, state)
+    out["review_status"] = row_statuses(coded, state, marks)
     out[FLAG_COLUMN] = coded.out_of_range.columns
+    out[GROUP_COLUMN] = group_numbers(coded)
     return out
+
+
+def group_numbers(coded: CodedRows) -> np.ndarray:
+    """The ``review_group`` column: each row's review group, numbered from 1 in order of first appearance."""
+    return np.asarray(coded.group, dtype=np.int64) + 1
 
 
 def export_coded(coded: CodedRows, state: ReviewState | None, path: Path | str) -> Path:
@@ -78,16 +105,19 @@ def training_columns(model: Any) -> list[str]:
 def training_rows(coded: CodedRows, state: ReviewState | None, model: Any, flags: bool = False) -> pd.DataFrame:
     """The accepted and corrected rows in the model's training columns, with their final codes.
 
+    Every row of a decided review group is one (each is a row of the file, as in training data).
+
     ``flags`` adds the ``out_of_range`` column: the rows whose numbers were outside the training range.
     """
-    statuses = row_statuses(coded, state)
+    marks = marks_by_row(coded, state)
+    statuses = row_statuses(coded, state, marks)
     keep = np.isin(statuses, ["accepted", "corrected"])
     frame = coded.frame.reset_index(drop=True)
     out = pd.DataFrame(index=np.flatnonzero(keep))
     for column in model.feature_config.input_columns:
         out[column] = frame[column].to_numpy()[keep] if column in frame.columns else None
     for target in model.targets:
-        out[target] = final_codes(coded, state, target)[keep]
+        out[target] = final_codes(coded, state, target, marks)[keep]
     columns = training_columns(model)
     if flags:
         out[FLAG_COLUMN] = coded.out_of_range.columns[keep]

@@ -5,7 +5,8 @@ each) and gives, per row and target, the predicted class, its confidence, the to
 confidences, and per row an ``unfamiliar`` flag: the row's text shares (almost) nothing with the
 training text, so its confidence means little; and ``out_of_range``: the row's numbers that lie
 outside the training range (read as unknown, ``ranges``), with one warning per file.  Both kinds of
-row always need review: they are never auto-coded.
+row always need review: they are never auto-coded.  ``group`` numbers the rows the model reads the
+same (``groups``): a person reviews each group once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nexusml.coding.groups import review_groups
 from nexusml.errors import Cancelled
 from nexusml.features.engineering import engineer_features, missing_inputs
 from nexusml.features.ranges import OutOfRange
@@ -47,6 +49,14 @@ class CodedRows:
     unfamiliar: np.ndarray
     out_of_range: OutOfRange
     thresholds: dict[str, float | None] = field(default_factory=dict)
+    # The numeric inputs as the model reads them, and whether each cell was blank (one column each).
+    numbers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Each row's review group (0, 1, ... in order of first appearance): rows with the same model input.
+    group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __post_init__(self) -> None:
+        if len(self.group) != len(self.frame):
+            self.group = review_groups(self.text, self.numbers if len(self.numbers) == len(self.frame) else None)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -84,6 +94,23 @@ def model_thresholds(model: Any) -> dict[str, float | None]:
     from nexusml.model.trained import recorded_thresholds
 
     return recorded_thresholds(getattr(model, "metadata", None), model.targets)
+
+
+def reads_lowercase(estimator: Any) -> bool:
+    """Whether every text vectorizer of the model lowercases the text (scikit-learn's default)."""
+    try:
+        _where, parts = _text_blocks(estimator)
+    except (AttributeError, KeyError, TypeError):
+        return False
+    return all(getattr(vectorizer, "lowercase", False) is True for _name, vectorizer, _width in parts)
+
+
+def numeric_inputs(features: Any, config: Any) -> pd.DataFrame:
+    """The numeric columns the model reads, then per column whether the cell was blank (given the fill value)."""
+    names = [n.new_name for n in config.numeric_columns if n.new_name in features.X.columns]
+    values = features.X[names].reset_index(drop=True)
+    blank = features.filled.reindex(columns=[n for n in names if n in features.filled.columns])
+    return pd.concat([values, blank.reset_index(drop=True).add_prefix("blank ")], axis=1)
 
 
 def _text_blocks(estimator: Any) -> tuple[slice, list[tuple[str, Any, int]]]:
@@ -155,6 +182,7 @@ def iter_chunks(
             f"its columns are: {', '.join(map(str, frame.columns))}"
         )
     thresholds = model_thresholds(model)
+    lowercase = reads_lowercase(model.estimator)
     quiet = _OncePerMessage()
     features_log = logging.getLogger("nexusml.features.engineering")
     features_log.addFilter(quiet)
@@ -164,6 +192,7 @@ def iter_chunks(
             features = engineer_features(part, config, with_targets=False)
             matrix = model.features_of(features)
             text = features.X[config.text_feature].to_numpy(dtype=object)
+            numbers = numeric_inputs(features, config)
             predicted, scores, ranked = model.estimator.predict_features(
                 matrix, confidence=True, runners_up=max(0, top_k - 1)
             )
@@ -187,6 +216,8 @@ def iter_chunks(
                 unfamiliar=unfamiliar_rows(model.estimator, matrix, text),
                 out_of_range=model.out_of_range(features),
                 thresholds=thresholds,
+                numbers=numbers,
+                group=review_groups(text, numbers, lowercase=lowercase),
             )
     finally:
         features_log.removeFilter(quiet)
@@ -202,10 +233,12 @@ def join_chunks(chunks: list[CodedRows], frame: pd.DataFrame, model: Any) -> Cod
     def cat(name: str) -> dict[str, np.ndarray]:
         return {t: np.concatenate([getattr(c, name)[t] for c in chunks]) for t in targets}
 
+    text = np.concatenate([c.text for c in chunks])
+    numbers = pd.concat([c.numbers for c in chunks], ignore_index=True)
     return CodedRows(
         frame=frame,
         targets=targets,
-        text=np.concatenate([c.text for c in chunks]),
+        text=text,
         predicted=cat("predicted"),
         confidence=cat("confidence"),
         top_labels=cat("top_labels"),
@@ -213,6 +246,8 @@ def join_chunks(chunks: list[CodedRows], frame: pd.DataFrame, model: Any) -> Cod
         unfamiliar=np.concatenate([c.unfamiliar for c in chunks]),
         out_of_range=OutOfRange.join([c.out_of_range for c in chunks]),
         thresholds=chunks[0].thresholds,
+        numbers=numbers,
+        group=review_groups(text, numbers, lowercase=reads_lowercase(model.estimator)),
     )
 
 

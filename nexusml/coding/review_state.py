@@ -4,18 +4,27 @@
 saved atomically on every change to a sidecar JSON file next to the input (:func:`sidecar_path`).
 The sidecar records the sha256 of the model and of the input: it reopens only for the same model and
 the same file.
+
+Marks are kept per row, as before rows were grouped, so review files of either kind load in both
+versions.  A decision about a review group (``groups``) is one decision: it marks every row of the
+group, and ``undo`` takes it back as one.  Reading goes by group too (``groups.group_marks``): a row
+without a mark takes its group's, so an older file's mark on one row of a group codes the group.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nexusml.errors import NexusMLError
 from nexusml.store.io import atomic_write_text, clean_leftovers, sha256_file
 
-SIDECAR_VERSION = 1
+SIDECAR_VERSION = 1  # unchanged by review groups: a group decision is saved as a mark on each of its rows
+
+Rows = int | Iterable[int]
+Before = list[tuple[int, dict[str, tuple[str, str]] | None]]
 
 
 class CodingError(NexusMLError):
@@ -38,7 +47,10 @@ def sidecar_path(input_path: Path | str, model_path: Path | str) -> Path:
 
 @dataclass
 class ReviewState:
-    """Per spreadsheet row and target: (status, class); saved to ``path`` on every change."""
+    """Per spreadsheet row and target: (status, class); saved to ``path`` on every change.
+
+    Each decision takes a row or the rows of a review group (``rows``): all of them get the mark.
+    """
 
     path: Path
     model_sha256: str
@@ -46,8 +58,10 @@ class ReviewState:
     model_path: str = ""
     input_path: str = ""
     marks: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
-    # Each decision's row and that row's marks before it, newest last: ``undo`` takes the last one back.
-    history: list[tuple[int, dict[str, tuple[str, str]] | None]] = field(default_factory=list, repr=False)
+    # Each decision's rows and their marks before it, newest last: ``undo`` takes the last one back.
+    history: list[Before] = field(default_factory=list, repr=False)
+    # Counts the changes, so that views of the marks know when to read them again.
+    revision: int = field(default=0, repr=False, compare=False)
 
     @classmethod
     def open(cls, input_path: Path | str, model_path: Path | str, *, start_over: bool = False) -> ReviewState:
@@ -94,6 +108,7 @@ class ReviewState:
         return state
 
     def save(self) -> None:
+        self.revision += 1
         rows = {
             str(row): {t: {"status": s, "value": v} for t, (s, v) in targets.items()}
             for row, targets in sorted(self.marks.items())
@@ -116,42 +131,67 @@ class ReviewState:
             ) from None
 
     def mark(self, row: int, target: str) -> tuple[str, str] | None:
+        """The row's own mark (``groups.group_marks`` gives the marks a row has through its group)."""
         return self.marks.get(int(row), {}).get(target)
 
-    def set_class(self, row: int, target: str, value: str, predicted: str) -> None:
+    def set_class(self, row: Rows, target: str, value: str, predicted: str) -> None:
         """The person's class for one target: ``accepted`` when it is the prediction, else ``corrected``."""
         value = str(value).strip()
         status = "accepted" if value == str(predicted) else "corrected"
-        self._remember(row)
-        self.marks.setdefault(int(row), {})[target] = (status, value)
+        for one in self._remember(row):
+            self.marks.setdefault(one, {})[target] = (status, value)
         self.save()
 
-    def accept(self, row: int, predicted: dict[str, str]) -> None:
-        """Accept the predictions of the row's targets that have no mark yet."""
-        self._remember(row)
-        mine = self.marks.setdefault(int(row), {})
-        for target, value in predicted.items():
-            mine.setdefault(target, ("accepted", str(value)))
+    def accept(self, row: Rows, predicted: dict[str, str]) -> None:
+        """Accept the predictions of the targets that have no mark yet.
+
+        With the rows of a group, a target one of them has a mark for is decided for the group
+        (``groups.group_marks``), so it is left as it is.
+        """
+        rows = _rows(row)
+        decided = {target for one in rows for target in self.marks.get(one, {})}
+        for one in self._remember(rows):
+            mine = self.marks.setdefault(one, {})
+            for target, value in predicted.items():
+                if target not in decided:
+                    mine[target] = ("accepted", str(value))
+            if not mine:
+                self.marks.pop(one)
         self.save()
 
-    def clear(self, row: int) -> None:
-        if int(row) in self.marks:
-            self._remember(row)
-            self.marks.pop(int(row))
+    def clear(self, row: Rows) -> None:
+        marked = [one for one in _rows(row) if one in self.marks]
+        if marked:
+            for one in self._remember(marked):
+                self.marks.pop(one)
             self.save()
 
-    def _remember(self, row: int) -> None:
-        before = self.marks.get(int(row))
-        self.history.append((int(row), dict(before) if before is not None else None))
+    def _remember(self, row: Rows) -> list[int]:
+        """The decision's rows; their marks before it are kept for ``undo``."""
+        rows = _rows(row)
+        before: Before = []
+        for one in rows:
+            marks = self.marks.get(one)
+            before.append((one, dict(marks) if marks is not None else None))
+        self.history.append(before)
+        return rows
 
-    def undo(self) -> int | None:
-        """Take the last decision back (saved at once); returns its row, or None when there is none."""
+    def undo(self) -> list[int] | None:
+        """Take the last decision back, on every row it marked (saved at once); returns its rows, or None."""
         if not self.history:
             return None
-        row, before = self.history.pop()
-        if before is None:
-            self.marks.pop(row, None)
-        else:
-            self.marks[row] = before
+        before = self.history.pop()
+        for row, marks in before:
+            if marks is None:
+                self.marks.pop(row, None)
+            else:
+                self.marks[row] = marks
         self.save()
-        return row
+        return [row for row, _ in before]
+
+
+def _rows(row: Rows) -> list[int]:
+    """One row number, or several (a review group's), as a list without repeats."""
+    if isinstance(row, Iterable):
+        return list(dict.fromkeys(int(r) for r in row))
+    return [int(row)]

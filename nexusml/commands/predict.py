@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
             "output has an 'unfamiliar' column: rows whose text shares almost nothing with the training text "
             "(their confidence means little); and an 'out_of_range' column: the numeric columns whose value in the "
             "row lies outside the range of the training rows (the model reads it as the nearest end of that range; "
-            "empty for the other rows), with one warning line on stderr.  "
+            "empty for the other rows), with one warning line on stderr; and a 'review_group' column: rows whose "
+            "model input is the same (the text it reads, lowercased and whitespace collapsed, and the numbers) share "
+            "a number (1, 2, ... in order of first appearance), and a review in the wizard decides them as one.  "
             "--output ending in .xlsx writes an Excel workbook, .parquet a Parquet file, anything else CSV.  "
             "--review-file takes the review file the wizard keeps next to the input "
             "(<input>.<model>.review.json) and writes its accepted and corrected rows as training rows "
@@ -87,9 +89,13 @@ def output_path(parser: argparse.ArgumentParser, raw: str) -> Path:
 
 
 def prediction_table(coded: Any, thresholds: dict[str, float | None] | None, k: int) -> pd.DataFrame:
-    """The input columns, then per target predicted_/confidence_ (and needs_review_), the top classes, flags."""
+    """The input columns, then per target predicted_/confidence_ (and needs_review_), the top classes, flags.
+
+    One line per input row; the last column, ``review_group``, numbers the rows the model reads the same.
+    """
     import numpy as np
 
+    from nexusml.coding.output import GROUP_COLUMN, group_numbers
     from nexusml.features.ranges import FLAG_COLUMN
 
     out = coded.frame.reset_index(drop=True).copy()
@@ -116,6 +122,7 @@ def prediction_table(coded: Any, thresholds: dict[str, float | None] | None, k: 
     out[FLAG_COLUMN] = coded.out_of_range.columns
     if thresholds is not None:
         out["review_status"] = np.where(pending, "pending", "auto")
+    out[GROUP_COLUMN] = group_numbers(coded)
     return out
 
 
@@ -198,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
                 else f"confidence < {threshold_text(limit)}"
             )
             print(f"  {target}: {len(predictions) - review} coded, {review} need review ({shown})")
+        pending = predictions["review_status"].to_numpy() == "pending"
+        if pending.any():
+            groups = len(set(predictions.loc[pending, coding.GROUP_COLUMN]))
+            print(f"  {int(pending.sum())} row(s) to review: {groups} decision(s), one per review_group")
     return 0
 
 

@@ -162,7 +162,6 @@ async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) ->
         assert "3 (1 accepted, 2 corrected)" in text_of(screen.query_one("#review-summary"))
         await pilot.press("n")
         assert screen.review.status(screen.order[table.cursor_row]) == "pending"
-
         exported = tmp_path / "coded.xlsx"
         await pilot.press("x")
         await pilot.pause()
@@ -171,7 +170,7 @@ async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) ->
         await settle(pilot)
         sheet = openpyxl.load_workbook(exported).active
         header = [c.value for c in next(sheet.iter_rows(max_row=1))]
-        assert header[-2:] == ["review_status", "out_of_range"]
+        assert header[-3:] == ["review_status", "out_of_range", "review_group"]
         assert "predicted_System" in header and "Asset Label" in header
         book = pd.read_excel(exported)
         assert len(book) == 560
@@ -345,3 +344,54 @@ async def test_keystrokes_after_a_typed_class_stay_text_and_an_unknown_class_ask
     saved = ReviewState.load(sidecar_path(new, project["model"])).marks
     assert row not in saved
     assert all(value != "1celectrical power" for marks in saved.values() for _, value in marks.values())
+
+
+async def test_one_decision_codes_a_group_of_rows_and_u_takes_it_back(project: dict, tmp_path: Path) -> None:
+    """Three rows of one item (same model input, other locations): one line, one decision for all, one undo."""
+    from nexusml.coding import sidecar_path
+    from tui.screens.confirm import ConfirmScreen
+
+    inputs, group = ["Asset Label", "Make", "Notes", "Capacity"], [4, 30, 51]
+    frame = project["truth"].drop(columns=TARGETS).head(60).astype({c: object for c in inputs})
+    frame.loc[group[1:], inputs] = [frame.loc[group[0], inputs].to_numpy()] * 2
+    new = messy_csv(frame, tmp_path / "site.csv")
+    app = create_app({"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await predicted(pilot, app)
+        first, table, state = group[0], screen.query_one("#review-table"), screen.state
+        rows = [int(screen.review.rows[i]) for i in group]
+        assert len(table_rows(screen)) == 58 and first in table_rows(screen) and not {30, 51} & set(table_rows(screen))
+        assert str(table.get_row(str(first))[2]) == "×3"
+        dialog = await open_row(pilot, screen, first)
+        assert text_of(dialog.query_one("#review-row-title")).startswith(f"3 rows: {', '.join(map(str, rows))}")
+        while dialog.targets[dialog.current] != "System":
+            await pilot.press("right")
+        await pilot.press("c", *"Heat Recovery Loop", "enter")  # a class the model does not know: asks first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("escape", "a")  # accept the other target for the group
+        await settle(pilot)
+        trade = str(screen.coded.predicted["Trade Group"][first])
+        marks = {"System": ("corrected", "Heat Recovery Loop"), "Trade Group": ("accepted", trade)}
+        assert all(state.marks[r] == marks for r in rows) and len(state.marks) == 3
+        assert str(table.get_row(str(first))[1]) == "✎"
+        assert "reviewed 3 (0 accepted, 3 corrected)" in text_of(screen.query_one("#review-summary"))
+        exported = tmp_path / "coded.xlsx"
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#prompt-path").value = str(exported)
+        await pilot.press("enter")
+        await settle(pilot)
+        book = pd.read_excel(exported)  # one line per input row
+        assert len(book) == 60 and (book["predicted_System"] == "Heat Recovery Loop").sum() == 3
+        assert set(book.loc[group, "predicted_System"]) == {"Heat Recovery Loop"}
+        assert book.loc[group, "review_group"].nunique() == 1 and book["review_group"].nunique() == 58
+        await pilot.press("u")  # the group's accept, on its three rows
+        await settle(pilot)
+        assert all(set(state.marks[r]) == {"System"} for r in rows)
+        await pilot.press("u")  # its correction
+        await settle(pilot)
+        assert state.marks == {} and str(table.get_row(str(first))[1]) != "✎"
+    assert ReviewState.load(sidecar_path(new, project["model"])).marks == {}

@@ -1,4 +1,8 @@
-"""Review the predictions of a file: the least sure rows first, correct or accept them, export, learn."""
+"""Review the predictions of a file: the least sure rows first, correct or accept them, export, learn.
+
+Rows the model reads the same are one line (a review group): one decision codes all of them, and
+``u`` takes a decision back as one.
+"""
 
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ class ReviewScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("a", "accept", "Accept"),
+        Binding("u", "undo", "Undo"),
         Binding("n", "next_pending", "Next to review"),
         Binding("x", "export", "Export"),
         Binding("t", "to_training", "Add to training data"),
@@ -98,7 +103,12 @@ class ReviewScreen(Screen):
         self.query_one("#review-summary", Static).update(self.review.summary())
         n = len(self.order)
         shown = min(n, SHOWN_ROWS)
-        note = f"showing {shown:,} of {n:,} rows (lowest confidence first)"
+        rows = self.review.rows_in(self.order)
+        if rows == n:
+            note = f"showing {shown:,} of {n:,} rows (lowest confidence first)"
+        else:
+            note = f"showing {shown:,} of {n:,} lines for {rows:,} rows (rows the model reads the same share a line; "
+            note += "lowest confidence first)"
         if n > SHOWN_ROWS:
             note += "; filter to see the others"
         self.query_one("#review-count", Static).update(note)
@@ -109,9 +119,15 @@ class ReviewScreen(Screen):
             return None
         return int(self.order[table.cursor_row])
 
-    def changed(self, position: int) -> None:
-        redraw_row(self.query_one("#review-table", DataTable), self.review, position, self.keys)
+    def changed(self, *positions: int) -> None:
+        for position in positions:
+            redraw_row(self.query_one("#review-table", DataTable), self.review, position, self.keys)
         self.render_counts()
+
+    def lines_of(self, rows: list[int] | None) -> list[int]:
+        """The lines (their first rows' positions) that show these spreadsheet rows."""
+        firsts = {int(self.review.members(self.review.position[r])[0]) for r in rows or [] if r in self.review.position}
+        return sorted(firsts)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -140,12 +156,13 @@ class ReviewScreen(Screen):
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
         position = int(str(event.row_key.value))
+        dialog = ReviewRowScreen(self.review, position, self.model)
 
         def closed(changed: bool | None) -> None:
             if changed:
-                self.changed(position)
+                self.changed(*sorted({position, *self.lines_of(dialog.undone)}))
 
-        self.app.push_screen(ReviewRowScreen(self.review, position, self.model), closed)
+        self.app.push_screen(dialog, closed)
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -161,12 +178,26 @@ class ReviewScreen(Screen):
             return
         from nexusml.coding import ReviewNotSaved
 
-        row = int(self.review.rows[position])
+        rows = self.review.rows_of(position)  # the line's group: one decision codes every row of it
         try:
-            self.state.accept(row, {t: str(self.coded.predicted[t][position]) for t in self.coded.targets})
+            self.state.accept(rows, {t: str(self.coded.predicted[t][position]) for t in self.coded.targets})
         except ReviewNotSaved as exc:  # kept in memory: the table shows it, the notification says why
             self.notify(str(exc), title="Decision not saved", severity="error", timeout=15)
         self.changed(position)
+
+    def action_undo(self) -> None:
+        """Take the last decision back, on every row of its group."""
+        from nexusml.coding import ReviewNotSaved
+
+        if not self.state.history:
+            self.notify("No decision to take back.")
+            return
+        rows = [row for row, _ in self.state.history[-1]]
+        try:
+            self.state.undo()
+        except ReviewNotSaved as exc:
+            self.notify(str(exc), title="Decision not saved", severity="error", timeout=15)
+        self.changed(*self.lines_of(rows))
 
     def action_next_pending(self) -> None:
         table = self.query_one("#review-table", DataTable)
@@ -180,8 +211,8 @@ class ReviewScreen(Screen):
 
     def action_export(self) -> None:
         default = self.input_path.with_name(f"{self.input_path.stem}.coded.xlsx")
-        hint = ".xlsx: an Excel workbook; .csv: CSV. Columns: the input's, predicted_<target> (the final code), "
-        hint += "confidence_<target>, review_status, out_of_range."
+        hint = ".xlsx: an Excel workbook; .csv: CSV. One line per input row. Columns: the input's, predicted_<target> "
+        hint += "(the final code), confidence_<target>, review_status, out_of_range, review_group."
         self.app.push_screen(PathPromptScreen("Export the coded file", str(default), hint), self._export_to)
 
     def _export_to(self, raw: str | None) -> None:

@@ -1,6 +1,7 @@
 """The review screen's dialogs.
 
-One row under review: its text, each target's top classes; pick one, type another, or accept.
+One line under review (a row, or a group of rows the model reads the same): its text, each target's
+top classes; pick one, type another, or accept; a decision codes every row of the group.
 And the prompt for a file path (export, training file).
 """
 
@@ -63,10 +64,16 @@ class ReviewRowScreen(ModalScreen[bool]):
                 self.current = k
                 break
         self.changed = False
+        self.undone: list[int] = []  # rows whose decision ``u`` took back (they may be on other lines)
 
     @property
     def row(self) -> int:
         return int(self.review.rows[self.position])
+
+    @property
+    def rows(self) -> list[int]:
+        """The rows a decision here codes: the line's review group."""
+        return self.review.rows_of(self.position)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="review-row"):
@@ -85,7 +92,13 @@ class ReviewRowScreen(ModalScreen[bool]):
     def render_body(self) -> None:
         coded = self.review.coded
         i = self.position
-        title = Text(f"Row {self.row}", "bold")
+        rows = self.rows
+        if len(rows) == 1:
+            title = Text(f"Row {self.row}", "bold")
+        else:
+            listed = ", ".join(map(str, rows[:5])) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
+            title = Text(f"{len(rows):,} rows: {listed}", "bold")
+            title.append("  the model reads them the same: one decision codes them all", "cyan")
         if coded.unfamiliar[i]:
             title.append("  unfamiliar text: the model knows almost none of its words", "magenta")
         if coded.out_of_range.columns[i]:
@@ -99,7 +112,7 @@ class ReviewRowScreen(ModalScreen[bool]):
             threshold = coded.thresholds.get(target)
             limit = "no auto-coding threshold" if threshold is None else f"auto-coded from {threshold:.2f}"
             body.append(f"  ({limit})", "dim")
-            mark = self.review.state.mark(self.row, target)
+            mark = self.review.mark(i, target)
             if mark:
                 body.append(f"  {mark[0]}: {mark[1]}", "green" if mark[0] == "accepted" else "cyan")
             body.append("\n")
@@ -118,7 +131,8 @@ class ReviewRowScreen(ModalScreen[bool]):
         target = self.targets[self.current]
         predicted = str(self.review.coded.predicted[target][self.position])
         self.changed = True
-        self._recorded(lambda: self.review.state.set_class(self.row, target, value, predicted))
+        rows = self.rows
+        self._recorded(lambda: self.review.state.set_class(rows, target, value, predicted))
         if self.current + 1 < len(self.targets):
             self.current += 1
             self.render_body()
@@ -133,7 +147,8 @@ class ReviewRowScreen(ModalScreen[bool]):
     def action_accept(self) -> None:
         coded = self.review.coded
         predicted = {t: str(coded.predicted[t][self.position]) for t in self.targets}
-        self._recorded(lambda: self.review.state.accept(self.row, predicted))
+        rows = self.rows
+        self._recorded(lambda: self.review.state.accept(rows, predicted))
         self.dismiss(True)
 
     def _recorded(self, decide: Callable[[], object]) -> bool:
@@ -155,9 +170,14 @@ class ReviewRowScreen(ModalScreen[bool]):
         self.query_one("#review-row-input", Input).focus()
 
     def action_undo(self) -> None:
-        """Take the last decision back (of this row or, when it has none left, of the review)."""
-        if self._recorded(lambda: self.review.state.undo()):
-            self.changed = True
+        """Take the last decision back, on every row it coded (of this line or, when it has none left, another)."""
+        history = self.review.state.history
+        if not history:
+            self.notify("No decision to take back.")
+            return
+        self.undone += [row for row, _ in history[-1]]
+        self._recorded(lambda: self.review.state.undo())
+        self.changed = True
         self.render_body()
 
     def action_close(self) -> None:

@@ -1,4 +1,8 @@
-"""The review table: which rows the filters keep, in which order, and how one row is drawn."""
+"""The review table: which rows the filters keep, in which order, and how one line is drawn.
+
+One line per review group (rows the model reads the same, ``nexusml.coding.groups``): the group's
+first row stands for it, with the number of rows it holds, and a decision about it codes them all.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ import numpy as np
 import pandas as pd
 from rich.text import Text
 
+from nexusml.coding.groups import group_marks
 from nexusml.coding.predictions import CodedRows
 from nexusml.coding.review_state import ReviewState
 from tui.widgets.plain import DataTable
 
-SHOWN_ROWS = 500  # the table holds at most this many rows of the current filter
+SHOWN_ROWS = 500  # the table holds at most this many lines of the current filter
 SHOW_CHOICES = [
     ("All rows", "all"),
     ("Needs review", "review"),
@@ -25,6 +30,7 @@ SHOW_CHOICES = [
 TEXT_WIDTH = 40
 CLASS_WIDTH = 18
 MARKS = {"accepted": Text("✓", "bold green"), "corrected": Text("✎", "bold cyan")}
+Marks = dict[int, dict[str, tuple[str, str]]]
 
 
 @dataclass
@@ -36,7 +42,7 @@ class Filters:
 
 
 class ReviewModel:
-    """Vectorised views of the coded rows; the review state is read for the rows it marks."""
+    """Vectorised views of the coded rows, a line per review group; the review state is read by group."""
 
     def __init__(self, coded: CodedRows, state: ReviewState):
         self.coded, self.state = coded, state
@@ -45,19 +51,49 @@ class ReviewModel:
         self.review = {t: coded.needs_review(t) for t in coded.targets}
         self.any_review = coded.any_needs_review()
         self.lower_text = pd.Series(coded.text, dtype=object).astype(str).str.lower()
+        self.group = np.asarray(coded.group, dtype=np.int64)
+        self.sizes = np.bincount(self.group) if len(self.group) else np.zeros(0, dtype=np.int64)
+        self.first = np.zeros(len(coded), dtype=bool)  # the row that stands for its group
+        self.first[np.unique(self.group, return_index=True)[1]] = True
+        self._by_group = np.argsort(self.group, kind="stable")
+        self._starts = np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
+        self._marks: Marks = {}
+        self._revision = -1
+
+    def members(self, i: int) -> np.ndarray:
+        """Positions of the rows of ``i``'s group, in file order."""
+        g = int(self.group[i])
+        return self._by_group[self._starts[g] : self._starts[g + 1]]
+
+    def rows_of(self, i: int) -> list[int]:
+        """Spreadsheet rows of ``i``'s group: a decision about ``i`` marks them all."""
+        return [int(self.rows[j]) for j in self.members(i)]
+
+    def size(self, i: int) -> int:
+        return int(self.sizes[self.group[i]])
+
+    def marks(self) -> Marks:
+        """Per row, its marks through its group (read again after each change of the review)."""
+        if self._revision != self.state.revision:
+            self._marks = group_marks(self.rows, self.group, self.state.marks)
+            self._revision = self.state.revision
+        return self._marks
+
+    def mark(self, i: int, target: str) -> tuple[str, str] | None:
+        return self.marks().get(int(self.rows[i]), {}).get(target)
 
     def targets_of(self, filters: Filters) -> list[str]:
         return [filters.target] if filters.target else list(self.coded.targets)
 
     def reviewed_mask(self) -> np.ndarray:
         mask = np.zeros(len(self.coded), dtype=bool)
-        for row in self.state.marks:
+        for row in self.marks():
             if row in self.position:
                 mask[self.position[row]] = True
         return mask
 
     def status(self, i: int) -> str:
-        mine = self.state.marks.get(int(self.rows[i]), {})
+        mine = self.marks().get(int(self.rows[i]), {})
         if any(self.review[t][i] and t not in mine for t in self.coded.targets):
             return "pending"
         if any(s == "corrected" for s, _ in mine.values()):
@@ -66,16 +102,20 @@ class ReviewModel:
 
     def pending_mask(self) -> np.ndarray:
         pending = self.any_review.copy()
-        for row in self.state.marks:
+        for row in self.marks():
             if row in self.position:
                 i = self.position[row]
                 pending[i] = self.status(i) == "pending"
         return pending
 
     def select(self, filters: Filters) -> np.ndarray:
-        """Positions of the rows the filters keep, lowest confidence (of the chosen targets) first."""
+        """Positions of the groups' first rows the filters keep, lowest confidence (of the chosen targets) first.
+
+        The rows of a group have the same text, predictions and flags, and their marks are read by
+        group, so the first row answers every filter for the group.
+        """
         targets = self.targets_of(filters)
-        keep = np.ones(len(self.coded), dtype=bool)
+        keep = self.first.copy()
         if filters.show == "review":
             keep &= np.logical_or.reduce([self.review[t] for t in targets])
         elif filters.show == "pending":
@@ -96,11 +136,18 @@ class ReviewModel:
         chosen = np.flatnonzero(keep)
         return chosen[np.argsort(lowest[chosen], kind="stable")]
 
+    def rows_in(self, order: np.ndarray) -> int:
+        """How many rows the lines of ``order`` stand for."""
+        return int(self.sizes[self.group[order]].sum()) if len(order) else 0
+
     def summary(self) -> str:
         n = len(self.coded)
         review = int(self.any_review.sum())
-        marked = [self.status(self.position[r]) for r in self.state.marks if r in self.position]
+        marked = [self.status(self.position[r]) for r in self.marks() if r in self.position]
         text = f"{n:,} rows: {n - review:,} auto-coded, {review:,} need review"
+        decisions = int((self.any_review & self.first).sum())
+        if decisions < review:
+            text += f": {decisions:,} decisions (rows the model reads the same are decided together)"
         if marked:
             pending = int(self.pending_mask().sum())
             text += (
@@ -116,7 +163,7 @@ class ReviewModel:
         return text
 
     def next_pending(self, order: np.ndarray, after: int) -> int | None:
-        """The place in ``order`` of the next pending row after place ``after`` (wrapping round)."""
+        """The place in ``order`` of the next pending line after place ``after`` (wrapping round)."""
         if not len(order):
             return None
         for step in range(1, len(order) + 1):
@@ -126,7 +173,7 @@ class ReviewModel:
         return None
 
     def final(self, i: int, target: str) -> str:
-        mark = self.state.mark(int(self.rows[i]), target)
+        mark = self.mark(i, target)
         return mark[1] if mark else str(self.coded.predicted[target][i])
 
 
@@ -143,14 +190,16 @@ def confidence_text(model: ReviewModel, i: int, target: str) -> Text:
 
 
 def row_cells(model: ReviewModel, i: int) -> list[Any]:
-    """Row number, mark, text, then per target the class (the person's where marked) and the confidence."""
+    """Row number, mark, rows in the group, text, then per target the class (the person's where marked), confidence."""
     coded = model.coded
     status = model.status(i)
     mark = MARKS.get(status, Text("•", "yellow") if status == "pending" else Text(" "))
     text = str(coded.text[i])
     if coded.unfamiliar[i]:
         text = "? " + text
-    cells: list[Any] = [str(int(model.rows[i])), mark, text[:TEXT_WIDTH]]
+    size = model.size(i)
+    count = Text(f"×{size}" if size < 10_000 else f"×{size // 1000}k", "bold") if size > 1 else Text("")
+    cells: list[Any] = [str(int(model.rows[i])), mark, count, text[:TEXT_WIDTH]]
     for target in coded.targets:
         value = model.final(i, target)
         style = "bold cyan" if value != str(coded.predicted[target][i]) else ""
@@ -159,7 +208,7 @@ def row_cells(model: ReviewModel, i: int) -> list[Any]:
 
 
 def fill_table(table: DataTable, model: ReviewModel, order: np.ndarray) -> None:
-    """The first :data:`SHOWN_ROWS` rows of ``order``; each row's key is its position in the coded rows."""
+    """The first :data:`SHOWN_ROWS` lines of ``order``; a line's key is its first row's position in the coded rows."""
     table.clear()
     for i in order[:SHOWN_ROWS]:
         table.add_row(*row_cells(model, int(i)), key=str(int(i)))
@@ -167,7 +216,8 @@ def fill_table(table: DataTable, model: ReviewModel, order: np.ndarray) -> None:
 
 def add_columns(table: DataTable, targets: list[str]) -> list[Any]:
     """Fixed widths: the table never measures its cells, so refilling it stays quick on a large file."""
-    keys = [table.add_column("row", width=6), table.add_column("", width=1), table.add_column("text", width=TEXT_WIDTH)]
+    keys = [table.add_column("row", width=6), table.add_column("", width=1), table.add_column("rows", width=5)]
+    keys.append(table.add_column("text", width=TEXT_WIDTH))
     for target in targets:
         keys += [table.add_column(target, width=max(len(target), CLASS_WIDTH)), table.add_column("conf", width=4)]
     return keys
