@@ -45,6 +45,15 @@ LONGEST_FILES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _suspects_only_where_tested(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs in this process skip the suspect-labels stage unless the test is marked ``suspects`` (or asks with
+    --suspects): it costs about one more fit per run, and the tests of every other feature do not read it. The
+    stage's own tests, the wizard's Suspects tab and the legacy/orchestrator equivalence run it as users do."""
+    if request.node.get_closest_marker("suspects") is None:
+        monkeypatch.setattr("nexusml.evaluation.suspects.AUTO_MAX_ROWS", 0)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(LONGEST_FILES)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: the rest keep order
@@ -151,3 +160,46 @@ def call_main(main: Callable[[list[str]], int], *args: str) -> subprocess.Comple
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def cpu_seconds_of(pid: int) -> float:
+    """The CPU seconds process ``pid`` has used so far: its threads and the children it has waited for (Linux).
+
+    Tests measure "it stopped at once" in CPU seconds, not on the wall clock: a busy machine gives a process
+    less of a core, which stretches its wall time but not the work it does.
+    """
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(ticks) for ticks in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[str, str, float]:
+    """Wait for ``proc`` while reading its pipes: its stdout, its stderr and the CPU seconds it used in all.
+
+    The CPU time is the child's own (from wait4, as ``cpu_seconds_of`` counts it), so
+    ``finish(proc)[2] - cpu_seconds_of(proc.pid)`` taken earlier is the work done in between.
+    """
+    import threading
+    import time
+
+    texts = {"stdout": "", "stderr": ""}
+
+    def read(name: str) -> None:
+        with getattr(proc, name) as stream:
+            texts[name] = stream.read()
+
+    readers = [threading.Thread(target=read, args=(name,)) for name in texts if getattr(proc, name) is not None]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + timeout  # only against hanging forever
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        time.sleep(0.02)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join()
+    return texts["stdout"], texts["stderr"], usage.ru_utime + usage.ru_stime

@@ -54,18 +54,24 @@ def test_flags_train_a_plain_export_without_a_yaml_file(export, tmp_path):
     assert meta["metrics"]["System Category"]["accuracy"] > 0.5
 
 
+def _only_line(done) -> str:
+    """A bad column is a bad argument: exit 2 with one line, before any loading line."""
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("nexusml-train: error: "), done.stderr
+    return lines[0]
+
+
 def test_a_typo_in_a_text_column_is_an_error_that_names_the_column(export, tmp_path):
     done = train(export, tmp_path, "--target", "Trade", "--text-columns", "Asset Nme,Manufacturer")
-    assert done.returncode == 1
-    last = done.stderr.strip().splitlines()[-1]
-    assert "input column 'Asset Nme' is not in the data; did you mean 'Asset Name'?" in last
+    last = _only_line(done)
+    assert "--text-columns: 'Asset Nme' is not a column of assets.csv; did you mean 'Asset Name'?" in last
     assert "Traceback" not in done.stderr and not list(tmp_path.glob("*.skops"))
 
 
 def test_a_column_name_with_a_comma_given_unquoted_says_how_to_quote_it(export, tmp_path):
     done = train(export, tmp_path, "--target", "Trade", "--text-columns", "Model, Number")
-    assert done.returncode == 1
-    last = done.stderr.strip().splitlines()[-1]
+    last = _only_line(done)
     assert 'the column "Model, Number" has a comma in its name' in last
     assert "quote it: --text-columns '\"Model, Number\"'" in last
     assert "Traceback" not in done.stderr and not list(tmp_path.glob("*.skops"))
@@ -73,10 +79,18 @@ def test_a_column_name_with_a_comma_given_unquoted_says_how_to_quote_it(export, 
 
 def test_a_missing_target_suggests_the_closest_column_and_lists_a_few(export, tmp_path):
     done = train(export, tmp_path, "--target", "System Categry", "--text-columns", "Asset Name")
-    assert done.returncode == 1
-    last = done.stderr.strip().splitlines()[-1]
-    assert "target column 'System Categry' is not in the data; did you mean 'System Category'?" in last
+    last = _only_line(done)
+    assert "--targets: 'System Categry' is not a column of assets.csv; did you mean 'System Category'?" in last
     assert "Unnamed" not in last and len(last) < 300
+
+
+def test_a_target_alone_on_a_file_the_bundled_config_does_not_fit_asks_for_text_columns(export, tmp_path):
+    done = train(export, tmp_path, "--target", "Trade")
+    last = _only_line(done)
+    assert "--text-columns: not given, and the bundled feature config reads" in last
+    assert "Asset Name" in last.split("for example --text-columns ")[1]  # the file's own descriptive columns
+    done = train(export, tmp_path, "--target", "Trade", "--text-columns", "Trade")
+    assert "--text-columns: 'Trade' is also a --target" in _only_line(done)
 
 
 def test_a_missing_column_with_no_close_match_is_created_empty_and_repeated_at_the_end(export, tmp_path):

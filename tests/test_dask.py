@@ -4,6 +4,7 @@ local search, cancellation, a missing extra and an unreachable scheduler."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,14 +20,13 @@ from nexusml.errors import Cancelled
 from nexusml.features.engineering import engineer_features
 from nexusml.model.builder import new_model
 from nexusml.model.distributed import (
-    CONNECT_TIMEOUT_S,
     MISSING_EXTRA,
     DaskUnavailable,
     check_scheduler,
     search_backend,
 )
 from nexusml.model.search import search_hyperparameters
-from nexusml.options.training_args import TrainingArguments
+from nexusml.options.arguments import TrainingArguments
 
 REPO = Path(__file__).resolve().parents[1]
 GRID = {"C": [0.03, 0.3, 3.0]}
@@ -138,7 +138,7 @@ def test_cancel_stops_submitting_and_cancels_pending(data, dask_search):
             if str(key).startswith("batch_of_") and task.state in ("queued", "waiting", "no-worker", "processing")
         ]
 
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # only against waiting forever
     while (backend.pending_keys() or backend.client.run_on_scheduler(active)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert backend.pending_keys() == []
@@ -181,10 +181,12 @@ def test_missing_extra_exit_code(monkeypatch, tmp_path, capsys):
 
 
 def test_refused_connection_fails_at_once():
-    started = time.perf_counter()
-    with pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"):
-        check_scheduler(f"tcp://127.0.0.1:{_free_port()}")
-    assert time.perf_counter() - started < 1.0
+    # At once: the refusal is the answer, the connect timeout (here far longer than any busy machine's delay)
+    # is not waited for.
+    started = time.monotonic()
+    with pytest.raises(DaskUnavailable, match=r"cannot reach the Dask scheduler at .*: Connection refused"):
+        check_scheduler(f"tcp://127.0.0.1:{_free_port()}", timeout=120)
+    assert time.monotonic() - started < 60
 
 
 def test_silent_scheduler_fails_after_the_timeout(monkeypatch):
@@ -195,14 +197,16 @@ def test_silent_scheduler_fails_after_the_timeout(monkeypatch):
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
         address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
-        started = time.perf_counter()
+        started = time.monotonic()
         with (
-            pytest.raises(DaskUnavailable, match="cannot reach the Dask scheduler"),
+            pytest.raises(DaskUnavailable, match=r"cannot reach the Dask scheduler at .*: no Dask handshake within 1s"),
             search_backend(TrainingArguments(dask_scheduler=address)),
         ):
             pass
-        elapsed = time.perf_counter() - started
-        assert 0.9 <= elapsed < 4.0, f"{elapsed:.1f}s"  # the 1 s timeout, not at once nor much later
+        elapsed = time.monotonic() - started
+        # It waited for the configured timeout (a busy machine only makes that longer), and gave up then
+        # rather than waiting for ever: the bound is the timeout plus what a busy machine may add.
+        assert 0.9 <= elapsed < 1 + 30, f"{elapsed:.1f}s"
 
 
 @pytest.mark.slow
@@ -211,7 +215,6 @@ def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
     _inventory(120).to_csv(csv, index=False)
     address = f"tcp://127.0.0.1:{_free_port()}"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
-    started = time.perf_counter()
     proc = subprocess.run(
         [
             sys.executable,
@@ -225,6 +228,8 @@ def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
             address,
             "--output-dir",
             str(tmp_path / "out"),
+            "--log-level",
+            "INFO",
         ],
         capture_output=True,
         text=True,
@@ -232,11 +237,12 @@ def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
         cwd=tmp_path,
         timeout=120,
     )
-    elapsed = time.perf_counter() - started
     assert proc.returncode == 1, proc.stderr[-2000:]
     errors = [line for line in proc.stderr.splitlines() if "error:" in line]
-    assert len(errors) == 1 and f"cannot reach the Dask scheduler at {address}" in errors[0]
+    assert len(errors) == 1 and f"cannot reach the Dask scheduler at {address}: Connection refused" in errors[0]
     assert not list((tmp_path / "out").glob("*.skops"))
-    # The scheduler is checked before any data is loaded and a refused connection does not wait for
-    # the connect timeout: the whole run takes well under it (0.5 s measured).
-    assert elapsed < CONNECT_TIMEOUT_S, f"{elapsed:.1f}s"
+    # Within seconds: the scheduler is checked first, before any data is loaded (no stage after the check
+    # started), and a refused connection is the answer, the connect timeout is not waited for.
+    started = [line.split("] ", 1)[1] for line in proc.stderr.splitlines() if re.search(r"\[\d+/\d+\] ", line)]
+    assert started == ["Check Dask cluster ..."], proc.stderr[-2000:]
+    assert "stage 'check_cluster' failed" in errors[0]

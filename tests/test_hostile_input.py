@@ -103,7 +103,7 @@ FAILURES = [
     ("fifo_as_data", 2, "is not a regular file"),
     ("parquet_nested", 1, "has nested columns (category_name"),
     ("parquet_duplicate_names", 1, "has duplicate column names (x)"),
-    ("no_text_column_in_file", 1, "none of the text columns the model reads (Asset Notes, Long Text)"),
+    ("no_text_column_in_file", 2, "--text-columns: 'Asset Notes', 'Long Text' are not columns of good.csv"),
     ("id_column_as_target", 1, "target 'equipment_tag' has 120 classes (more than --max-classes 50)"),
 ]
 
@@ -165,10 +165,12 @@ def test_a_line_of_commas_is_refused_quickly(tmp_path, capsys):
 
     path = tmp_path / "commas.csv"
     path.write_bytes(b"," * 5_000_000 + b"\n")
-    started = time.perf_counter()
+    started = time.process_time()
     code, err, _ = run(["--data-path", str(path), "--output-dir", str(tmp_path / "out")], capsys)
     assert code == 1 and "5,000,001 columns in its first line" in err
-    assert time.perf_counter() - started < 10
+    # Quickly, in CPU seconds (which a busy machine does not stretch): about 0.6 s, where pandas alone spends
+    # over a minute on that header line.
+    assert time.process_time() - started < 10
 
 
 def test_terminal_escapes_from_a_file_never_reach_the_error_line(tmp_path, capsys):
@@ -177,4 +179,4 @@ def test_terminal_escapes_from_a_file_never_reach_the_error_line(tmp_path, capsy
     code, err, _ = run(
         ["--data-path", str(path), "--output-dir", str(tmp_path / "out"), "--target", "uniformat_code"], capsys
     )
-    assert code == 1 and "\x1b" not in err and "\x07" not in err and "?[31mdescription" in err
+    assert code == 2 and "\x1b" not in err and "\x07" not in err and "?[31mdescription" in err

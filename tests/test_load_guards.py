@@ -22,7 +22,7 @@ from nexusml.pipeline import CancelToken, StageProgress, TrainingCancelled, run_
 from nexusml.readers import block_reader, csv_reader, excel_reader, loader
 from nexusml.readers.loader import read_data, unsaved_formulas
 from nexusml.train_model_pipeline_v2 import main
-from tests.conftest import REPO
+from tests.conftest import REPO, cpu_seconds_of, finish
 from tests.test_robustness import small_frame
 
 
@@ -135,15 +135,15 @@ def test_a_cancel_while_loading_stops_the_run_quickly_with_the_cancel_outcome(tm
         if isinstance(event, StageProgress) and event.stage == "load_data":
             seen.append(event)
             if event.fraction > loader.DECODE_END and not asked:  # pandas is parsing
-                asked.append(time.perf_counter())
+                asked.append(time.process_time())
                 token.cancel("cancelled in the test")
 
     with pytest.raises(TrainingCancelled) as stopped:
         run_training(args, on_event, token)
-    latency = time.perf_counter() - asked[0]
+    latency = time.process_time() - asked[0]  # CPU seconds: a busy machine does not stretch them
     assert stopped.value.stage == "load_data" and stopped.value.exit_code == 130
     assert stopped.value.message == "cancelled in the test during stage 'load_data'"
-    assert latency < 1.0, f"stopped {latency:.2f}s after the cancel"
+    assert latency < 0.3, f"stopped {latency:.2f} s of CPU after the cancel"  # 1 ms; the rest of the parse: 0.8 s
     assert seen[-1].fraction < loader.PARSE_END  # it stopped while parsing, not after
     assert not list((tmp_path / "out").glob("*.skops"))
 
@@ -164,15 +164,16 @@ def test_ctrl_c_while_a_large_file_loads_exits_130_within_a_second(tmp_path):
     while "Load data ..." not in seen and time.monotonic() < deadline:
         seen += proc.stderr.readline()
     time.sleep(0.3)
-    sent = time.monotonic()
+    at_signal = cpu_seconds_of(proc.pid)
     proc.send_signal(signal.SIGINT)
-    rest = proc.communicate(timeout=60)[1]
-    elapsed = time.monotonic() - sent
+    rest, used = finish(proc, timeout=120)[1:]
     assert proc.returncode == 130, rest
     assert rest.strip().splitlines()[-1] == (
         "nexusml-train: stopped: interrupted during stage 'load_data'; no model was saved"
     )
-    assert elapsed < 1.5, f"stopped {elapsed:.2f}s after ctrl+c"
+    # Stopped within a second, as the child's CPU seconds (which a busy machine does not stretch) tell it: the
+    # parse is dropped and the run exits in about 0.2 s of CPU, where finishing the 80 MB parse takes 2 s more.
+    assert used - at_signal < 0.75, f"{used - at_signal:.2f} s of CPU after ctrl+c"
     assert "Traceback" not in rest
 
 

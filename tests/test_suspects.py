@@ -11,6 +11,8 @@ import pytest
 from nexusml.evaluation.suspects import OutOfFold, item_folds, rank_suspects
 from nexusml.train_model_pipeline_v2 import main
 
+pytestmark = pytest.mark.suspects
+
 KINDS = {
     "0606": ["centrifugal pump", "inline pump", "sump pump", "booster pump"],
     "0707": ["axial fan", "exhaust fan", "supply fan", "return fan"],

@@ -97,6 +97,7 @@ def test_events_in_order_and_typed(inventory_csv, tmp_path):
         "train",
         "evaluate",
         "refit",
+        "suspects",
         "save",
         "sample_prediction",
     ]
@@ -138,6 +139,7 @@ EQUIVALENCE_CASES = {
 }
 
 
+@pytest.mark.suspects
 @pytest.mark.parametrize("case", list(EQUIVALENCE_CASES))
 def test_orchestrator_and_legacy_give_identical_results(
     case, inventory_csv, inventory_small, asset_register, tmp_path, monkeypatch
@@ -168,7 +170,7 @@ def test_orchestrator_and_legacy_give_identical_results(
         results[legacy] = (meta, predictions)
     (meta_new, pred_new), (meta_old, pred_old) = results[False], results[True]
     assert meta_new["training_path"] == "orchestrator" and meta_old["training_path"] == "legacy"
-    for key in ("split", "metrics", "class_counts", "confidence", "warnings"):
+    for key in ("split", "metrics", "class_counts", "confidence", "warnings", "suspects"):
         assert meta_new[key] == meta_old[key], key
     search_new, search_old = meta_new["hyperparameter_search"], meta_old["hyperparameter_search"]
     if search_new is not None:

@@ -170,4 +170,9 @@ def headless_main(given: dict[str, Any], parser: Any) -> int:
         args = resolve_arguments(given)
     except ArgumentError as exc:
         parser.error(str(exc))
+    from nexusml.features.columns import check_columns
+
+    problem = check_columns(args)  # from the file's first rows: a wrong column stops here, before any loading
+    if problem is not None:
+        parser.error(str(problem))
     return run_headless(args)

@@ -103,6 +103,11 @@ class FeatureConfig:
                 out.append(col)
         return tuple(out)
 
+    @property
+    def is_bundled(self) -> bool:
+        """Whether this is the bundled default config (the sample inventory's columns)."""
+        return self.source == str(default_feature_config_path())
+
     def with_columns(
         self,
         targets: tuple[str, ...] | None = None,
@@ -118,7 +123,7 @@ class FeatureConfig:
         (:attr:`dropped_inputs` names it).
         """
         config = self
-        if text_columns is not None and numeric_columns is None and self.source == str(default_feature_config_path()):
+        if text_columns is not None and numeric_columns is None and self.is_bundled:
             # The bundled config's numbers (service_life) belong to the sample; a file whose text columns
             # are named reads no numbers unless they are named too.
             numeric_columns = ()

@@ -42,7 +42,8 @@ from nexusml.errors import Cancelled
 
 log = logging.getLogger(__name__)
 
-SUSPECT_FOLDS = 3
+SUSPECT_FOLDS = 3  # up to THREE_FOLD_MAX_ROWS usable rows; two above (each fold then holds plenty of rows)
+THREE_FOLD_MAX_ROWS = 20_000
 # The folds' classifiers stop earlier than the model's (liblinear's tolerance 0.1 instead of 1e-4) and a forest
 # grows a third of its trees: measured on Uniclass, the same flipped rows ranked first for 0.35x the fit time, so
 # three folds cost about one fit of the model (benchmarks/suspects.py; two full folds found fewer).
@@ -59,6 +60,11 @@ class OutOfFold:
     classes: np.ndarray
     confidence: np.ndarray
     judged: np.ndarray  # rows whose label some other fold holds (the others cannot be judged)
+
+
+def suspect_folds(rows: int) -> int:
+    """How many folds judge a file of ``rows`` usable rows."""
+    return SUSPECT_FOLDS if rows <= THREE_FOLD_MAX_ROWS else 2
 
 
 def item_folds(groups: np.ndarray, folds: int, random_state: int) -> np.ndarray:
@@ -132,7 +138,7 @@ def find_suspects(
     row_numbers: np.ndarray,
     text: np.ndarray,
     random_state: int,
-    folds: int = SUSPECT_FOLDS,
+    folds: int | None = None,
     transformed: bool = False,
     on_target: Callable[[int, int, str], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -148,7 +154,7 @@ def find_suspects(
     features = X if transformed else model.transform(X)
     if hasattr(features, "tocsr"):
         features = features.tocsr()
-    fold = item_folds(groups, folds, random_state)
+    fold = item_folds(groups, folds or suspect_folds(len(groups)), random_state)
     tables, counts = [], {}
     owners = [t for t in model.targets_ if t not in model.shared_with_]
     for i, target in enumerate(owners):

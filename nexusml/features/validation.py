@@ -69,6 +69,17 @@ def _runs(names: list[str]) -> list[list[str]]:
     return [names[i:j] for i in range(len(names)) for j in range(i + 2, len(names) + 1)]
 
 
+def comma_split(names: list[str], columns: list[str]) -> str | None:
+    """How to quote a column whose name has a comma, when ``names`` hold it split at its commas."""
+    split = [c for c in columns if "," in c and [p.strip() for p in c.split(",")] in _runs(names)]
+    if not split:
+        return None
+    return (
+        f"the column {join_columns(split[:1])} has a comma in its name, so it was read as several "
+        f"columns; quote it: --text-columns '{join_columns(split[:1])}'"
+    )
+
+
 def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationReport:
     """Raise :class:`DataValidationError` on fatal problems; collect warnings for the rest.
 
@@ -92,12 +103,9 @@ def validate_data(frame: pd.DataFrame, config: FeatureConfig) -> ValidationRepor
     numeric = {n.name for n in config.numeric_columns}
     texts = [c for c in config.input_columns if c not in numeric]
     if texts and not [c for c in texts if c in available_columns(frame.columns, config)]:
-        split = [c for c in columns if "," in c and [p.strip() for p in c.split(",")] in _runs(texts)]
+        split = comma_split(texts, columns)
         if split:
-            raise DataValidationError(
-                f"the column {join_columns(split[:1])} has a comma in its name, so it was read as several "
-                f"columns; quote it: --text-columns '{join_columns(split[:1])}'"
-            )
+            raise DataValidationError(split)
         raise DataValidationError(
             f"none of the text columns the model reads ({listed_columns(texts)}) is in the data; "
             f"{column_hint(texts[0], frame)}; choose them with --text-columns"

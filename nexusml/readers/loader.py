@@ -14,6 +14,7 @@ progress and cancel), ``csv_reader`` (encodings, delimiter, parsing) and
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ from nexusml.readers.block_reader import (
 )
 from nexusml.readers.csv_reader import decode_text, read_csv
 from nexusml.readers.excel_reader import read_excel, unsaved_formulas
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DECODE_END",
@@ -153,3 +156,46 @@ def read_data(
 def load_data(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
     """:func:`read_data`'s frame."""
     return read_data(path, sheet).frame
+
+
+HEAD_BYTES = 1 << 20  # what read_head parses of a CSV file: its first MB, cut at a line end
+
+
+def read_head(
+    path: Path | str, sheet: str | int | None = None, targets: Sequence[str] = (), inputs: Sequence[str] = ()
+) -> pd.DataFrame | None:
+    """The file's first rows, read as :func:`read_data` reads them (same columns, cells as text), without
+    reading the whole file; ``None`` when they cannot be read (the run's load then says why).
+
+    For checking the columns a run names before it starts.
+    """
+    path = Path(path)
+    try:
+        suffix = path.suffix.lower()
+        if suffix in (".xlsx", ".xlsm"):
+            from nexusml.readers.excel_reader import choose_sheet
+
+            with pd.ExcelFile(path) as workbook:
+                name = sheet if sheet is not None else choose_sheet(path, workbook, targets, inputs).name
+                frame = workbook.parse(name, nrows=200, dtype=str)
+        elif suffix in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            parquet = pq.ParquetFile(path)
+            schema = parquet.schema_arrow
+            if len(set(schema.names)) < len(schema.names) or any(_is_nested(f.type) for f in schema):
+                return None  # the load refuses these, saying why
+            batch = next(parquet.iter_batches(batch_size=200), None)
+            if batch is None:
+                return None
+            frame = batch.to_pandas()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(HEAD_BYTES)
+                if len(data) == HEAD_BYTES:
+                    data = data[: data.rfind(b"\n") + 1] or data
+            frame = read_csv(path, data, Reading(path.name, len(data), None, None))
+        return tidy_frame(frame)
+    except Exception:  # anything: the check is skipped and the run's load reports the file's problem
+        log.debug("Could not read the first rows of %s", path, exc_info=True)
+        return None

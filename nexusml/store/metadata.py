@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nexusml.config import FeatureConfig
-from nexusml.evaluation.suspects import SUSPECT_FOLDS
+from nexusml.evaluation.suspects import suspect_folds
 from nexusml.model.scoring import MARGIN_SOFTMAX_SCALE
 from nexusml.options.arguments import TrainingArguments
 
@@ -81,8 +81,8 @@ def build_metadata(
             if suspects is None
             else {
                 "per_target": suspects,
-                "method": f"{SUSPECT_FOLDS} folds of whole items; a row is flagged when the classifier fitted on the "
-                "other folds gives another class; ranked by 1 - its confidence in the label",
+                "method": f"{suspect_folds(rows_used)} folds of whole items; a row is flagged when the classifier "
+                "fitted on the other folds gives another class; ranked by 1 - its confidence in the label",
             }
         ),
         "stage_seconds": {k: round(v, 4) for k, v in stage_seconds.items()},

@@ -55,6 +55,7 @@ def test_the_plan_names_only_the_stages_a_run_uses():
         "train",
         "evaluate",
         "refit",
+        "suspects",
         "save",
         "sample_prediction",
     ]
