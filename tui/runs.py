@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from nexusml.files import MAX_METADATA_BYTES, FileReadError, read_json_object
-from nexusml.store.layout import ERRORS_REPORT, run_metadata_files
+from nexusml.store.layout import ERRORS_REPORT, SUSPECTS_REPORT, run_metadata_files
+from tui.suspects import TrainingSource, suspects_note
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class RunView:
     log_path: Path | None = None
     metadata_path: Path | None = None
     errors_path: Path | None = None  # the misclassified held-out rows saved with the model
+    suspects_path: Path | None = None  # the training rows whose label looks wrong, saved with the model
+    suspects_note: str = ""  # why there is no suspects file
+    source: TrainingSource | None = None  # the training file and the feature config that read it
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -52,6 +56,9 @@ class RunView:
             log_path=result.log_path,
             metadata_path=Path(result.metadata_path),
             errors_path=result.errors_path,
+            suspects_path=result.suspects_path,
+            suspects_note=suspects_note(result.metadata or {}),
+            source=TrainingSource.from_metadata(result.metadata or {}),
         )
 
     @classmethod
@@ -71,8 +78,7 @@ class RunView:
             for t, m in _mapping(data.get("metrics")).items()
             if isinstance(m, dict) and all(isinstance(m.get(k), int | float) for k in ("accuracy", "f1_macro"))
         }
-        errors_file = _mapping(data.get("report_files")).get(ERRORS_REPORT)
-        errors_file = errors_file if isinstance(errors_file, str) and Path(errors_file).name == errors_file else None
+        errors_file, suspects_file = (_report(data, name) for name in (ERRORS_REPORT, SUSPECTS_REPORT))
         targets = data.get("targets")
         return cls(
             title=Path(metadata_path).name,
@@ -93,12 +99,21 @@ class RunView:
             search=_mapping(data.get("hyperparameter_search")) or None,
             metadata_path=Path(metadata_path),
             errors_path=Path(metadata_path).parent / errors_file if errors_file else None,
+            suspects_path=Path(metadata_path).parent / suspects_file if suspects_file else None,
+            suspects_note=suspects_note(data),
+            source=TrainingSource.from_metadata(data),
         )
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     """``value`` if it is a JSON object, else an empty one (a foreign or hand-edited metadata file)."""
     return value if isinstance(value, dict) else {}
+
+
+def _report(data: dict[str, Any], report: str) -> str | None:
+    """The name of a report file saved with the model (a bare file name beside the metadata, else None)."""
+    name = _mapping(data.get("report_files")).get(report)
+    return name if isinstance(name, str) and name and Path(name).name == name else None
 
 
 @dataclass(frozen=True)

@@ -196,26 +196,47 @@ async def test_pickers_show_a_mark_and_a_count_and_typing_filters(tmp_path: Path
         await settle(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        targets = picker(app, "targets")
+        targets, text = picker(app, "targets"), picker(app, "text-columns")
         assert app.focused is targets
         prompts = [str(targets.get_option_at_index(i).prompt) for i in range(targets.option_count)]
         assert prompts[0] == "[ ] Asset ID"
         assert "[x] System Type" in prompts and "[x] Trade, Group" in prompts
         assert text_of(app.screen.query_one("#count-targets", Static)) == "2 of 6 selected"
-        await pilot.press(*"as")  # typing on a list goes to the filter box
-        await pilot.pause()
-        assert app.screen.query_one("#column-filter", Input).value == "as"
-        assert targets.shown == ("Asset ID", "Asset Name")
-        assert text_of(app.screen.query_one("#filter-count", Static)) == "2 of 6 columns match"
-        assert text_of(app.screen.query_one("#count-targets", Static)) == "2 of 6 selected"
-        await pilot.press("enter", "down", "space")
+        await pilot.press(*"as")  # typing on a list filters that list, and only that one
         await pilot.pause()
         assert app.focused is targets
-        assert app.form.chosen_columns("targets") == (
-            "Asset Name",
-            "System Type",
-            "Trade, Group",
-        )
+        assert targets.shown == ("Asset ID", "Asset Name") and text.filter_text == ""
+        assert len(text.shown) == len(text.columns)
+        assert text_of(app.screen.query_one("#count-targets", Static)) == "2 of 6 selected · filter 'as': 2 match"
+        await pilot.press("down", "space")  # space toggles, even with a filter typed
+        await pilot.pause()
+        assert app.focused is targets and targets.filter_text == "as"
+        assert app.form.chosen_columns("targets") == ("Asset Name", "System Type", "Trade, Group")
+        await pilot.press("backspace", "backspace", "escape")
+        await pilot.pause()
+        assert targets.filter_text == "" and len(targets.shown) == 6
+
+
+async def test_the_name_typed_exactly_comes_first_in_the_filtered_list(tmp_path: Path) -> None:
+    path = tmp_path / "assets.csv"
+    path.write_text("Asset Category Name,Asset Name,Asset Names Old,Trade\nPumps,P-1 pump,x,Plumbing\n")
+    app = create_app({"data_path": str(path)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        targets = picker(app, "targets")
+        await pilot.press(*"name")
+        await pilot.pause()
+        assert targets.shown == ("Asset Category Name", "Asset Name", "Asset Names Old")
+        await pilot.press("escape", *"assetname")  # spaces toggle, so a filter is typed without them
+        await pilot.pause()
+        # The exact name first, then the one beginning with it; "Asset Category Name" does not hold it.
+        assert targets.shown == ("Asset Name", "Asset Names Old")
+        assert targets.highlighted_column == "Asset Name"
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.form.chosen_columns("targets") == ("Asset Name",)
 
 
 async def test_saved_run_config_holds_the_columns_and_keeps_its_meaning(

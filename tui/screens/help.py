@@ -34,7 +34,8 @@ status line says "ready to train" only when the run would accept the form.
 | `ctrl+p` | command palette: Train, Save run config, Copy command, ... |
 | `t` | after a failed run: the full traceback |
 | `ctrl+t` / `ctrl+g` | results: the "try it" box / the next chart |
-| `f3` / `f4` | results: the per-class table / the error rows (`ctrl+f` filters them) |
+| `f3` / `f4` / `f5` | results: the per-class table / the error rows / the suspect labels (`ctrl+f` filters them) |
+| `y` / `t` / `k` / `u` / `a` | suspect labels: take the suggested class / type one / keep the label / undo / apply |
 | `f6` | results: code a new file with the model (predict) |
 | `ctrl+z` | results: the charts and tables fill the screen (again: back) |
 | `?` (outside a text field) / `f1` | this help (`↑` `↓` `pgup` `pgdn` scroll it) |

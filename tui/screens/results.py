@@ -1,4 +1,8 @@
-"""Results of a run: metrics per target, charts, the saved model and a "try it" box."""
+"""Results of a run: metrics per target, charts, tables, the saved model and a "try it" box.
+
+The Suspects tab lists the training rows whose label looks wrong; corrected there, they go into a corrected
+copy of the training file (``tui.corrections``), and the wizard offers to retrain on it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Select, TabbedContent, TabPane, Tabs
 
 from tui.messages import OpenPredict
+from tui.reports import SUSPECTS
 from tui.runs import RunView
 from tui.widgets.charts import (
     ChartPlot,
@@ -58,6 +63,7 @@ class ResultsScreen(Screen):
         Binding("ctrl+g", "next_chart", "Next chart"),
         Binding("f3", "show_tab('tab-per-class')", "Per class"),
         Binding("f4", "show_tab('tab-errors')", "Errors"),
+        Binding("f5", "show_tab('tab-suspects')", "Suspects"),
         Binding("ctrl+f", "focus_filter", "Filter"),
         Binding("f6", "predict_file", "Code a file"),
     ]
@@ -104,6 +110,15 @@ class ResultsScreen(Screen):
                     yield ClassTable(view.metrics, narrow_hint=ZOOM_HINT, id="per-class")
                 with TabPane("Errors", id="tab-errors"):
                     yield ErrorTable(view.errors_path, narrow_hint=ZOOM_HINT, id="errors")
+                with TabPane("Suspects", id="tab-suspects"):
+                    yield ErrorTable(
+                        view.suspects_path,
+                        kind=SUSPECTS,
+                        note=view.suspects_note,
+                        known=self.known_classes,
+                        narrow_hint=ZOOM_HINT,
+                        id="suspects",
+                    )
         yield Footer()
 
     def _heading(self) -> Text:
@@ -177,7 +192,8 @@ class ResultsScreen(Screen):
     def show_tables(self, target: str | None) -> None:
         self.query_one("#confusions", ConfusionList).show(target)
         self.query_one("#per-class", ClassTable).show(target)
-        self.query_one("#errors", ErrorTable).show(target)
+        for table in self.query(ErrorTable):
+            table.show(target)
         coding = (self.view.metrics.get(target) or {}).get("auto_coding") if target else None
         line = Text()
         if coding:
@@ -199,6 +215,19 @@ class ResultsScreen(Screen):
         errors = self.query_one("#errors", ErrorTable)
         errors.filter_text = message.name
         self.action_show_tab("tab-errors")
+
+    def known_classes(self, target: str) -> list[str]:
+        """The classes the model knows for ``target``: the training rows' (and the loaded model's)."""
+        from tui.widgets.review_row import known_classes
+
+        known = set(self.view.class_counts.get(target) or ()) | set(known_classes(self._model, target))
+        return sorted(known)
+
+    @on(ErrorTable.ApplyRequested)
+    def _apply(self, message: ErrorTable.ApplyRequested) -> None:
+        from tui.corrections import apply_corrections
+
+        apply_corrections(self, self.view.source, message.corrections)
 
     @on(DataTable.RowHighlighted, "#metrics")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -317,9 +346,10 @@ class ResultsScreen(Screen):
 
     def action_focus_filter(self) -> None:
         tabs = self.query_one("#charts", TabbedContent)
-        if tabs.active not in ("tab-per-class", "tab-errors"):
+        boxes = {"tab-per-class": "#class-filter", "tab-errors": "#error-filter", "tab-suspects": "#suspect-filter"}
+        if tabs.active not in boxes:
             self.switch_tab("tab-per-class")
-        self.query_one("#class-filter" if tabs.active == "tab-per-class" else "#error-filter", Input).focus()
+        self.query_one(boxes[tabs.active], Input).focus()
 
     def action_zoom(self) -> None:
         """The tabs fill the screen (escape or ctrl+z again restores the side panel)."""
@@ -334,7 +364,8 @@ class ResultsScreen(Screen):
 
     def _fit_tables(self) -> None:
         self.query_one(ClassTable).fit_to_width()
-        self.query_one(ErrorTable).fit_to_width()
+        for table in self.query(ErrorTable):
+            table.fit_to_width()
 
     def action_next_chart(self) -> None:
         tabs = self.query_one("#charts", TabbedContent)

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input
 
 from tui.form import COLUMN_FIELDS, FormState, check_field, is_blank
 from tui.messages import FieldChanged
@@ -39,17 +38,10 @@ class FeaturesStep(Step):
 
     def content(self) -> ComposeResult:
         yield Static(
-            "Pick the columns to predict and to read: space toggles, typing filters.",
+            "Pick the columns to predict and to read: space toggles; typing filters the list you are on "
+            "(backspace, escape clears).",
             classes="step-intro",
         )
-        with Horizontal(id="filter-row"):
-            yield Input(
-                placeholder="filter columns (type a part of a name)",
-                id="column-filter",
-                compact=True,
-                select_on_focus=False,
-            )
-            yield Static("", id="filter-count")
         with Horizontal(id="column-pickers"):
             for dest, title, picker_id in PICKERS:
                 with Vertical(classes="picker"):
@@ -89,30 +81,11 @@ class FeaturesStep(Step):
     def _counts(self) -> None:
         for dest, _, picker_id in PICKERS:
             self.query_one(f"#count-{picker_id}", Static).update(self.picker(dest).count_text())
-        picker = self.picker("targets")
-        shown = ""
-        if picker.filter_text.strip():
-            shown = f"{len(picker.shown)} of {len(picker.columns)} columns match"
-        self.query_one("#filter-count", Static).update(shown)
 
-    @on(Input.Changed, "#column-filter")
-    def _filter(self, event: Input.Changed) -> None:
+    @on(ColumnPicker.Filtered)
+    def _filtered(self, event: ColumnPicker.Filtered) -> None:
         event.stop()
-        for dest in COLUMN_FIELDS:
-            self.picker(dest).set_filter(event.value)
         self._counts()
-
-    @on(Input.Submitted, "#column-filter")
-    def _filter_done(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.picker("targets").focus()
-
-    @on(ColumnPicker.Typed)
-    def _typed(self, event: ColumnPicker.Typed) -> None:
-        event.stop()
-        box = self.query_one("#column-filter", Input)
-        box.focus()
-        box.insert_text_at_cursor(event.character)
 
     @on(ColumnPicker.Changed)
     def _picked(self, event: ColumnPicker.Changed) -> None:

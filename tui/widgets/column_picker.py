@@ -1,4 +1,9 @@
-"""A list of columns to pick from: ``[x]`` / ``[ ]`` on each row, space or enter toggles, a filter narrows it."""
+"""A list of columns to pick from: ``[x]`` / ``[ ]`` on each row, space or enter toggles, typing filters it.
+
+Each list keeps its own filter, typed on the list itself (backspace takes a letter back, escape clears it):
+space never goes to a filter (it toggles; a filter ignores spaces), and the other lists are not filtered.  The
+closest names come first: the name typed exactly, then names that begin with it, then the others holding it.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +21,31 @@ SELECTED = "[x] "
 UNSELECTED = "[ ] "
 
 
+def _folded(text: str) -> str:
+    """``text`` lowercased without its spaces: space toggles a column, so a filter is typed without them."""
+    return "".join(text.lower().split())
+
+
 def matches(name: str, text: str) -> bool:
-    """Whether a column passes the filter: every word of ``text`` is in its name (case and spacing ignored)."""
-    folded = " ".join(name.lower().split())
-    return all(word in folded for word in text.lower().split())
+    """Whether a column passes the filter: ``text`` is in its name (case and spacing ignored), so ``assetname``
+    finds ``Asset Name`` and not ``Asset Category Name``."""
+    return _folded(text) in _folded(name)
+
+
+def closeness(name: str, text: str) -> int:
+    """0 for the name ``text`` spells exactly, 1 for a name beginning with it, 2 for the other matches."""
+    folded, typed = _folded(name), _folded(text)
+    return 0 if folded == typed else 1 if folded.startswith(typed) else 2
 
 
 class ColumnPicker(OptionList):
     """Columns with a selected mark; the selection is kept in :attr:`selected` in the order the columns come."""
 
-    BINDINGS = [Binding("space", "toggle_column", "Toggle", show=False)]
+    BINDINGS = [
+        Binding("space", "toggle_column", "Toggle", show=False),
+        Binding("backspace", "erase", "Filter back", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
 
     @dataclass
     class Changed(Message):
@@ -39,11 +59,10 @@ class ColumnPicker(OptionList):
             return self.picker
 
     @dataclass
-    class Typed(Message):
-        """A printable key was pressed on the list: it is meant for the filter box."""
+    class Filtered(Message):
+        """The list's filter changed."""
 
         picker: ColumnPicker
-        character: str
 
     def __init__(self, *, id: str | None = None, empty: str = "no columns"):
         super().__init__(id=id, compact=True)
@@ -69,7 +88,8 @@ class ColumnPicker(OptionList):
     def set_filter(self, text: str) -> None:
         if text != self.filter_text:
             self.filter_text = text
-            self._rebuild()
+            self._rebuild(best_first=True)
+            self.post_message(self.Filtered(self))
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -77,7 +97,10 @@ class ColumnPicker(OptionList):
         return tuple(self._shown)
 
     def count_text(self) -> str:
-        return f"{len(self.selected)} of {len(self.columns)} selected"
+        count = f"{len(self.selected)} of {len(self.columns)} selected"
+        if self.filter_text:
+            count += f" · filter '{self.filter_text}': {len(self._shown)} match"
+        return count
 
     def _prompt(self, name: str) -> Text:
         on = name in self.selected
@@ -87,9 +110,12 @@ class ColumnPicker(OptionList):
             text.append(f" {self.notes[name]}", style="dim italic")
         return text
 
-    def _rebuild(self) -> None:
-        current = self.highlighted_column
-        self._shown = [c for c in self.columns if matches(c, self.filter_text)]
+    def _rebuild(self, best_first: bool = False) -> None:
+        current = None if best_first else self.highlighted_column
+        shown = [c for c in self.columns if matches(c, self.filter_text)]
+        if self.filter_text.strip():
+            shown.sort(key=lambda c: closeness(c, self.filter_text))  # stable: the file's order within a rank
+        self._shown = shown
         options: list[Option] = [Option(self._prompt(c)) for c in self._shown]
         if not options:
             message = "no column matches the filter" if self.columns else self.empty
@@ -120,9 +146,21 @@ class ColumnPicker(OptionList):
     def action_select(self) -> None:
         self.action_toggle_column()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("erase", "clear_filter") and not self.filter_text:
+            return False  # escape and backspace then do what they do elsewhere (escape: back a step)
+        return super().check_action(action, parameters)
+
+    def action_erase(self) -> None:
+        self.set_filter(self.filter_text[:-1])
+
+    def action_clear_filter(self) -> None:
+        if self.filter_text:
+            self.set_filter("")
+
     def on_key(self, event: events.Key) -> None:
         character = event.character
         if event.is_printable and character and character not in " ?":
             event.stop()
             event.prevent_default()
-            self.post_message(self.Typed(self, character))
+            self.set_filter(self.filter_text + character)
