@@ -100,6 +100,18 @@ def confusion_for(
     return counts
 
 
+def _other_line(confusion: dict[str, Any], matrix: list[list[int]]) -> str:
+    """What the folded "oth" row holds, in numbers that add up: its rows, how many are right, and how many of its
+    diagonal are rows predicted as another of the folded classes (wrong, though inside "oth")."""
+    rows, diagonal = sum(matrix[-1]), matrix[-1][-1]
+    right = int(confusion.get("other_right", diagonal))
+    share = f" ({right / rows:.0%})" if rows else ""
+    line = f'"oth" folds the other {confusion["other_classes"]} classes: {rows} rows, {right}{share} predicted right'
+    if diagonal > right:
+        line += f"; its diagonal {diagonal} also holds {diagonal - right} predicted as another of those classes"
+    return line + "."
+
+
 def draw_confusion(confusion: dict[str, Any], target: str, width: int, height: int) -> str:
     """The confusion matrix as numbered rows (true) and columns (predicted), each cell with its count.
 
@@ -156,10 +168,8 @@ def draw_confusion(confusion: dict[str, Any], target: str, width: int, height: i
             lines.append([(f"{number[i]:>{ROW_W - 1}} ", BOLD), (fit_name(name, max(width - ROW_W, 4)), "")])
     shown = len(labels) - (1 if other else 0)
     if confusion.get("other_classes"):
-        scope = (
-            f"The {shown} most frequent of {confusion['classes']} true classes are shown; the other "
-            f'{confusion["other_classes"]} are folded into "oth" (its diagonal also counts their confusions '
-            "among themselves)."
+        scope = f"The {shown} most frequent of {confusion['classes']} true classes are shown. " + _other_line(
+            confusion, matrix
         )
     elif other:
         scope = f'All {shown} true classes are shown; "oth" holds predictions of classes absent from these rows.'

@@ -363,3 +363,20 @@ def test_html_files_are_valid_small_pages_showing_the_text_chart(tmp_path):
             : len(shown)
         ]
         assert all(not line.strip() for line in text.rstrip("\n").split("\n")[len(shown) :])
+
+
+def test_the_folded_row_says_how_many_of_its_rows_are_right_and_how_many_are_mix_ups_among_them():
+    from nexusml.charts.confusion import draw_confusion
+
+    confusion = {
+        "labels": ["Pump", "Fan", "other"],
+        "matrix": [[5, 1, 0], [0, 4, 1], [0, 1, 10]],  # "other": 11 rows, 10 on its diagonal, 7 of them right
+        "folded": True,
+        "other_classes": 3,
+        "other_right": 7,
+        "classes": 5,
+    }
+    text = " ".join(plain_text(draw_confusion(confusion, "kind", 110, 40)).split())
+    assert '"oth" folds the other 3 classes: 11 rows, 7 (64%) predicted right' in text
+    assert "its diagonal 10 also holds 3 predicted as another of those classes" in text
+    assert "64%" in text.split("oth", 1)[1]  # the row's share of right rows agrees with the note
