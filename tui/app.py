@@ -74,7 +74,8 @@ class NexusTrainApp(App[int]):
 
         self.push_screen(WizardScreen(self.form))
         if self.given.get("predict"):  # nexusml-train --predict MODEL [--data-path FILE]
-            self.action_predict(str(self.given["predict"]), str(self.given.get("data_path") or ""))
+            data = str(self.given.get("data_path") or "")
+            self.action_predict(str(self.given["predict"]), data, start=bool(data))  # both given: code it at once
         self._subtitle()
         if "config" in self.form.extra_errors:
             self.notify(self.form.extra_errors["config"], title="--config not loaded", severity="error")
@@ -203,11 +204,11 @@ class NexusTrainApp(App[int]):
             return
         await wizard.action_save_config()
 
-    def action_predict(self, model: str = "", data: str = "") -> None:
+    def action_predict(self, model: str = "", data: str = "", start: bool = False) -> None:
         from tui.screens.predict import PredictScreen
 
         if not isinstance(self.screen, PredictScreen):
-            self.push_screen(PredictScreen(self.output_dir(), model or None, data or None))
+            self.push_screen(PredictScreen(self.output_dir(), model or None, data or None, start=start))
 
     @on(OpenPredict)
     def _open_predict(self, message: OpenPredict) -> None:
@@ -222,6 +223,11 @@ class NexusTrainApp(App[int]):
         try:
             args = self.form.arguments()
         except ArgumentError as exc:
+            wizard = self.wizard()
+            if exc.field == "reading" and wizard is not None:  # pressed while the file is read: start after it
+                wizard.train_when_read = True
+                self.notify("The data file is still being read; training starts as soon as it is.", title="Train")
+                return
             self.notify(f"{label_for(exc.field)}: {exc.message}", title="Cannot start training", severity="error")
             wizard = self.back_to_wizard()
             if wizard is not None:

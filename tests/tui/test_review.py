@@ -70,8 +70,8 @@ async def predicted(pilot, app):
     from tui.screens.predict import PredictScreen
     from tui.screens.review import ReviewScreen
 
-    await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
-    await pilot.press("f5")
+    await wait_for(pilot, lambda: isinstance(app.screen, (PredictScreen, ReviewScreen)))
+    # --predict MODEL with --data-path FILE codes the file at once: no key to press
     await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
     await settle(pilot)
     return app.screen
@@ -240,8 +240,7 @@ async def test_cancel_stops_a_prediction_within_a_second(project: dict, tmp_path
     app = create_app({"predict": str(project["model"]), "data_path": str(big), "output_dir": str(project["models"])})
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PredictScreen))
-        screen = app.screen
-        await pilot.press("f5")
+        screen = app.screen  # coding starts by itself (--predict with --data-path)
         bar = screen.query_one("#predict-progress")
         await wait_for(pilot, lambda: (bar.progress or 0) > 0)
         # Counted in CPU seconds, which another job on the machine does not stretch: the chunk being coded

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, RichLog, Static
-from tui_helpers import settle, text_of
+from tui_helpers import settle, text_of, until
 
 from tui.app import create_app
 from tui.screens.confirm import ConfirmScreen
@@ -188,3 +188,34 @@ async def test_quit_during_a_run_asks_first(run_given: dict, tmp_path: Path, gat
         run.token.cancel()
         await settle(pilot, rounds=4)
     assert not list((tmp_path / "models").glob("*.skops"))
+
+
+async def test_ctrl_r_while_the_file_is_read_starts_the_run_once_it_is(
+    run_given: dict, gated_training, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run is held before its first stage (``gated_training``) and cancelled when the test ends."""
+    import threading
+
+    import nexusml.readers.loader as loader
+
+    release = threading.Event()
+    read = loader.read_data
+
+    def held(*args, **kwargs):
+        release.wait(30)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "read_data", held)
+    app = create_app(run_given)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")  # the wizard is still reading the data file
+        await pilot.pause()
+        assert app.active_run is None and isinstance(app.screen, WizardScreen)
+        assert "training starts as soon as it is" in " ".join(str(n.message) for n in app._notifications)
+        release.set()
+        # The key press was kept, not lost: the run starts once the file is read.
+        assert await until(pilot, lambda: app.active_run is not None, timeout=60)
+        assert isinstance(app.screen, RunScreen)
+        app.active_run.token.cancel()
+        await settle(pilot, rounds=4)

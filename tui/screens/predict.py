@@ -48,10 +48,17 @@ class PredictScreen(Screen):
         Binding("escape", "back", "Back / cancel"),
     ]
 
-    def __init__(self, output_dir: Path, model_path: Path | str | None = None, input_path: Path | str | None = None):
+    def __init__(
+        self,
+        output_dir: Path,
+        model_path: Path | str | None = None,
+        input_path: Path | str | None = None,
+        start: bool = False,
+    ):
         super().__init__(classes="predict")
         self.output_dir = Path(output_dir)
         self.initial = (str(model_path or ""), str(input_path or ""))
+        self.start = start  # predict at once (nexusml-train --predict MODEL --data-path FILE)
         self.runs: list[PastRun] = []
         self.loaded: tuple[str, str, Any, Any] | None = None  # model path, input path, model, frame
         self.stop = threading.Event()
@@ -81,7 +88,7 @@ class PredictScreen(Screen):
             f1 = f"{run.mean_f1:.3f}" if run.mean_f1 is not None else "–"
             table.add_row(run.created, run.model_file, str(run.targets), f1, key=str(i))
         if all(self.initial):
-            self.check()
+            self.action_predict() if self.start else self.check()
         focus = "#predict-input" if self.initial[0] else "#predict-models" if self.runs else "#predict-model"
         self.query_one(focus).focus()
 

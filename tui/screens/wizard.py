@@ -41,6 +41,8 @@ class WizardScreen(Screen):
         self.read_paths = 0
         """How many data files were read (the first one only notifies about columns the user gave)."""
         self.explicit_at_start = {d for d in COLUMN_FIELDS if state.values.get(d) is not None}
+        self.train_when_read = False
+        """ctrl+r was pressed while the data file was read: the run starts (or says why not) once it is."""
 
     def compose(self) -> ComposeResult:
         state = self.state
@@ -116,6 +118,9 @@ class WizardScreen(Screen):
             text.append(f" {i + 1} {title}{' ✗' if bad else ''} ", style)
         self.query_one("#step-bar", Static).update(text)
         problem = self.state.first_error()
+        if self.train_when_read and not (problem and problem[0] == "reading"):
+            self.train_when_read = False  # ctrl+r was pressed while the file was read: its answer now
+            self.app.post_message(StartTraining())
         status = self.query_one("#nav-status", Static)
         if problem and problem[0] == "reading":
             status.update(Text(f"… {problem[1]}", style="dim"))
