@@ -120,3 +120,30 @@ def test_a_wizard_that_crashes_exits_1_not_0(monkeypatch: pytest.MonkeyPatch) ->
     import gc
 
     gc.collect()  # the crashed app's pending coroutines are dropped here, under this test's filter
+
+
+async def test_every_warning_of_a_run_is_listed_on_its_own_tab(hostile: dict) -> None:
+    import dataclasses
+
+    from textual.widgets import TabbedContent
+
+    from tui.runs import RunView
+
+    warnings = (
+        "25 row(s) have no text in any input column",
+        "only 14 held-out row(s): accuracy and macro-F1 mean little below 30",
+        "24 duplicate row(s) [b]bold?[/b]",
+    )
+    view = dataclasses.replace(RunView.from_result(hostile["result"]), warnings=warnings)
+    app = create_app({"output_dir": str(hostile["models"])})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ResultsScreen(view))
+        await settle(pilot)
+        assert "⚠ 3 warning(s): 25 row(s) have no text in any input column (f7: all 3)" in shown_text(app)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.screen.query_one("#charts", TabbedContent).active == "tab-warnings"
+        listed = str(app.screen.query_one("#warnings-list").render())
+        for i, warning in enumerate(warnings, 1):
+            assert f"{i}. {warning}" in listed  # all of them, markup shown as written

@@ -37,6 +37,7 @@ status line says "ready to train" only when the run would accept the form.
 | `f3` / `f4` / `f5` | results: the per-class table / the error rows / the suspect labels (`ctrl+f` filters them) |
 | `y` / `t` / `k` / `u` / `a` | suspect labels: take the suggested class / type one / keep the label / undo / apply |
 | `f6` | results: code a new file with the model (predict) |
+| `f7` | results: every warning of the run |
 | `ctrl+z` | results: the charts and tables fill the screen (again: back) |
 | `?` (outside a text field) / `f1` | this help (`↑` `↓` `pgup` `pgdn` scroll it) |
 | `ctrl+q` | quit (asks first while a run is going) |

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, TabbedContent, TabPane, Tabs
@@ -66,6 +66,7 @@ class ResultsScreen(Screen):
         Binding("f5", "show_tab('tab-suspects')", "Suspects"),
         Binding("ctrl+f", "focus_filter", "Filter"),
         Binding("f6", "predict_file", "Code a file"),
+        Binding("f7", "show_tab('tab-warnings')", "Warnings"),
     ]
 
     def __init__(self, view: RunView):
@@ -119,6 +120,9 @@ class ResultsScreen(Screen):
                         narrow_hint=ZOOM_HINT,
                         id="suspects",
                     )
+                with TabPane(f"Warnings ({len(view.warnings)})", id="tab-warnings"), VerticalScroll():
+                    lines = [f"{i}. {w}" for i, w in enumerate(view.warnings, 1)] or ["This run gave no warning."]
+                    yield Static("\n".join(lines), id="warnings-list")
         yield Footer()
 
     def _heading(self) -> Text:
@@ -139,7 +143,8 @@ class ResultsScreen(Screen):
         else:
             text.append("unknown", "red")
         if view.warnings:
-            text.append(f"\n⚠ {len(view.warnings)} warning(s): {view.warnings[0]}", "yellow")
+            more = f" (f7: all {len(view.warnings)})" if len(view.warnings) > 1 else ""
+            text.append(f"\n⚠ {len(view.warnings)} warning(s): {view.warnings[0]}{more}", "yellow")
         return text
 
     def on_mount(self) -> None:
@@ -342,7 +347,9 @@ class ResultsScreen(Screen):
     def action_show_tab(self, tab: str) -> None:
         """Open a table tab and put the cursor in its table."""
         self.switch_tab(tab)
-        self.call_after_refresh(self.query_one(f"#{tab}").query(DataTable).first().focus)
+        tables = self.query_one(f"#{tab}").query(DataTable)
+        if tables:
+            self.call_after_refresh(tables.first().focus)
 
     def action_focus_filter(self) -> None:
         tabs = self.query_one("#charts", TabbedContent)
