@@ -151,6 +151,9 @@ class NexusTrainApp(App[int]):
             "Copy command", "Copy the equivalent nexusml-train command (ctrl+y)", self.action_copy_command
         )
         yield SystemCommand("Past runs", "Models in the output directory (ctrl+o)", self.action_past_runs)
+        yield SystemCommand(
+            "Code a file (predict)", "Code a new file with a saved model, then review it", self.action_predict
+        )
         yield SystemCommand("Settings", "Training path, log level, theme (ctrl+s)", self.action_settings)
         yield SystemCommand("Help", "Keys and a short guide (f1)", self.action_help)
         yield from super().get_system_commands(screen)

@@ -207,13 +207,27 @@ async def test_help_opens_with_question_mark_outside_inputs_and_f1(inventory_csv
     assert app.return_value == 0
 
 
-def test_help_lists_every_key_of_the_results_screen() -> None:
+def test_help_lists_every_key_of_the_results_and_review_screens() -> None:
     from tui.screens.help import HELP
+    from tui.screens.predict import PredictScreen
     from tui.screens.results import ResultsScreen
+    from tui.screens.review import ReviewScreen
+    from tui.widgets.review_row import ReviewRowScreen
 
-    for binding in ResultsScreen.BINDINGS:
-        for key in binding.key.split(","):
-            assert f"`{key}`" in HELP, f"the help does not list the results screen's {key} ({binding.description})"
+    for screen in (ResultsScreen, ReviewScreen, ReviewRowScreen, PredictScreen):
+        for binding in screen.BINDINGS:
+            if not binding.show and binding.key not in ("1", "2", "3"):
+                continue  # hidden ones (tab, arrows) move around; the numbered picks are listed
+            for key in binding.key.replace("slash", "/").split(","):
+                assert f"`{key}`" in HELP, f"the help does not list {screen.__name__}'s {key} ({binding.description})"
+
+
+async def test_the_palette_finds_coding_a_file(inventory_csv: Path) -> None:
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert any("Code a file" in t and "predict" in t for t in titles)
 
 
 async def test_contradicting_run_mode_flags_are_refused_as_headless_does(

@@ -26,7 +26,7 @@ status line says "ready to train" only when the run would accept the form.
 | `ctrl+r` | start training (from any step, when the form is ready) |
 | `ctrl+f` | browse for the data file (or type a path there) |
 | `space` / `enter` on a column list | select or unselect the column |
-| typing on a column list | filter the lists |
+| typing on a column list | filter that list (`backspace`, `escape` clears) |
 | `ctrl+y` | copy the equivalent command |
 | `enter` in the Review step's file name | save the values as a run config (`--config FILE`) |
 | `ctrl+o` | past runs in the output directory |
@@ -48,6 +48,21 @@ checked against the file: a target or text column it lacks is named, with the
 closest column. Choosing another data file keeps the columns it has and says
 which were dropped. A feature-config YAML gives the rest (hierarchies,
 mappings); leave it empty for the bundled one.
+
+**Coding a file** (`f6` on the results, or `nexusml-train --predict MODEL`): `f5` codes the file, `escape`
+cancels. In the review table, rows the model reads the same are one line (`×N`):
+
+| Key | Does |
+|---|---|
+| `enter` | open the row: every target's classes and the whole row |
+| `1` / `2` / `3` (in a row) | take the model's first, second or third class for the target shown |
+| `c` or `/` (in a row) | type a class (a class the model does not know asks first) |
+| `a` | accept the model's classes for the rest of the row |
+| `u` | undo the last decision |
+| `n` | the next row to review |
+| `ctrl+f` | filter the rows by their text |
+| `x` | export the coded file (`.xlsx` or `.csv`) |
+| `t` | add the reviewed rows to training data |
 
 The **Review** step shows the equivalent `nexusml-train --headless ...`
 command, for scripts and CI, and saves a run config that holds the columns
