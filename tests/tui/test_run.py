@@ -60,6 +60,13 @@ async def test_run_to_results_then_try_it_and_reopen_it(run_given: dict, tmp_pat
         await settle(pilot)
         prediction = text_of(results.query_one("#try-output", Static))
         assert "category_name" in prediction and "%" in prediction
+        # The three most confident classes per target, and whether the first would be coded automatically
+        # at the threshold this run recorded for its target.
+        block = prediction.split("category_name", 1)[1].split("mcaa_system_category", 1)[0]
+        assert len([line for line in block.splitlines() if "%" in line]) == 3
+        threshold = result.metrics["category_name"]["auto_coding"]["threshold"]
+        expected = f"(threshold {threshold:.0%})" if threshold is not None else "(no auto-coding threshold)"
+        assert expected in block and ("auto-coded" in block or "to review" in block)
 
         await pilot.press("ctrl+o")
         await pilot.pause()

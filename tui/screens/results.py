@@ -22,6 +22,7 @@ from textual.widgets import Header, Input, Select, TabbedContent, TabPane, Tabs
 from tui.messages import OpenPredict
 from tui.reports import SUSPECTS
 from tui.runs import RunView
+from tui.try_it import PLACEHOLDER, Guess
 from tui.widgets.charts import (
     ChartPlot,
     confusion_note,
@@ -53,7 +54,7 @@ class ResultsScreen(Screen):
     @dataclass
     class Predicted(Message):
         text: str
-        rows: list[tuple[str, str, float | None]] | None
+        rows: list[Guess] | None
         error: str
 
     BINDINGS = [
@@ -93,7 +94,7 @@ class ResultsScreen(Screen):
                 )
                 yield Static("", id="auto-coding")
                 yield Label("Try it: type a description", classes="section-title")
-                yield Input(placeholder="e.g. rooftop unit 10 ton gas heat", id="try-input", compact=True)
+                yield Input(placeholder=PLACEHOLDER, id="try-input", compact=True)
                 yield Static("", id="try-output")
             with TabbedContent(id="charts"):
                 with TabPane("F1 scores", id="tab-scores"):
@@ -264,8 +265,7 @@ class ResultsScreen(Screen):
         if error:
             output.update(Text(f"✗ cannot load the model: {error}", style="red"))
         else:
-            columns = model.feature_config.input_columns
-            output.update(Text(f"the text goes into '{columns[0]}'", style="dim"))
+            output.update(Text("the model reads what you type as a row's text; its top 3 classes per target", "dim"))
             text = self.query_one("#try-input", Input).value
             if text.strip():
                 self.predict(text)
@@ -289,40 +289,26 @@ class ResultsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="predict")
     def predict(self, text: str) -> None:
-        import pandas as pd
+        from tui.try_it import guesses
 
-        model = self._model
-        column = model.feature_config.input_columns[0]
         try:
-            frame = model.predict(pd.DataFrame({column: [text]}))
+            shown = guesses(self._model, text)
         except Exception as exc:
             self.post_message(self.Predicted(text, None, f"{exc}"))
             return
-        row = frame.iloc[0]
-        out = []
-        for target in model.targets:
-            confidence = row.get(f"confidence_{target}")
-            out.append((target, str(row.get(f"predicted_{target}")), None if confidence is None else float(confidence)))
-        self.post_message(self.Predicted(text, out, ""))
+        self.post_message(self.Predicted(text, shown, ""))
 
     @on(Predicted)
     def _show_prediction(self, message: Predicted) -> None:
-        text, rows, error = message.text, message.rows, message.error
-        if text != self.query_one("#try-input", Input).value:
+        from tui.try_it import guesses_text
+
+        if message.text != self.query_one("#try-input", Input).value:
             return
         output = self.query_one("#try-output", Static)
-        if error or rows is None:
-            output.update(Text(f"✗ {error}", style="red"))
+        if message.error or message.rows is None:
+            output.update(Text(f"✗ {message.error}", style="red"))
             return
-        out = Text()
-        for i, (target, code, confidence) in enumerate(rows):
-            if i:
-                out.append("\n")
-            out.append(f"{target}\n", "dim")
-            out.append(f"  {code}", "bold")
-            if confidence is not None:
-                out.append(f"  {confidence:.0%}", "green" if confidence >= 0.6 else "yellow")
-        output.update(out)
+        output.update(guesses_text(message.rows))
 
     # -- keys -------------------------------------------------------------------------------------
 
