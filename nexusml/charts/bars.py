@@ -77,9 +77,16 @@ def draw_scores(metrics: dict[str, dict[str, Any]], width: int, height: int) -> 
 
 
 def _value_bars(
-    title: str, items: Sequence[tuple[str, float, str]], note: str, width: int, height: int, style: str = BAR
+    title: str,
+    items: Sequence[tuple[str, float, str]],
+    note: str,
+    width: int,
+    height: int,
+    style: str = BAR,
+    legend: Sequence[str] = (),
 ) -> str:
-    """Horizontal bars from 0, each labelled on its left and with its value (as text) on its right."""
+    """Horizontal bars from 0, each labelled on its left and with its value (as text) on its right; ``legend``
+    lines (the names behind numbered labels) follow the bars."""
     if not items:
         return message_chart(title, note or "nothing to show", width, height)
     name_w = min(max(len(name) for name, _, _ in items), max(width * 2 // 5, 8))
@@ -92,22 +99,34 @@ def _value_bars(
         lines.append(
             [(f"{fit_name(name, name_w):>{name_w}}│", ""), (bar, style), (" " * (cells - len(bar)) + f" {text}", BOLD)]
         )
+    lines += [[(row, "")] for row in legend]
     lines += note_lines(note, width, height - len(lines))
     return render(lines, width, height)
 
 
 def draw_class_distribution(counts: dict[str, int], target: str, width: int, height: int) -> str:
-    """Rows per class of a target, the most frequent classes that fit, each with its count."""
+    """Rows per class of a target, the most frequent classes that fit, each with its count.
+
+    Names too long for the label column are numbered, with a legend of the whole names under the bars (a
+    shortened name can look like another: "services and p… products").
+    """
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     total = sum(v for _, v in ranked)
-    room = max(height - 3, 1)
+    numbered = any(len(str(name)) > max(width * 2 // 5, 8) for name, _ in ranked)
+    room = max((height - 4) // 2 if numbered else height - 3, 1)
     shown = ranked if len(ranked) <= room else ranked[: max(room - 1, 1)]
     rest = total - sum(v for _, v in shown)
     note = f"{len(ranked)} classes, {total} rows (all data)"
     if len(shown) < len(ranked):
         note += f"; the {len(shown)} most frequent are shown, the other {len(ranked) - len(shown)} hold {rest} rows"
-    items = [(str(name), float(value), str(value)) for name, value in shown]
-    return _value_bars(f"Rows per class: {target}", items, note + ".", width, height)
+    title = f"Rows per class: {target}"
+    if not numbered:
+        items = [(str(name), float(value), str(value)) for name, value in shown]
+        return _value_bars(title, items, note + ".", width, height)
+    items = [(str(i), float(value), str(value)) for i, (_, value) in enumerate(shown, 1)]
+    digits = len(str(len(shown)))
+    legend = [f"{i:>{digits}} {fit_name(str(name), width - digits - 1)}" for i, (name, _) in enumerate(shown, 1)]
+    return _value_bars(title, items, note + ".", width, height, legend=legend)
 
 
 def draw_stage_durations(seconds: dict[str, float], width: int, height: int) -> str:

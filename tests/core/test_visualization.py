@@ -380,3 +380,14 @@ def test_the_folded_row_says_how_many_of_its_rows_are_right_and_how_many_are_mix
     assert '"oth" folds the other 3 classes: 11 rows, 7 (64%) predicted right' in text
     assert "its diagonal 10 also holds 3 predicted as another of those classes" in text
     assert "64%" in text.split("oth", 1)[1]  # the row's share of right rows agrees with the note
+
+
+def test_long_class_names_are_numbered_with_a_legend_that_tells_them_apart():
+    from nexusml.charts.bars import draw_class_distribution
+
+    names = [f"services and products for signage, systems and {x} products" for x in ("fire", "water", "gas")]
+    chart = plain_text(draw_class_distribution(dict(zip(names, (30, 20, 10), strict=True)), "kind", 80, 20))
+    lines = [line.rstrip() for line in chart.splitlines()]
+    assert [line.split("│")[0] for line in lines[1:4]] == ["1", "2", "3"]  # bars numbered, most rows first
+    for number, name in enumerate(names, 1):
+        assert f"{number} {name}" in lines  # each whole name once, under its number
