@@ -157,3 +157,22 @@ def list_past_runs(output_dir: Path) -> list[PastRun]:
         )
     runs.sort(key=lambda r: (r.created, r.metadata_path.name), reverse=True)
     return runs
+
+
+def previous_run(view: RunView) -> RunView | None:
+    """The run saved just before ``view`` in its folder that predicts any of its targets (a retraining's
+    "before"), or None."""
+    if view.metadata_path is None:
+        return None
+    runs = list_past_runs(view.metadata_path.parent)  # newest first
+    places = [r.metadata_path for r in runs]
+    if view.metadata_path not in places:
+        return None
+    for run in runs[places.index(view.metadata_path) + 1 :]:
+        try:
+            before = RunView.from_metadata(run.metadata_path)
+        except FileReadError:
+            continue
+        if set(before.targets) & set(view.targets):
+            return before
+    return None

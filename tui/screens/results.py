@@ -149,16 +149,22 @@ class ResultsScreen(Screen):
         return text
 
     def on_mount(self) -> None:
+        from tui.runs import previous_run
+
         table = self.query_one("#metrics", DataTable)
-        table.add_columns("target", "acc", "macro-F1", "n")
+        before = previous_run(self.view)
+        table.add_columns("target", "acc", "macro-F1", "n", *(["F1 vs before"] if before else []))
         for target in self.view.targets:
             m = self.view.metrics.get(target, {})
-            table.add_row(
-                target,
-                _fmt(m.get("accuracy")),
-                _fmt(m.get("f1_macro")),
-                str(m.get("support", "")),
-                key=target,
+            cells = [target, _fmt(m.get("accuracy")), _fmt(m.get("f1_macro")), str(m.get("support", ""))]
+            if before is not None:
+                cells.append(_change(m.get("f1_macro"), (before.metrics.get(target) or {}).get("f1_macro")))
+            table.add_row(*cells, key=target)
+        if before is not None:
+            self.query_one("#results-heading", Static).update(
+                self._heading().append(
+                    f"\nF1 vs before: against {before.title} ({before.created}), each on its own held-out rows", "dim"
+                )
             )
         self.query_one("#chart-scores", ChartPlot).draw(score_painter(self.view.metrics), "no metrics")
         self.query_one("#chart-durations", ChartPlot).draw(
@@ -365,6 +371,13 @@ class ResultsScreen(Screen):
         ids = ["tab-scores", "tab-classes", "tab-confusion", "tab-coverage", "tab-durations"]
         current = tabs.active if tabs.active in ids else ids[0]
         self.switch_tab(ids[(ids.index(current) + 1) % len(ids)])
+
+
+def _change(now: Any, before: Any) -> str:
+    """``+0.031`` from ``before`` to ``now`` (blank where either is not a number)."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before)):
+        return ""
+    return f"{now - before:+.3f}"
 
 
 def _fmt(value: Any) -> str:
