@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
@@ -78,7 +78,8 @@ class ReviewRowScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="review-row"):
             yield Static("", id="review-row-title", classes="dialog-title")
-            yield RowBody("", id="review-row-body")
+            with VerticalScroll(id="review-row-scroll"):  # a tall row scrolls; the input and keys stay in view
+                yield RowBody("", id="review-row-body")
             yield Input(placeholder="type a class (→ completes); enter sets it", id="review-row-input")
             yield Static(
                 "1/2/3: pick   a: accept the row   ←/→: target   / or c: type a class   u: undo   escape: close",
