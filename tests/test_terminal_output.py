@@ -38,7 +38,9 @@ def test_no_control_character_reaches_the_terminal(tmp_path: Path, capfd: pytest
     assert predict_main(["--model", model, "--input", str(data), "--output", str(tmp_path / "p.csv")]) == 0
     assert evaluate_main(["--model", model, "--input", str(data), "--output-dir", str(tmp_path)]) == 0
     # a failure's one line quotes the bad value: escaped too
-    assert train_main([*argv[:4], f"Nope{TITLE}", *argv[5:], "--output-dir", str(tmp_path / "m")]) == 1
+    with pytest.raises(SystemExit) as stop:  # a target the file lacks is a bad argument, said in one line
+        train_main([*argv[:4], f"Nope{TITLE}", *argv[5:], "--output-dir", str(tmp_path / "m")])
+    assert stop.value.code == 2
     out2, err2 = capfd.readouterr()
     for text in (out, err, out2, err2):
         assert "\x1b" not in text and "\x07" not in text and "\r" not in text

@@ -32,11 +32,11 @@ def model_files(folder: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def trained(inventory_csv, tmp_path_factory):
-    """One headless run through the real entry point (a subprocess), shared by several checks."""
-    from tests.conftest import run_cli
-
+    """One headless run through the entry point's ``main`` (its exit code, stdout and stderr as a terminal gets
+    them), shared by several checks. ``python -m nexusml`` in a process of its own is run by the tests of what
+    only a process shows (tests/test_robustness.py: signals, two runs at once)."""
     out = tmp_path_factory.mktemp("out")
-    done = run_cli("--headless", "--data-path", str(inventory_csv), "--output-dir", str(out), "--visualize")
+    done = call_main(main, "--headless", "--data-path", str(inventory_csv), "--output-dir", str(out), "--visualize")
     return done, out
 
 
@@ -78,10 +78,12 @@ def test_log_file_holds_the_stage_events(trained):
     assert "[1/" in text and "Evaluate" in text and "Sample prediction" in text
 
 
-def test_events_in_order_and_typed(inventory_csv, tmp_path):
+def test_events_in_order_and_typed(inventory_small, tmp_path):
     events = []
-    # one process: the search's worker pool is not what this checks (it costs 3.5 s to start)
-    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "optimize": True, "n_jobs": 1})
+    # one process and two folds on the small file: the order of the events is what this checks, not the search's
+    # worker pool (it costs 3.5 s to start) nor its figures
+    values = {"data_path": inventory_small["csv"], "output_dir": tmp_path, "optimize": True, "n_jobs": 1}
+    args = arguments_from_values({**values, "cv_folds": 2})
     result = run_training(args, on_event=events.append)
     assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunFinished)
     assert events[-1].result == result
@@ -117,19 +119,21 @@ def test_events_in_order_and_typed(inventory_csv, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def inventory_small(inventory_csv, tmp_path_factory) -> dict[str, Path]:
-    """The first 240 rows of the inventory as CSV and as a workbook, for the slower equivalence cases."""
+def inventory_small(inventory_csv, asset_register, tmp_path_factory) -> dict[str, Path]:
+    """The first 240 rows of the inventory as CSV and as a workbook, and of the asset register, for the
+    equivalence cases after the first (which runs on the whole inventory, with its charts)."""
     folder = tmp_path_factory.mktemp("small")
     rows = pd.read_csv(inventory_csv).head(240)
     rows.to_csv(folder / "inventory.csv", index=False)
     rows.to_excel(folder / "inventory.xlsx", sheet_name="Equipment", index=False)
-    return {"csv": folder / "inventory.csv", "xlsx": folder / "inventory.xlsx"}
+    pd.read_csv(asset_register[0]).head(240).to_csv(folder / "assets.csv", index=False)
+    return {"csv": folder / "inventory.csv", "xlsx": folder / "inventory.xlsx", "assets": folder / "assets.csv"}
 
 
 EQUIVALENCE_CASES = {
     "defaults": lambda data: (data["csv"], ["--visualize"]),
-    "custom columns": lambda data: (data["assets"], ["--feature-config", str(data["assets_config"])]),
-    "optimize": lambda data: (data["csv"], ["--optimize", "--cv-folds", "2", "--n-jobs", "1"]),
+    "custom columns": lambda data: (data["small_assets"], ["--feature-config", str(data["assets_config"])]),
+    "optimize": lambda data: (data["small_csv"], ["--optimize", "--cv-folds", "2", "--n-jobs", "1"]),
     # Fitted and saved twice per path: fewer rows, two targets and 20 trees a target (the test sets them).
     "random forest": lambda data: (
         data["small_csv"],
@@ -150,13 +154,12 @@ def test_orchestrator_and_legacy_give_identical_results(
     if case == "random forest":  # the default's 200 trees would take most of the suite's training time
         build = model.build_classifier
         monkeypatch.setattr(model, "build_classifier", lambda *a, **k: build(*a, **k).set_params(n_estimators=20))
-    assets, assets_config = asset_register
     files = {
         "csv": inventory_csv,
         "small_csv": inventory_small["csv"],
         "xlsx": inventory_small["xlsx"],
-        "assets": assets,
-        "assets_config": assets_config,
+        "small_assets": inventory_small["assets"],
+        "assets_config": asset_register[1],
     }
     data, flags = EQUIVALENCE_CASES[case](files)
     frame = pd.read_excel(data) if data.suffix == ".xlsx" else pd.read_csv(data)
@@ -284,8 +287,8 @@ def test_tiny_file_trains_with_a_warning(tmp_path):
     assert result.model_path.exists()
 
 
-def test_rows_with_empty_targets_are_dropped_and_counted(inventory_csv, tmp_path):
-    frame = pd.read_csv(inventory_csv)
+def test_rows_with_empty_targets_are_dropped_and_counted(inventory_small, tmp_path):
+    frame = pd.read_csv(inventory_small["csv"])
     frame.loc[:9, "uniformat_code"] = None
     data = tmp_path / "holes.csv"
     frame.to_csv(data, index=False)

@@ -159,12 +159,24 @@ def list_past_runs(output_dir: Path) -> list[PastRun]:
     return runs
 
 
+def _written(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def previous_run(view: RunView) -> RunView | None:
     """The run saved just before ``view`` in its folder that predicts any of its targets (a retraining's
     "before"), or None."""
     if view.metadata_path is None:
         return None
-    runs = list_past_runs(view.metadata_path.parent)  # newest first
+    # Newest first; runs saved within the same second are told apart by when their metadata was written.
+    runs = sorted(
+        list_past_runs(view.metadata_path.parent),
+        key=lambda r: (r.created, _written(r.metadata_path)),
+        reverse=True,
+    )
     places = [r.metadata_path for r in runs]
     if view.metadata_path not in places:
         return None

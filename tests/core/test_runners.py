@@ -21,14 +21,22 @@ from nexusml.pipeline import (
 from nexusml.pipeline.stages import plan, training_stages
 
 
+@pytest.fixture(scope="module")
+def inventory_240(inventory_csv, tmp_path_factory):
+    """The first 240 rows of the inventory: for the runs whose events and messages are checked, not their figures."""
+    path = tmp_path_factory.mktemp("small") / "inventory.csv"
+    pd.read_csv(inventory_csv).head(240).to_csv(path, index=False)
+    return path
+
+
 def planned(**values) -> list[str]:
     return [s.name for s in plan(training_stages(), arguments_from_values(values))]
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])
-def test_a_run_declares_its_plan_and_ends_with_its_result(legacy, inventory_csv, tmp_path):
+def test_a_run_declares_its_plan_and_ends_with_its_result(legacy, inventory_240, tmp_path):
     events: list = []
-    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path, "legacy": legacy})
+    args = arguments_from_values({"data_path": inventory_240, "output_dir": tmp_path, "legacy": legacy})
     result = run_training(args, on_event=events.append)
     first, last = events[0], events[-1]
     assert isinstance(first, RunStarted) and first.path == result.path == ("legacy" if legacy else "orchestrator")
@@ -88,14 +96,14 @@ def test_an_unreachable_cluster_fails_its_stage_after_the_run_started(legacy, in
     assert not events[-1].cancelled and not list(tmp_path.glob("*.skops"))
 
 
-def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_path, monkeypatch):
+def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_240, tmp_path, monkeypatch):
     from nexusml.pipeline import TrainingCancelled, stages
 
     def interrupted(ctx, progress):
         raise KeyboardInterrupt  # ctrl+c while the sample rows are predicted, after the save
 
     monkeypatch.setattr(stages, "sample_prediction", interrupted)
-    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path})
+    args = arguments_from_values({"data_path": inventory_240, "output_dir": tmp_path})
     with pytest.raises(TrainingCancelled) as info:
         run_training(args)
     assert info.value.stage == "sample_prediction"
@@ -105,7 +113,7 @@ def test_a_cancel_after_the_save_says_the_model_was_saved(inventory_csv, tmp_pat
     )
 
 
-def test_a_stop_after_the_last_stage_says_the_model_was_saved(inventory_csv, tmp_path, monkeypatch):
+def test_a_stop_after_the_last_stage_says_the_model_was_saved(inventory_240, tmp_path, monkeypatch):
     """ctrl+c or SIGTERM while the result is reported: the model exists and _latest points to it."""
     from nexusml.pipeline import TrainingCancelled
     from nexusml.pipeline import context as context_module
@@ -114,7 +122,7 @@ def test_a_stop_after_the_last_stage_says_the_model_was_saved(inventory_csv, tmp
         raise KeyboardInterrupt
 
     monkeypatch.setattr(context_module.RunContext, "result", interrupted)
-    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path})
+    args = arguments_from_values({"data_path": inventory_240, "output_dir": tmp_path})
     with pytest.raises(TrainingCancelled) as info:
         run_training(args)
     assert info.value.saved_model is not None and info.value.saved_model.exists()
@@ -151,10 +159,10 @@ def test_a_large_training_split_saves_the_evaluated_model_instead_of_refitting(
         assert "kept the evaluated model" in refit.summary
 
 
-def test_stage_progress_is_logged_at_most_every_few_seconds(inventory_csv, tmp_path, monkeypatch, caplog):
+def test_stage_progress_is_logged_at_most_every_few_seconds(inventory_240, tmp_path, monkeypatch, caplog):
     from nexusml.pipeline import logs
 
-    args = arguments_from_values({"data_path": inventory_csv, "output_dir": tmp_path})
+    args = arguments_from_values({"data_path": inventory_240, "output_dir": tmp_path})
     monkeypatch.setattr(logs, "PROGRESS_LOG_SECONDS", 0.0)
     with caplog.at_level("INFO", logger="nexusml.run"):
         run_training(args)

@@ -48,12 +48,16 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
     result = run_training(args)
     truth = generate_asset_register(560, seed=21)
     new = messy_csv(truth.drop(columns=TARGETS), folder / "site.csv")
+    # Its first 60 rows, for the tests of what a decision does: a table of 60 rows is quicker to fill than one
+    # of 500 (the longest it gets, which the first test checks).
+    first_rows = messy_csv(truth.drop(columns=TARGETS).head(60), folder / "site_60.csv")
     return {
         "folder": folder,
         "config": config,
         "train": train,
         "model": result.model_path,
         "new": new,
+        "new_60": first_rows,
         "truth": truth,
         "models": folder / "models",
     }
@@ -77,9 +81,9 @@ async def predicted(pilot, app):
     return app.screen
 
 
-def fresh_copy(project: dict, tmp_path: Path) -> Path:
+def fresh_copy(project: dict, tmp_path: Path, file: str = "new") -> Path:
     new = tmp_path / "site.csv"
-    new.write_bytes(project["new"].read_bytes())
+    new.write_bytes(project[file].read_bytes())
     return new
 
 
@@ -199,7 +203,7 @@ async def test_predict_review_export_and_learn(project: dict, tmp_path: Path) ->
 
 
 async def test_the_review_survives_quitting(project: dict, tmp_path: Path) -> None:
-    new = fresh_copy(project, tmp_path)
+    new = fresh_copy(project, tmp_path, "new_60")
     given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
     app = create_app(given)
     async with app.run_test(size=SIZE) as pilot:
@@ -280,7 +284,7 @@ async def test_numbers_outside_the_training_range_are_shown_and_routed_to_review
 async def test_a_decision_that_cannot_be_saved_says_why_and_stays_in_memory(project: dict, tmp_path: Path) -> None:
     from nexusml.coding import sidecar_path
 
-    new = fresh_copy(project, tmp_path)
+    new = fresh_copy(project, tmp_path, "new_60")
     given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
     app = create_app(given)
     async with app.run_test(size=SIZE) as pilot:
@@ -311,7 +315,7 @@ async def test_keystrokes_after_a_typed_class_stay_text_and_an_unknown_class_ask
     from tui.screens.confirm import ConfirmScreen
     from tui.widgets.review_row import known_classes
 
-    new = fresh_copy(project, tmp_path)
+    new = fresh_copy(project, tmp_path, "new_60")
     given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
     app = create_app(given)
     async with app.run_test(size=SIZE) as pilot:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -96,14 +99,34 @@ def test_a_child_that_ignores_cancel_is_stopped_after_the_grace_period(
 
 
 def test_the_child_may_start_processes_of_its_own(inventory_csv: Path, tmp_path: Path) -> None:
-    pytest.importorskip("distributed")
-    result = run_in_process(
-        _args(inventory_csv, tmp_path, optimize=True, dask_scheduler="local", cv_folds=2),
-        lambda event: None,
-        lambda *record: None,
-        CancelToken(),
-    )
-    assert result.search is not None and result.search["where"].startswith("dask tcp://127.0.0.1")
+    """A search on two local workers starts them from the child (a daemon child could not: joblib would run the
+    search in the child alone, with a warning). The workers stay until the child exits; they are looked for from
+    the start, as processes below this one whose parent is not this process."""
+    psutil = pytest.importorskip("psutil")
+    here, found, done = psutil.Process(), set(), threading.Event()
+
+    def look_for_workers() -> None:
+        while not done.is_set() and not found:
+            for process in here.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    if process.ppid() != here.pid and "popen_loky" in " ".join(process.cmdline()):
+                        found.add(process.ppid())
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=look_for_workers, daemon=True)
+    watcher.start()
+    try:
+        result = run_in_process(
+            _args(inventory_csv, tmp_path, optimize=True, n_jobs=2, cv_folds=2),
+            lambda event: None,
+            lambda *record: None,
+            CancelToken(),
+        )
+    finally:
+        done.set()
+        watcher.join(10)
+    assert result.search is not None and result.search["best_params"] and result.search["workers"] == 2
+    assert found, "no worker process of the child's search was seen"
 
 
 def test_a_failing_stage_is_reported_with_its_traceback(inventory_csv: Path, tmp_path: Path) -> None:
