@@ -47,10 +47,11 @@ def data():
     return model, features.X, features.Y[TARGETS]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def dask_search():
-    # A cluster per test, as a training run has: a search that follows another on the same client
-    # scatters the same arrays under the same keys while the scheduler may still be releasing them.
+    """One local cluster for the tests below (it costs two worker processes' start). A search that follows
+    another on the same client and scatters the same arrays gets the same keys, which the scheduler may still
+    be releasing: each test searches its own rows (see ``test_cancel_stops_submitting_and_cancels_pending``)."""
     with search_backend(TrainingArguments(dask_scheduler="local")) as found:
         yield found
 
@@ -103,6 +104,7 @@ def test_local_cluster_uses_worker_processes_and_searches_as_the_local_search(da
 @pytest.mark.slow
 def test_cancel_stops_submitting_and_cancels_pending(data, dask_search):
     model, X, Y = data
+    X, Y = X.head(300), Y.head(300)  # other arrays, so other keys, than the search of the test above
     backend, _, _ = dask_search
     submitted: list[int] = []
     original = backend.client.submit

@@ -265,3 +265,14 @@ def _child_main(conn: Any, args: Any, cancelled_already: str = "") -> None:
         send(("done", result))
     finally:
         conn.close()
+        _stop_worker_pool()
+
+
+def _stop_worker_pool() -> None:
+    """Stop joblib's worker pool, if the run started one: a multiprocessing child skips the exit handlers that
+    would, and its exit would then wait for the idle workers (the wizard kills it after its grace period)."""
+    module = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(module, "_executor", None)  # the pool joblib started, if any (none is started here)
+    if executor is not None:
+        with contextlib.suppress(Exception):  # already stopping
+            executor.shutdown(wait=True)
