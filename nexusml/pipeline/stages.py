@@ -250,12 +250,12 @@ def suspects(ctx: RunContext, progress: Progress) -> str:
     from nexusml.evaluation.suspects import AUTO_MAX_ROWS, find_suspects
 
     rows = len(ctx.features.X)
+    matrix, ctx.all_features = ctx.all_features, None  # the refit's features: not held past this stage
     if ctx.args.suspects is False:
         return "not looked for (--no-suspects)"
     if ctx.args.suspects is None and rows > AUTO_MAX_ROWS:
         return f"not looked for: {rows:,} rows is over {AUTO_MAX_ROWS:,} (--suspects looks anyway)"
     X, Y = ctx.features.X, ctx.features.Y
-    matrix, ctx.all_features = ctx.all_features, None
     ctx.suspects, ctx.suspect_counts = find_suspects(
         ctx.final.estimator,
         X if matrix is None else matrix,
