@@ -37,11 +37,11 @@ GRIDS = {
 
 
 def _run(label, args, model, X, Y, grid, folds):
-    from nexusml.model.distributed import search_backend
+    from nexusml.model.distributed import cluster_backend
     from nexusml.model.search import search_hyperparameters
 
     started = time.perf_counter()
-    with search_backend(args) as (backend, where, workers):
+    with cluster_backend(args) as (backend, where, workers):
         ready = time.perf_counter()
         result = search_hyperparameters(
             model,

@@ -23,7 +23,7 @@ from nexusml.model.distributed import (
     MISSING_EXTRA,
     DaskUnavailable,
     check_scheduler,
-    search_backend,
+    cluster_backend,
 )
 from nexusml.model.search import search_hyperparameters
 from nexusml.options.arguments import TrainingArguments
@@ -52,7 +52,7 @@ def dask_search():
     """One local cluster for the tests below (it costs two worker processes' start). A search that follows
     another on the same client and scatters the same arrays gets the same keys, which the scheduler may still
     be releasing: each test searches its own rows (see ``test_cancel_stops_submitting_and_cancels_pending``)."""
-    with search_backend(TrainingArguments(dask_scheduler="local")) as found:
+    with cluster_backend(TrainingArguments(dask_scheduler="local")) as found:
         yield found
 
 
@@ -149,7 +149,7 @@ def test_cancel_stops_submitting_and_cancels_pending(data, dask_search):
 
 def test_missing_extra_names_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(DaskUnavailable) as caught, search_backend(TrainingArguments(dask_scheduler="local")):
+    with pytest.raises(DaskUnavailable) as caught, cluster_backend(TrainingArguments(dask_scheduler="local")):
         pass
     message = str(caught.value)
     assert 'pip install -e ".[dask]"' in message
@@ -202,7 +202,7 @@ def test_silent_scheduler_fails_after_the_timeout(monkeypatch):
         started = time.monotonic()
         with (
             pytest.raises(DaskUnavailable, match=r"cannot reach the Dask scheduler at .*: no Dask handshake within 1s"),
-            search_backend(TrainingArguments(dask_scheduler=address)),
+            cluster_backend(TrainingArguments(dask_scheduler=address)),
         ):
             pass
         elapsed = time.monotonic() - started
@@ -248,3 +248,59 @@ def test_unreachable_scheduler_exits_1_within_seconds(tmp_path):
     started = [line.split("] ", 1)[1] for line in proc.stderr.splitlines() if re.search(r"\[\d+/\d+\] ", line)]
     assert started == ["Check Dask cluster ..."], proc.stderr[-2000:]
     assert "stage 'check_cluster' failed" in errors[0]
+
+
+@pytest.mark.slow
+def test_fits_on_the_cluster_give_the_local_model(data, dask_search):
+    import numpy as np
+    from sklearn.base import clone
+
+    model, X, Y = data
+    X, Y = X.head(350), Y.head(350)
+    Y = Y.assign(same_as_first=Y[TARGETS[0]] + "!")  # groups the rows as the first target: shares its classifier
+    backend, _, _ = dask_search
+    submitted: list[int] = []
+    original = backend.client.submit
+
+    def counting_submit(*args, **kwargs):
+        submitted.append(len(kwargs.get("tasks") or ()) or 1)
+        return original(*args, **kwargs)
+
+    backend.client.submit = counting_submit
+    fitted_where: list[str] = []
+    try:
+        remote = clone(model).fit(X, Y, backend=backend, on_target=lambda i, n, t: fitted_where.append(t))
+    finally:
+        backend.client.submit = original
+    local = clone(model).fit(X, Y)
+    assert sum(submitted) >= 1, "the fits went to the cluster"
+    assert fitted_where == list(Y.columns)
+    assert remote.shared_with_ == local.shared_with_ == {"same_as_first": TARGETS[0]}
+    for target in TARGETS:
+        assert np.array_equal(remote.estimators_[target].coef_, local.estimators_[target].coef_)
+    new_rows = X.tail(120)
+    assert remote.predict(new_rows).equals(local.predict(new_rows))
+
+
+@pytest.mark.slow
+def test_a_training_run_fits_on_the_cluster_it_is_given(tmp_path, dask_search):
+    from nexusml.pipeline.runner import run_training
+    from nexusml.store.load import load_model
+
+    backend, _, _ = dask_search
+    csv = tmp_path / "inventory.csv"
+    _inventory(300).to_csv(csv, index=False)
+    results = {}
+    for where in ("local", "cluster"):
+        args = TrainingArguments(
+            data_path=csv,
+            output_dir=tmp_path / where,
+            dask_scheduler=backend.client.scheduler.address if where == "cluster" else None,
+            suspects=False,
+        )
+        results[where] = run_training(args)
+    assert "check_cluster" in results["cluster"].stage_seconds
+    assert results["cluster"].metrics == results["local"].metrics
+    frame = _inventory(300).tail(100)
+    predictions = [load_model(r.model_path).predict(frame) for r in (results["local"], results["cluster"])]
+    assert predictions[0].equals(predictions[1])

@@ -26,6 +26,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from nexusml.features.ngram_keys import token_keys, vocabulary_keys
+
 try:  # scikit-learn >= 1.8 returns counts in the sparse interface its config asks for
     from sklearn.utils._sparse import _align_api_if_sparse
 except ImportError:  # pragma: no cover - older scikit-learn: always scipy's sparse matrix
@@ -38,7 +40,11 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
     """``TfidfVectorizer`` whose ``char_wb`` n-grams are cut once per distinct word (see the module)."""
 
     def _count_vocab(self, raw_documents: Iterable[Any], fixed_vocab: bool) -> tuple[dict[str, int], Any]:
-        if self.analyzer != "char_wb" or self.preprocessor is not None or self.tokenizer is not None:
+        if self.preprocessor is not None or self.tokenizer is not None:
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        if self.analyzer == "word" and fixed_vocab and self.get_stop_words() is None:
+            return self._count_tokens(raw_documents)
+        if self.analyzer != "char_wb":
             return super()._count_vocab(raw_documents, fixed_vocab)
         decode, preprocess = self.decode, self.build_preprocessor()
         words_of = [preprocess(decode(doc)).split() for doc in raw_documents]
@@ -68,8 +74,36 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
         # the largest matrix of the fit is not copied to change its type.
         return vocabulary, _align_api_if_sparse(counts)
 
+    def _count_tokens(self, raw_documents: Iterable[Any]) -> tuple[dict[str, int], Any]:
+        """Word n-gram counts against the fitted vocabulary, looked up as integers (``ngram_keys.TokenKeys``)."""
+        keys = token_keys(self)
+        if not keys.usable:
+            return super()._count_vocab(raw_documents, True)
+        decode, preprocess, tokenize = self.decode, self.build_preprocessor(), self.build_tokenizer()
+        tokens_of = [tokenize(preprocess(decode(doc))) for doc in raw_documents]
+        counts = keys.count(tokens_of, len(self.vocabulary_)).astype(self.dtype)
+        counts.sort_indices()
+        return self.vocabulary_, _align_api_if_sparse(counts)
+
     def _pieces(self, distinct: pd.Index, vocabulary: dict[str, int], grow: bool) -> sp.csr_matrix:
-        """Distinct words x vocabulary: how often each n-gram occurs in each word (``grow``: add new n-grams)."""
+        """Distinct words x vocabulary: how often each n-gram occurs in each word (``grow``: add new n-grams).
+
+        With a fitted vocabulary the words are cut and looked up as integers (``ngram_keys``), but for the
+        few it leaves (very long words), which are cut here one by one.
+        """
+        if not grow:
+            keys = vocabulary_keys(self)
+            if keys.usable:
+                counts, left = keys.lookup(distinct, len(vocabulary))
+                if len(left):
+                    counts = counts + self._cut_each(distinct[left], vocabulary, grow, rows=(left, len(distinct)))
+                return counts
+        return self._cut_each(distinct, vocabulary, grow)
+
+    def _cut_each(
+        self, distinct: Any, vocabulary: dict[str, int], grow: bool, rows: tuple[np.ndarray, int] | None = None
+    ) -> sp.csr_matrix:
+        """The n-gram counts of each word, cut one by one; ``rows``: (where they go, of how many) in a larger matrix."""
         indices: list[int] = []
         indptr = [0]
         cut = self._char_wb_ngrams
@@ -86,4 +120,10 @@ class WordwiseTfidfVectorizer(TfidfVectorizer):
             shape=(len(distinct), len(vocabulary)),
         )
         pieces.sum_duplicates()
+        if rows is not None:
+            where, total = rows
+            spread = sp.csr_matrix(
+                (np.ones(len(where), dtype=np.int32), (where, np.arange(len(where)))), shape=(total, len(where))
+            )
+            pieces = (spread @ pieces).tocsr()
         return pieces

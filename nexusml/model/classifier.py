@@ -51,7 +51,7 @@ here, so the older files still load.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,7 @@ from nexusml.model.factory import (
     LARGE_DATA_ROWS,
     build_classifier,
     build_text_vectorizer,
+    fitted,
     quiet_expected_fit_warnings,
     single_class_classifier,
 )
@@ -134,6 +135,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
         should_stop: Callable[[], bool] | None = None,
         on_transformer_fitted: Callable[[], None] | None = None,
         on_features: Callable[[Any], None] | None = None,
+        backend: Any = None,
     ) -> EquipmentClassifier:
         """Fit the shared transformer, then one classifier per target.
 
@@ -142,7 +144,8 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
         transform the held-out rows while the classifiers fit).  The confidence
         scales are not fitted here (they need held-out rows): see
         :meth:`fit_confidence`.  ``on_features`` receives the transformed rows (what :meth:`transform` would
-        give for ``X``), for a caller that needs them again.
+        give for ``X``), for a caller that needs them again.  ``backend``, a ``distributed.DaskBackend``,
+        fits the classifiers on its Dask cluster instead of here.
         """
         quiet_expected_fit_warnings()  # before the thread that transforms the held-out rows starts
         self.targets_ = list(Y.columns)
@@ -157,24 +160,29 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
             on_features(features)
         self.estimators_: dict[str, Any] = {}
         self.shared_with_: dict[str, str] = {}
-        fitted: dict[tuple[bytes, str], tuple[str, Any, np.ndarray]] = {}
+        # Targets that group the rows alike (with the same parameters) share one classifier: fit the first.
+        owners: dict[tuple[bytes, str], str] = {}
+        for target in self.targets_:
+            y = Y[target].to_numpy()
+            key = (partition_key(y), repr(sorted(((self.target_params or {}).get(target) or {}).items())))
+            if key in owners:
+                self.shared_with_[target] = owners[key]
+            else:
+                owners[key] = target
+        fits = self._fit_on_cluster(features, Y, list(owners.values()), backend) if backend is not None else None
         for i, target in enumerate(self.targets_):
             if should_stop is not None and should_stop():
                 raise Cancelled(target)
             y = Y[target].to_numpy()
-            key = (partition_key(y), repr(sorted(((self.target_params or {}).get(target) or {}).items())))
-            if key in fitted:
-                source, estimator, source_y = fitted[key]
-                self.estimators_[target] = RelabeledClassifier(estimator, label_map(source_y, y))
-                self.shared_with_[target] = source
+            source = self.shared_with_.get(target)
+            if source is not None:
+                self.estimators_[target] = RelabeledClassifier(
+                    self.estimators_[source], label_map(Y[source].to_numpy(), y)
+                )
+            elif fits is not None:
+                self.estimators_[target] = next(fits)
             else:
-                if len(np.unique(y)) < 2:
-                    estimator = single_class_classifier().fit(features, y)
-                else:
-                    estimator = self.make_classifier(target, features.shape[0], y).fit(features, y)
-                    _coefficients_as_float32(estimator)
-                fitted[key] = (target, estimator, y)
-                self.estimators_[target] = estimator
+                self.estimators_[target] = fitted(self._unfitted(target, features, y), features, y)
             if on_target is not None:
                 on_target(i + 1, len(self.targets_), target)
         self.joint_ = self._fit_joint_decoder(Y, len(X))
@@ -185,6 +193,25 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
                 ", ".join(f"{t} <- {s}" for t, s in self.shared_with_.items()),
             )
         return self
+
+    def _unfitted(self, target: str, features: Any, y: np.ndarray) -> Any:
+        if len(np.unique(y)) < 2:
+            return single_class_classifier()
+        return self.make_classifier(target, features.shape[0], y)
+
+    def _fit_on_cluster(self, features: Any, Y: pd.DataFrame, owners: list[str], backend: Any) -> Iterator[Any]:
+        """The owners' classifiers fitted on the Dask cluster, in order (the feature matrix sent to each worker once).
+
+        The same classifiers as a local fit, so the same model as a local run.
+        """
+        from joblib import Parallel, delayed
+
+        jobs = []
+        for target in owners:
+            y = Y[target].to_numpy()
+            jobs.append(delayed(fitted)(self._unfitted(target, features, y), features, y))
+        with backend(scatter=[features]):
+            yield from Parallel(n_jobs=-1, return_as="generator")(jobs)
 
     def _fit_joint_decoder(self, Y: pd.DataFrame, n_rows: int) -> JointDecoder | None:
         """The joint decoder of the related targets (see the module's selection rule), or None."""
@@ -369,21 +396,3 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
 def _n_columns(estimator: Any) -> int:
     """Logit columns of a classifier's decision scores (a binary model's single score gives two)."""
     return max(len(estimator.classes_), 2)
-
-
-def _coefficients_as_float32(estimator: Any) -> None:
-    """Keep a linear model's weights in float32 (the dtype of the default model's TF-IDF features).
-
-    The weights are most of a saved model (classes x features); float32 halves the
-    file and the time to write and load it.  Scores move by about 1e-8, which
-    changed no prediction on the bundled data or the asset register.
-    """
-    coef = getattr(estimator, "coef_", None)
-    if isinstance(coef, np.ndarray) and coef.dtype == np.float64:
-        estimator.coef_ = coef.astype(np.float32)
-    # Averaged SGD keeps its plain and averaged weights (two more classes x features arrays, in
-    # float64) for a later partial_fit, which a trained model never makes: at 1M rows they were 80 %
-    # of the model file.  Prediction reads coef_ and intercept_ only.
-    for name in ("_standard_coef", "_average_coef", "_standard_intercept", "_average_intercept"):
-        if isinstance(getattr(estimator, name, None), np.ndarray):
-            delattr(estimator, name)

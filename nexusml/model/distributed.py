@@ -1,10 +1,12 @@
-"""Where the hyperparameter search runs: local joblib workers or a Dask cluster.
+"""Where the search, the fits and the coding of partitions run: this machine or a Dask cluster.
 
-``search_backend(args)`` yields ``(backend, where, workers)``.  ``backend`` is
-None for local joblib; on Dask it is a :class:`DaskBackend`, whose call
-``backend(scatter=[...])`` activates joblib's Dask backend with those objects
-broadcast to every worker once, and whose ``cancel_pending()`` cancels the
-search tasks that were submitted but have not finished.
+``dask_client(address)`` yields a connected client (``local`` starts a LocalCluster of worker
+processes here), after checking within seconds that the scheduler answers, has workers and that
+they can import nexusml.  ``cluster_backend(args)`` yields ``(backend, where, workers)`` for a
+training run: ``backend`` is None for local joblib; on Dask it is a :class:`DaskBackend`, whose
+call ``backend(scatter=[...])`` activates joblib's Dask backend with those objects broadcast to
+every worker once, and whose ``cancel_pending()`` cancels the tasks that were submitted but have
+not finished.
 """
 
 from __future__ import annotations
@@ -215,35 +217,46 @@ def _check_workers(client: Any, address: str) -> int:
 
 
 @contextlib.contextmanager
-def search_backend(
-    args: TrainingArguments,
-) -> Iterator[tuple[DaskBackend | None, str, int]]:
-    """Yields ``(backend, where, workers)``; ``backend`` is None for local joblib."""
-    if not args.dask_scheduler:
-        from joblib import cpu_count
+def dask_client(address: str, purpose: str = "Search") -> Iterator[tuple[Any, str, int]]:
+    """Yields ``(client, where, workers)`` for the scheduler at ``address`` (``local``: a LocalCluster here).
 
-        workers = cpu_count() if args.n_jobs == -1 else args.n_jobs
-        yield None, "local joblib", workers
-        return
-
+    Raises :class:`DaskUnavailable` (one line) when the extra is missing, the scheduler cannot be reached,
+    it has no workers, or they cannot import nexusml.  The client (and a LocalCluster) is closed on exit.
+    """
     Client, LocalCluster = _import_dask()
     started = time.perf_counter()
-    client, cluster = _connect(args.dask_scheduler, Client, LocalCluster)
+    client, cluster = _connect(address, Client, LocalCluster)
     try:
-        address = client.scheduler.address
-        workers = _check_workers(client, address)
+        scheduler = client.scheduler.address
+        workers = _check_workers(client, scheduler)
         kind = "LocalCluster" if cluster is not None else "scheduler"
         log.info(
-            "Search runs on Dask %s %s with %d worker(s) (connected in %.1fs)",
+            "%s runs on Dask %s %s with %d worker(s) (connected in %.1fs)",
+            purpose,
             kind,
-            address,
+            scheduler,
             workers,
             time.perf_counter() - started,
         )
-        yield DaskBackend(client), f"dask {address}", workers
+        yield client, f"dask {scheduler}", workers
     finally:
         with contextlib.suppress(Exception):
             client.close()
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close()
+
+
+@contextlib.contextmanager
+def cluster_backend(
+    args: TrainingArguments,
+) -> Iterator[tuple[DaskBackend | None, str, int]]:
+    """Yields ``(backend, where, workers)`` for a run's search and fits; ``backend`` is None for local joblib."""
+    if not args.dask_scheduler:
+        from joblib import cpu_count
+
+        workers = cpu_count() if args.n_jobs == -1 else args.n_jobs
+        yield None, "local joblib", workers
+        return
+    with dask_client(args.dask_scheduler, "Training") as (client, where, workers):
+        yield DaskBackend(client), where, workers

@@ -231,8 +231,8 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         ("--dask-scheduler",),
         Kind.TEXT,
         None,
-        "Run the --optimize search on a Dask cluster: tcp://HOST:PORT, or 'local' for a cluster on "
-        "this machine (needs the [dask] extra)",
+        "Fit the targets' classifiers (and run the --optimize search) on a Dask cluster: tcp://HOST:PORT, "
+        "or 'local' for a cluster on this machine (needs the [dask] extra)",
         "training",
         v.validate_dask_scheduler,
         "Dask scheduler",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # the stages import these; the context only names their types
     from nexusml.features.engineering import FeatureSet
     from nexusml.features.held_out import HeldOutFeatures
     from nexusml.model.classifier import EquipmentClassifier
+    from nexusml.model.distributed import DaskBackend
     from nexusml.model.search import SearchResult
     from nexusml.model.trained import TrainedModel
     from nexusml.store.serializer import SavedModel
@@ -67,6 +69,17 @@ class RunContext:
     sample: list[dict[str, Any]] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # What the run holds open until it ends (a Dask client): run_training closes it.
+    resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
+    _cluster: tuple[DaskBackend | None, str, int] | None = field(default=None, init=False, repr=False)
+
+    def cluster(self) -> tuple[DaskBackend | None, str, int]:
+        """``(backend, where, workers)`` for the search and the fits: Dask is connected at first use, once a run."""
+        if self._cluster is None:
+            from nexusml.model.distributed import cluster_backend
+
+            self._cluster = self.resources.enter_context(cluster_backend(self.args))
+        return self._cluster
 
     def saved_model(self) -> SavedModel:
         """The model the save stage wrote (a stage after it asks; before it, there is none)."""

@@ -37,8 +37,6 @@ def run_training(
 
     cancel = CancelToken() if cancel is None else cancel
     emit = fan_out(log_event, on_event)
-    if args.dask_scheduler and not args.optimize:
-        log.warning("--dask-scheduler only moves the --optimize search; without --optimize it is not used")
     runner: Runner = SequentialRunner() if args.legacy else Orchestrator()
     stamp = timestamp()
     with run_log_file(args, stamp) as log_path:
@@ -48,6 +46,7 @@ def run_training(
         finally:
             if ctx.held_out_features is not None:  # the run stopped during train or before evaluate
                 ctx.held_out_features.cancel()
+            ctx.resources.close()
         try:
             result = ctx.result()
             emit(RunFinished(result))

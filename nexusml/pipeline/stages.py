@@ -26,7 +26,8 @@ def check_cluster(ctx: RunContext, progress: Progress) -> str:
     # Fails in a second, before any data is loaded, when the cluster cannot be used.
     assert ctx.args.dask_scheduler is not None  # the stage runs only when one is given
     check_scheduler(ctx.args.dask_scheduler)
-    return f"the --optimize search will run on {ctx.args.dask_scheduler}"
+    work = "the search and the fits" if ctx.args.optimize else "the fits"
+    return f"{work} will run on {ctx.args.dask_scheduler}"
 
 
 def load_data(ctx: RunContext, progress: Progress) -> str:
@@ -136,22 +137,21 @@ def build(ctx: RunContext, progress: Progress) -> str:
 
 def optimize(ctx: RunContext, progress: Progress) -> str:
     from nexusml.model.builder import new_model
-    from nexusml.model.distributed import search_backend
     from nexusml.model.search import search_hyperparameters
 
     X, Y = ctx.train_frames()
-    with search_backend(ctx.args) as (backend, where, workers):
-        result = search_hyperparameters(
-            ctx.model,
-            X,
-            Y,
-            cv_folds=ctx.args.cv_folds,
-            n_jobs=ctx.args.n_jobs if backend is None else -1,
-            backend=backend,
-            groups=ctx.groups[ctx.train_idx],
-            on_candidate=lambda done, total, target: progress(done / total, f"candidate {done}/{total} ({target})"),
-            should_stop=lambda: ctx.cancel.cancelled,
-        )
+    backend, where, workers = ctx.cluster()
+    result = search_hyperparameters(
+        ctx.model,
+        X,
+        Y,
+        cv_folds=ctx.args.cv_folds,
+        n_jobs=ctx.args.n_jobs if backend is None else -1,
+        backend=backend,
+        groups=ctx.groups[ctx.train_idx],
+        on_candidate=lambda done, total, target: progress(done / total, f"candidate {done}/{total} ({target})"),
+        should_stop=lambda: ctx.cancel.cancelled,
+    )
     result.where, result.workers = where, workers
     ctx.search = result
     ctx.model = new_model(ctx.args, ctx.feature_config, result.best_params)
@@ -180,6 +180,7 @@ def train(ctx: RunContext, progress: Progress) -> str:
         on_target=lambda i, n, t: progress(i / n, f"fitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
         on_transformer_fitted=transform_held_out,
+        backend=ctx.cluster()[0],
     )
     return f"fitted {len(Y.columns)} target(s) on {len(X)} rows"
 
@@ -239,6 +240,7 @@ def refit(ctx: RunContext, progress: Progress) -> str:
         on_target=lambda i, n, t: progress(i / n, f"refitted {t} ({i}/{n})"),
         should_stop=lambda: ctx.cancel.cancelled,
         on_features=lambda matrix: setattr(ctx, "all_features", matrix),  # the suspects stage reads them again
+        backend=ctx.cluster()[0],
     )
     estimator.adopt_confidence_scales(ctx.fitted)  # the scales fitted in evaluate
     ctx.final = TrainedModel.from_training(estimator, ctx.feature_config)
@@ -330,7 +332,7 @@ def training_stages() -> list[Stage]:
             "check_cluster",
             "Check Dask cluster",
             check_cluster,
-            lambda args: args.optimize and bool(args.dask_scheduler),
+            lambda args: bool(args.dask_scheduler),
         ),
         Stage("load_data", "Load data", load_data),
         Stage("load_reference", "Load reference data", load_reference),

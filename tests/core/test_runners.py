@@ -72,9 +72,10 @@ def test_the_plan_names_only_the_stages_a_run_uses():
         "visualize",
         "sample_prediction",
     ]
-    # The cluster is checked first, before any data is read, and only when the search uses it.
+    # The cluster is checked first, before any data is read, whenever one is given (the fits use it too).
     assert planned(optimize=True, dask_scheduler="local")[0] == "check_cluster"
-    assert "check_cluster" not in planned(dask_scheduler="local")
+    assert planned(dask_scheduler="local")[0] == "check_cluster"
+    assert "check_cluster" not in planned(optimize=True)
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["orchestrator", "legacy"])

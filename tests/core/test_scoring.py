@@ -9,7 +9,8 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
 
-from nexusml.model.classifier import EquipmentClassifier, _coefficients_as_float32
+from nexusml.model.classifier import EquipmentClassifier
+from nexusml.model.factory import coefficients_as_float32
 from nexusml.model.scoring import MARGIN_SOFTMAX_SCALE, decision_scores, predict_from_scores
 from tests.core.joint_reference import reference_logits, reference_predictions
 
@@ -31,7 +32,7 @@ def test_decision_scores_equal_decision_function(seed):
     y = np.array([f"class {i}" for i in rng.integers(0, n_classes, n_rows)])
     estimator = CLASSIFIERS[(seed // 6) % 3]().fit(X, y)
     if seed % 2:
-        _coefficients_as_float32(estimator)  # how the product stores its weights
+        coefficients_as_float32(estimator)  # how the product stores its weights
     rows = sp.random(
         int(rng.integers(1, 60)), n_features, density=0.1, format="csr", random_state=99 + seed, dtype=dtype
     )

@@ -85,3 +85,67 @@ def test_faster_than_scikit_learn_on_repeated_words():
     theirs = seconds(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)))
     ours = seconds(WordwiseTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)))
     assert ours < theirs / 1.5, (ours, theirs)
+
+
+# New text a fitted model meets: long part numbers and URLs (cut one by one), characters the training text
+# never had, NUL, characters outside the basic plane, words shorter than the shortest n-gram.
+UNSEEN = [
+    "AHU-3 " + "x" * 70 + " supply",
+    "https://example.com/very/long/path/to/a/datasheet/of/the/pump/model-1234567890.pdf ahu",
+    "Ωmega pump ß 😀 fan",
+    "nul\x00byte pump",
+    "a b c d e",
+    "AHU-3 460V 3ph supply fan " * 20,
+    "",
+    "ümlaut 460v",
+]
+
+
+@pytest.mark.parametrize("ngram_range", [(2, 5), (1, 3), (4, 6), (3, 3)])
+def test_unseen_text_gives_scikit_learns_features(ngram_range):
+    ours = WordwiseTfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range)
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range)
+    ours.fit(MESSY), theirs.fit(MESSY)
+    assert_same_matrix(ours.transform(UNSEEN + MESSY), theirs.transform(UNSEEN + MESSY))
+
+
+def test_random_text_gives_scikit_learns_features():
+    rng = np.random.default_rng(3)
+    alphabet = list("abcdefghij0123456789-/ .,éÅ") + ["\t", "😀", "\x00"]
+
+    def text(n: int) -> list[str]:
+        return ["".join(rng.choice(alphabet, rng.integers(0, 120))) for _ in range(n)]
+
+    ours = WordwiseTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False)
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False)
+    train = text(300)
+    ours.fit(train), theirs.fit(train)
+    new = text(500)
+    assert_same_matrix(ours.transform(new), theirs.transform(new))
+
+
+def test_an_alphabet_too_large_for_integer_keys_still_gives_scikit_learns_features():
+    # 2,000 distinct characters need 11 bits each: six of them do not fit in 63 bits
+    train = ["".join(chr(0x4E00 + (i * 7 + j) % 2000) for j in range(8)) for i in range(400)]
+    ours = WordwiseTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 6)).fit(train)
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 6)).fit(train)
+    assert_same_matrix(ours.transform(train[::3] + ["new"]), theirs.transform(train[::3] + ["new"]))
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"ngram_range": (1, 2), "sublinear_tf": True, "dtype": np.float32},
+        {"ngram_range": (1, 1)},
+        {"ngram_range": (2, 3), "lowercase": False},
+        {"ngram_range": (1, 3), "min_df": 2, "max_features": 40, "strip_accents": "unicode"},
+        {"ngram_range": (1, 2), "stop_words": "english"},
+    ],
+    ids=lambda s: str(s),
+)
+def test_word_features_of_new_text_are_scikit_learns(settings):
+    ours = WordwiseTfidfVectorizer(analyzer="word", **settings).fit(MESSY)
+    theirs = TfidfVectorizer(analyzer="word", **settings).fit(MESSY)
+    assert ours.vocabulary_ == theirs.vocabulary_
+    new = UNSEEN + MESSY + ["", "pump", "supply fan supply fan", "zz yy"]
+    assert_same_matrix(ours.transform(new), theirs.transform(new))
