@@ -304,3 +304,31 @@ def test_a_training_run_fits_on_the_cluster_it_is_given(tmp_path, dask_search):
     frame = _inventory(300).tail(100)
     predictions = [load_model(r.model_path).predict(frame) for r in (results["local"], results["cluster"])]
     assert predictions[0].equals(predictions[1])
+
+
+@pytest.mark.slow
+def test_partitions_coded_on_the_cluster_are_the_ones_coded_here(tmp_path, dask_search):
+    from nexusml.commands.predict import main as predict_main
+    from nexusml.train_model_pipeline_v2 import main as train_main
+    from tests.conftest import call_main
+    from tests.test_partitions import write_partitions
+
+    backend, _, _ = dask_search
+    csv = tmp_path / "inventory.csv"
+    _inventory(300).to_csv(csv, index=False)
+    assert (
+        train_main(["--headless", "--data-path", str(csv), "--output-dir", str(tmp_path / "m"), "--log-level", "ERROR"])
+        == 0
+    )
+    model = tmp_path / "m" / "equipment_classifier_latest.skops"
+    inputs = write_partitions(tmp_path / "exports")
+    common = ["--model", str(model), "--input", str(inputs), "--min-confidence", "auto", "--top-k", "2"]
+    here = call_main(predict_main, *common, "--output", str(tmp_path / "here"))
+    address = backend.client.scheduler.address
+    there = call_main(predict_main, *common, "--output", str(tmp_path / "there"), "--dask-scheduler", address)
+    assert here.returncode == there.returncode == 0, there.stderr
+    assert f"on dask {address}" in there.stdout and "4 coded, 0 skipped, 0 failed: 160 rows" in there.stdout
+    for name in ("part-0.csv", "part-1.parquet", "part-2.csv", "part-3.parquet"):
+        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "there" / name).read_bytes(), name
+    again = call_main(predict_main, *common, "--output", str(tmp_path / "there"), "--dask-scheduler", address)
+    assert "0 coded, 4 skipped" in again.stdout

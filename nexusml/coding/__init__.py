@@ -9,8 +9,10 @@ this package's names.  Each job has its own module:
   and reopened only for the same model and the same file.
 * ``groups``: :func:`review_groups` numbers the rows the model reads the same (one decision each), and
   :func:`group_marks` reads a review by group.
-* ``output``: :func:`export_coded` (the coded file, CSV or ``.xlsx``), :func:`training_rows` and
-  :func:`add_training_rows` (the reviewed rows as training data).
+* ``output``: :func:`export_coded` (the coded file, CSV or ``.xlsx``), :func:`prediction_table` (what
+  ``nexusml-predict`` writes), :func:`training_rows` and :func:`add_training_rows` (the reviewed rows as
+  training data).
+* ``partitions``: a folder or glob of files coded one output per file, here or on a Dask cluster, resumable.
 """
 
 from nexusml.coding.groups import group_marks, group_sizes, review_groups
@@ -24,6 +26,8 @@ from nexusml.coding.output import (
     group_numbers,
     marks_by_row,
     new_training_path,
+    prediction_table,
+    review_thresholds,
     row_statuses,
     training_columns,
     training_rows,
@@ -74,7 +78,9 @@ __all__ = [
     "marks_by_row",
     "model_thresholds",
     "new_training_path",
+    "prediction_table",
     "review_groups",
+    "review_thresholds",
     "row_statuses",
     "sidecar_path",
     "training_columns",

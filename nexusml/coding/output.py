@@ -84,6 +84,51 @@ def coded_table(coded: CodedRows, state: ReviewState | None) -> pd.DataFrame:
     return out
 
 
+def review_thresholds(model: Any, min_confidence: float | str | None) -> dict[str, float | None] | None:
+    """Per target, the confidence under which a row is left for review (``--min-confidence``); None: no threshold.
+
+    ``auto`` is the threshold recorded when the model was trained (None for a target where none was reached).
+    """
+    if min_confidence is None:
+        return None
+    if min_confidence == "auto":
+        return dict(model.auto_thresholds())
+    return dict.fromkeys(model.targets, float(min_confidence))
+
+
+def prediction_table(coded: CodedRows, thresholds: dict[str, float | None] | None, k: int) -> pd.DataFrame:
+    """The input columns, then per target predicted_/confidence_ (and needs_review_), the top classes, flags.
+
+    One line per input row; the last column, ``review_group``, numbers the rows the model reads the same.
+    """
+    out = coded.frame.reset_index(drop=True).copy()
+    pending = coded.doubtful.copy()
+    for target in coded.targets:
+        values = coded.predicted[target].astype(object)
+        review = None
+        if thresholds is not None:
+            limit = thresholds[target]
+            review = np.ones(len(values), dtype=bool) if limit is None else coded.confidence[target] < limit
+            values = np.where(review, "", values)
+            pending |= review
+        out[f"predicted_{target}"] = values
+        out[f"confidence_{target}"] = np.round(coded.confidence[target], 4)
+        if review is not None:
+            out[f"needs_review_{target}"] = review
+    for target in coded.targets:
+        labels, scores = coded.top_labels[target], coded.top_confidences[target]
+        for i in range(k):
+            have = i < labels.shape[1]
+            out[f"top{i + 1}_{target}"] = labels[:, i] if have else ""
+            out[f"top{i + 1}_confidence_{target}"] = np.round(scores[:, i], 4) if have else np.nan
+    out["unfamiliar"] = coded.unfamiliar
+    out[FLAG_COLUMN] = coded.out_of_range.columns
+    if thresholds is not None:
+        out["review_status"] = np.where(pending, "pending", "auto")
+    out[GROUP_COLUMN] = group_numbers(coded)
+    return out
+
+
 def group_numbers(coded: CodedRows) -> np.ndarray:
     """The ``review_group`` column: each row's review group, numbered from 1 in order of first appearance."""
     return np.asarray(coded.group, dtype=np.int64) + 1

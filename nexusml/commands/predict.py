@@ -6,13 +6,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from nexusml.commands import partitioned
 from nexusml.commands.shared import add_model_and_input, command_parser, input_file, load_model_and_rows, start_logging
 from nexusml.commands.terminal import command_main
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 PROG = "nexusml-predict"
 MAX_TOP_K = 20
@@ -41,9 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
             "Exit codes: 0 success, 1 prediction failed, 2 bad arguments."
         ),
     )
-    add_model_and_input(parser, "Rows to classify (CSV, Excel or Parquet)")
+    add_model_and_input(
+        parser,
+        "Rows to classify (CSV, Excel or Parquet); or a folder or a quoted glob ('exports/*.parquet') of CSV and "
+        "Parquet files, coded one output file per input file into the --output folder",
+    )
     parser.add_argument(
-        "--output", required=True, metavar="FILE", help="Where to write the predictions (.csv, .xlsx or .parquet)"
+        "--output",
+        required=True,
+        metavar="FILE|DIR",
+        help="Where to write the predictions (.csv, .xlsx or .parquet); a folder for a folder or glob --input",
     )
     parser.add_argument(
         "--min-confidence",
@@ -60,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.review.json",
         help="Write the reviewed rows of this review file (made in the wizard) as training rows to --output",
     )
+    partitioned.add_arguments(parser)
     return parser
 
 
@@ -88,44 +97,6 @@ def output_path(parser: argparse.ArgumentParser, raw: str) -> Path:
     return output
 
 
-def prediction_table(coded: Any, thresholds: dict[str, float | None] | None, k: int) -> pd.DataFrame:
-    """The input columns, then per target predicted_/confidence_ (and needs_review_), the top classes, flags.
-
-    One line per input row; the last column, ``review_group``, numbers the rows the model reads the same.
-    """
-    import numpy as np
-
-    from nexusml.coding.output import GROUP_COLUMN, group_numbers
-    from nexusml.features.ranges import FLAG_COLUMN
-
-    out = coded.frame.reset_index(drop=True).copy()
-    pending = coded.doubtful.copy()
-    for target in coded.targets:
-        values = coded.predicted[target].astype(object)
-        review = None
-        if thresholds is not None:
-            limit = thresholds[target]
-            review = np.ones(len(values), dtype=bool) if limit is None else coded.confidence[target] < limit
-            values = np.where(review, "", values)
-            pending |= review
-        out[f"predicted_{target}"] = values
-        out[f"confidence_{target}"] = np.round(coded.confidence[target], 4)
-        if review is not None:
-            out[f"needs_review_{target}"] = review
-    for target in coded.targets:
-        labels, scores = coded.top_labels[target], coded.top_confidences[target]
-        for i in range(k):
-            have = i < labels.shape[1]
-            out[f"top{i + 1}_{target}"] = labels[:, i] if have else ""
-            out[f"top{i + 1}_confidence_{target}"] = np.round(scores[:, i], 4) if have else np.nan
-    out["unfamiliar"] = coded.unfamiliar
-    out[FLAG_COLUMN] = coded.out_of_range.columns
-    if thresholds is not None:
-        out["review_status"] = np.where(pending, "pending", "auto")
-    out[GROUP_COLUMN] = group_numbers(coded)
-    return out
-
-
 def min_confidence(parser: argparse.ArgumentParser, raw: str | None) -> float | str | None:
     if raw is None:
         return None
@@ -144,9 +115,14 @@ def min_confidence(parser: argparse.ArgumentParser, raw: str | None) -> float | 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     ns = parser.parse_args(argv)
-    input_path, sheet = input_file(parser, ns)
     threshold = min_confidence(parser, ns.min_confidence)
     k = top_k(parser, ns.top_k)
+    if partitioned.is_partitioned(ns.input):
+        start_logging(parser, ns)
+        return partitioned.run(parser, ns, threshold, k)
+    if ns.dask_scheduler is not None:
+        parser.error("--dask-scheduler codes the files of a folder or a pattern; give --input a folder or a glob")
+    input_path, sheet = input_file(parser, ns)
     output = output_path(parser, ns.output)
     review_file = None
     if ns.review_file is not None:
@@ -173,14 +149,9 @@ def main(argv: list[str] | None = None) -> int:
             coding.write_table(rows, output, raw=ns.raw_cells)
             print(f"{len(rows)} reviewed row(s) written as training rows ({', '.join(rows.columns)}) -> {output}")
             return 0
-        if threshold == "auto":
-            thresholds = model.auto_thresholds()
-        elif threshold is not None:
-            thresholds = dict.fromkeys(model.targets, float(threshold))
-        else:
-            thresholds = None
+        thresholds = coding.review_thresholds(model, threshold)
         coded = coding.code_frame(model, frame, top_k=max(k, 1))
-        predictions = prediction_table(coded, thresholds, k)
+        predictions = coding.prediction_table(coded, thresholds, k)
         coding.write_table(predictions, output, raw=ns.raw_cells)
     except NexusMLError as exc:
         print(f"{PROG}: error: {printable(str(exc))}", file=sys.stderr)

@@ -29,9 +29,9 @@ from nexusml.model.scoring import (
     MARGIN_SOFTMAX_SCALE,
     JointDecoder,
     as_logits,
-    class_confidences,
     decision_scores,
     predict_one,
+    predict_ranked,
     runners_up,
     softmax_max,
 )
@@ -75,9 +75,8 @@ def predict_features(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, RankedClasses]]:
     """Predictions, confidences and the ``k`` next most confident classes per target, from transformed rows.
 
-    Each classifier is scored once for its predictions and confidences (and
-    once more for the runners-up, when asked); targets sharing a classifier
-    share its scores.
+    Each classifier is scored once for its predictions, confidences and runners-up;
+    targets sharing a classifier share its scores.
     """
     predictions, scores, ranked = {}, {}, {}
     done: dict[int, tuple[np.ndarray, np.ndarray | None, RankedClasses | None]] = {}
@@ -94,11 +93,11 @@ def predict_features(
                 score = softmax_max(logits * scale) if confidence else None
                 if k:
                     others = RankedClasses(*runners_up(softmax(logits * scale, axis=1), base.classes_, predicted, k))
+            elif k:
+                predicted, score, matrix = predict_ranked(base, features, scale, confidence)
+                others = RankedClasses(*runners_up(matrix, base.classes_, predicted, k))
             else:
                 predicted, score = predict_one(base, features, scale, confidence)
-                if k:
-                    matrix = class_confidences(base, features, scale)
-                    others = RankedClasses(*runners_up(matrix, base.classes_, predicted, k))
             done[id(base)] = predicted, score, others
         predicted, score, others = done[id(base)]
         if isinstance(estimator, RelabeledClassifier):

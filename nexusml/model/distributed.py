@@ -166,6 +166,10 @@ class DaskBackend:
 
 
 def _connect(address: str, Client: Any, LocalCluster: Any) -> tuple[Any, Any]:
+    if not log.isEnabledFor(logging.DEBUG):
+        # distributed logs every worker, client and cancelled key at INFO (a LocalCluster's scheduler runs in
+        # this process): those lines would bury the run's own; --log-level DEBUG shows them.
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     if address == "local":
         from joblib import cpu_count
 

@@ -152,9 +152,30 @@ def class_confidences(estimator: Any, features: Any, scale: float = MARGIN_SOFTM
     """
     if has_probabilities(estimator):
         return np.clip(np.asarray(estimator.predict_proba(features), dtype=float), 0.0, 1.0)
-    logits = as_logits(decision_scores(estimator, features)) * scale
+    return softmax_rows(as_logits(decision_scores(estimator, features)) * scale)
+
+
+def softmax_rows(logits: np.ndarray) -> np.ndarray:
+    """Each row's softmax weights."""
     weights = np.exp(logits - logits.max(axis=1, keepdims=True))
     return weights / weights.sum(axis=1, keepdims=True)
+
+
+def predict_ranked(
+    estimator: Any, features: Any, scale: float, confidence: bool
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Predictions, confidences (if asked) and every class's confidence, from one scoring of the rows.
+
+    A margin model's decision scores give all three (as :func:`predict_one` and
+    :func:`class_confidences` would, each scoring the rows again); any other model
+    is asked for its predictions and probabilities.
+    """
+    if not isinstance(estimator, LINEAR_CLASSIFIERS) or has_probabilities(estimator):
+        predicted, score = predict_one(estimator, features, scale, confidence)
+        return predicted, score, class_confidences(estimator, features, scale)
+    scores = decision_scores(estimator, features)
+    logits = as_logits(scores) * scale
+    return predict_from_scores(estimator, scores), softmax_max(logits) if confidence else None, softmax_rows(logits)
 
 
 def runners_up(confidences: np.ndarray, classes: Any, predicted: Any, k: int) -> tuple[np.ndarray, np.ndarray]:

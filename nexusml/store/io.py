@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from nexusml.errors import NexusMLError
 
@@ -139,10 +139,16 @@ def release_claim(path: Path) -> None:
         _claim_marker(path).unlink()
 
 
+LockTimeout = Timeout  # what directory_lock raises when another process holds the lock
+
+
 @contextlib.contextmanager
-def directory_lock(directory: Path, name: str) -> Iterator[None]:
-    """An exclusive lock on ``directory/.name.lock`` that serialises concurrent runs (POSIX and Windows)."""
-    with FileLock(Path(directory) / f".{name}.lock"):
+def directory_lock(directory: Path, name: str, timeout: float = -1) -> Iterator[None]:
+    """An exclusive lock on ``directory/.name.lock`` that serialises concurrent runs (POSIX and Windows).
+
+    ``timeout`` (seconds; 0: do not wait) raises :class:`LockTimeout` when another process holds it that long.
+    """
+    with FileLock(Path(directory) / f".{name}.lock", timeout=timeout):
         yield
 
 

@@ -95,14 +95,16 @@ def csv_text(frame: pd.DataFrame, raw: bool = False) -> str:
     return inert_frame(frame).to_csv(index=False, lineterminator="\r\n")
 
 
-def write_table(frame: pd.DataFrame, path: Path | str, raw: bool = False) -> Path:
+def write_table(frame: pd.DataFrame, path: Path | str, raw: bool = False, clean: bool = True) -> Path:
     """CSV, an ``.xlsx`` workbook or Parquet, by the extension; atomically, every cell inert.
 
     ``raw`` writes a CSV's cells unchanged (an XLSX never holds formulas, and
-    Parquet has no formulas).
+    Parquet has no formulas).  ``clean`` first removes the temporary files of a write
+    to that folder that was killed (not where other machines write at the same time).
     """
     path = Path(path)
-    clean_leftovers(path.parent, ours_only=True)  # the temporary files of a write that was killed
+    if clean:
+        clean_leftovers(path.parent, ours_only=True)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         with atomic_path(path) as tmp:
