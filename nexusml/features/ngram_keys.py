@@ -5,7 +5,7 @@ alphabet (the characters its training text used).  Numbering that alphabet from 
 makes every n-gram a number: its characters are the digits, ``bits`` wide each, so
 ``"ab"`` is ``(a << bits) | b``.  Digits are never 0, so n-grams of different
 lengths never share a number.  Words are then cut into n-grams by shifting arrays of
-digits, and looked up with one binary search over the sorted keys of the vocabulary,
+digits, and looked up in a hash table of the vocabulary's keys,
 instead of one Python slice and one dict lookup per n-gram.
 
 The n-grams are those of scikit-learn's ``char_wb`` analyzer for a word ``w``: every
@@ -36,10 +36,9 @@ MAX_PADDED = 64
 _KEY_BITS = 63
 
 
-def _sorted(encoded: np.ndarray, vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The keys in ascending order, and the vocabulary index of each."""
-    order = np.argsort(encoded)
-    return encoded[order], np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))[order]
+def _sorted(encoded: np.ndarray, vocabulary: dict[str, int]) -> tuple[pd.Index, np.ndarray]:
+    """The keys as a hash index (looked up in compiled code), and the vocabulary index of each."""
+    return pd.Index(encoded, dtype=np.uint64), np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
 
 
 class VocabularyKeys:
@@ -110,8 +109,8 @@ class VocabularyKeys:
             known = (zeros[:, n : n + span] - zeros[:, :span]) == 0
             r, o = np.nonzero(inside & known)
             wanted = key[r, o]
-            at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-            hit = self.keys[at] == wanted
+            at = self.keys.get_indexer(wanted)
+            hit = at >= 0
             rows.append(r[hit])
             cols.append(self.ids[at[hit]])
         return np.concatenate(rows), np.concatenate(cols)
@@ -168,8 +167,8 @@ class TokenKeys:
             ok = (doc[:span] == doc[n - 1 :]) & ((unknown[n:] - unknown[:span]) == 0)
             where = np.flatnonzero(ok)
             wanted = key[where]
-            at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-            hit = self.keys[at] == wanted
+            at = self.keys.get_indexer(wanted)
+            hit = at >= 0
             rows.append(doc[where[hit]])
             cols.append(self.ids[at[hit]])
         row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)

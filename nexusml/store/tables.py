@@ -18,6 +18,7 @@ The readers call :func:`restore_frame` on the cells of a CSV, so a file written 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,11 @@ def csv_text(frame: pd.DataFrame, raw: bool = False) -> str:
     carriage return is quoted: unquoted, the text after it would start a new line
     of its own, where a spreadsheet would run ``=...`` as a formula.
     """
+    from nexusml.store.csv_format import csv_text as fast_csv_text
+
     if raw:
-        return frame.to_csv(index=False)
-    return inert_frame(frame).to_csv(index=False, lineterminator="\r\n")
+        return fast_csv_text(frame, os.linesep)
+    return fast_csv_text(inert_frame(frame), "\r\n")
 
 
 def write_table(frame: pd.DataFrame, path: Path | str, raw: bool = False, clean: bool = True) -> Path:
