@@ -199,3 +199,22 @@ def test_an_unreachable_scheduler_fails_at_once_with_one_line(model: Path, tmp_p
     assert done.returncode == 1
     assert "cannot reach the Dask scheduler" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(model: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    inputs = write_partitions(tmp_path / "exports")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    command = [sys.executable, "-m", "nexusml.commands.predict", "--model", str(model), "--input", str(inputs)]
+    proc = subprocess.Popen(
+        [*command, "--output", str(tmp_path / "coded")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # as `| head -0` would
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+    assert len(list((tmp_path / "coded").glob("part-*"))) == 4

@@ -9,6 +9,8 @@ are written as ``?``.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,13 +21,32 @@ from nexusml.errors import printable_lines
 
 
 class SafeStream:
-    """A text stream that writes control characters as ``?``."""
+    """A text stream that writes control characters as ``?``.
+
+    When its reader has gone (``nexusml-predict ... | head -1``), the rest of the text goes nowhere and the
+    command carries on: its work is the files it writes, not the lines it prints.
+    """
 
     def __init__(self, stream: TextIO):
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._stream.write(printable_lines(text))
+        try:
+            return self._stream.write(printable_lines(text))
+        except BrokenPipeError:
+            self._drop_the_rest()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._drop_the_rest()
+
+    def _drop_the_rest(self) -> None:
+        # Python flushes stdout again at exit and would report the pipe there: point the descriptor at nothing.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -84,6 +105,7 @@ def command_main(prog: str) -> Callable[[Callable[..., int]], Callable[..., int]
                     name = "SIGTERM" if code == 143 else "ctrl+c"
                     print(f"{prog}: stopped by {name}; no partial file was left", file=sys.stderr)
                     return code
+
                 finally:
                     for sig, handler in previous.items():
                         signal.signal(sig, handler)
