@@ -94,6 +94,20 @@ def inventory_csv(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def bundled_model(tmp_path_factory) -> Path:
+    """A model trained (headless, as a user would) on the first 400 rows of the bundled inventory."""
+    from nexusml.train_model_pipeline_v2 import main as train_main
+
+    folder = tmp_path_factory.mktemp("bundled_model")
+    data = folder / "inventory.csv"
+    bundled = REPO / "nexusml" / "data" / "equipment_inventory.csv"
+    data.write_text("".join(bundled.read_text().splitlines(keepends=True)[:401]))
+    argv = ["--headless", "--data-path", str(data), "--output-dir", str(folder), "--log-level", "ERROR"]
+    assert train_main(argv) == 0
+    return folder / "equipment_classifier_latest.skops"
+
+
+@pytest.fixture(scope="session")
 def asset_register(tmp_path_factory) -> tuple[Path, Path]:
     """A file with other column names (with spaces) and the feature config that describes it."""
     from scripts.synthetic import generate_asset_register

@@ -9,20 +9,14 @@ import pandas as pd
 import pytest
 
 from nexusml.commands.predict import main as predict_main
-from nexusml.train_model_pipeline_v2 import main as train_main
 from tests.conftest import call_main
 
 INVENTORY = Path(__file__).resolve().parents[1] / "nexusml" / "data" / "equipment_inventory.csv"
 
 
-@pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("partitions_model")
-    data = folder / "inventory.csv"
-    data.write_text("".join(INVENTORY.read_text().splitlines(keepends=True)[:401]))
-    argv = ["--headless", "--data-path", str(data), "--output-dir", str(folder), "--log-level", "ERROR"]
-    assert train_main(argv) == 0
-    return folder / "equipment_classifier_latest.skops"
+@pytest.fixture
+def model(bundled_model: Path) -> Path:
+    return bundled_model
 
 
 def write_partitions(folder: Path) -> Path:
