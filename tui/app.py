@@ -16,12 +16,22 @@ from nexusml.options.parser import command_line
 from nexusml.options.training_args import SPECS
 from nexusml.options.validators import ArgumentError
 from tui.form import FormState, label_for
-from tui.messages import CopyCommand, OpenPredict, Retrain, SettingChanged, StartTraining, TrainingEnded
+from tui.messages import (
+    CopyCommand,
+    OpenPredict,
+    Retrain,
+    SettingChanged,
+    StartTraining,
+    TrainingEnded,
+    UndoTrainingFile,
+    WroteTrainingFile,
+)
 from tui.settings import DEFAULT_THEME, default_settings_path, load_settings, save_settings
 from tui.widgets.plain import printable_lines
 
 if TYPE_CHECKING:
     from nexusml.pipeline import TrainingResult
+    from tui.file_undo import FileUndo
     from tui.screens.run import RunScreen
     from tui.screens.wizard import WizardScreen
 
@@ -49,6 +59,7 @@ class NexusTrainApp(App[int]):
         self.active_run: RunScreen | None = None
         self.last_run_failed = False
         self.last_result: TrainingResult | None = None
+        self.undo_writes: list[FileUndo] = []  # training files written since the last run started, newest last
 
     def notify(
         self,
@@ -86,6 +97,7 @@ class NexusTrainApp(App[int]):
         import logging
 
         logging.getLogger("nexusml").removeHandler(self._quiet)
+        self.forget_writes()
 
     def _apply_theme(self, name: str) -> None:
         self.theme = name if name in self.available_themes else DEFAULT_THEME
@@ -126,10 +138,10 @@ class NexusTrainApp(App[int]):
             self.push_screen(SettingsScreen(self.settings, str(self.settings_path)))
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.screens.help import HelpScreen, screen_keys
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(*screen_keys(self.screen)))
 
     def output_dir(self) -> Path:
         """The output folder the form names (the spec's default when it is blank)."""
@@ -154,6 +166,7 @@ class NexusTrainApp(App[int]):
         yield SystemCommand(
             "Code a file (predict)", "Code a new file with a saved model, then review it", self.action_predict
         )
+        yield from self.screen_commands(screen)
         yield SystemCommand("Settings", "Training path, log level, theme (ctrl+s)", self.action_settings)
         yield SystemCommand("Help", "Keys and a short guide (f1)", self.action_help)
         yield from super().get_system_commands(screen)
@@ -180,12 +193,87 @@ class NexusTrainApp(App[int]):
         values = {"data_path": str(message.data_path), "sheet": ""}
         if message.feature_config:
             values["feature_config"] = message.feature_config
+        undo = next((u for u in reversed(self.undo_writes) if u.path == message.data_path.absolute()), None)
+        if undo is not None and not undo.form_before:  # the undo gives the wizard its file back too
+            undo.form_before = {dest: str(self.form.values.get(dest) or "") for dest in values}
         for dest, value in values.items():
             self.form.set(dest, value or None)
         wizard = self.back_to_wizard()
         if wizard is not None:
             wizard.show_values(values)
-        self.notify(f"The wizard now trains on {message.data_path.name}: ctrl+r starts the run.", title="Retrain")
+        note = f"The wizard now trains on {message.data_path.name}: ctrl+r starts the run."
+        if undo is not None:
+            note += " Until then, 'Undo' in the palette (ctrl+p) puts the file back as it was."
+        self.notify(note, title="Retrain")
+
+    # -- writes to training files, undone until the next run ------------------------------------------
+
+    @on(WroteTrainingFile)
+    def remember_write(self, message: WroteTrainingFile) -> None:
+        self.undo_writes.append(message.undo)
+        self.screen.refresh_bindings()
+
+    @on(UndoTrainingFile)
+    def _undo_requested(self) -> None:
+        self.action_undo_write()
+
+    def action_undo_write(self) -> None:
+        """Put the training file written last back as it was (and the wizard's data file, if it took it)."""
+        from tui.file_undo import UndoError
+
+        if not self.undo_writes:
+            self.notify("No training file to put back (a write is undone only until a training run starts).")
+            return
+        undo = self.undo_writes.pop()
+        self.screen.refresh_bindings()
+        try:
+            done = undo.restore()
+        except UndoError as exc:
+            undo.discard()
+            self.notify(str(exc), title="Not undone", severity="error")
+            return
+        raw = self.form.values.get("data_path")
+        if undo.form_before and raw and Path(str(raw)).absolute() == undo.path:
+            for dest, value in undo.form_before.items():
+                self.form.set(dest, value or None)
+            wizard = self.wizard()
+            if wizard is not None:
+                wizard.show_values(undo.form_before)
+            done += "; the wizard trains on the file it had before"
+        self.notify(done, title="Undone")
+
+    def forget_writes(self) -> None:
+        """A run started (or the wizard closes): the writes stay as they are."""
+        for undo in self.undo_writes:
+            undo.discard()
+        self.undo_writes.clear()
+
+    def screen_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's commands for the screen it opened on, and the undo of a write while there is one."""
+        from tui.screens.predict import PredictScreen
+        from tui.screens.review import ReviewScreen
+
+        if isinstance(screen, PredictScreen):
+            yield SystemCommand(
+                "Predict the file", "Code the chosen file with the chosen model (f5)", screen.action_predict
+            )
+        if self.undo_writes:
+            last = self.undo_writes[-1]
+            yield SystemCommand(
+                "Undo the write to the training file",
+                f"Put {last.path.name} back as it was before the {last.what} (until a training run starts)",
+                self.action_undo_write,
+            )
+        if isinstance(screen, ReviewScreen):
+            yield SystemCommand(
+                "Review: next row to review", "The next line that needs a decision (n)", screen.action_next_pending
+            )
+            yield SystemCommand(
+                "Export the coded file", "Write the coded rows as .xlsx or .csv (x)", screen.action_export
+            )
+            yield SystemCommand(
+                "Add to training data", "Add the reviewed rows to a training file (t)", screen.action_to_training
+            )
 
     def action_copy_command(self) -> None:
         try:
@@ -238,6 +326,7 @@ class NexusTrainApp(App[int]):
             return
         from tui.screens.run import RunScreen
 
+        self.forget_writes()  # the run trains on what was written: no putting it back from here on
         self.back_to_wizard()
         self.active_run = RunScreen(args)
         self.push_screen(self.active_run)

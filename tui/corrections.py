@@ -19,7 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from nexusml.errors import NexusMLError
-from tui.messages import Retrain
+from tui.file_undo import FileUndo
+from tui.messages import Retrain, WroteTrainingFile
 from tui.screens.confirm import ConfirmScreen
 from tui.suspects import Correction, TrainingSource, default_copy_path, same_file, write_corrected_copy
 from tui.widgets.plain import Static
@@ -113,19 +114,26 @@ def apply_corrections(node: Widget, source: TrainingSource | None, corrections: 
 
     def write(path: Path) -> None:
         def job() -> None:
+            undo: FileUndo | None = None
             try:
+                undo = FileUndo.before(path, "corrected copy")
                 write_corrected_copy(source, corrections, path)
             except Exception as exc:  # said in the wizard, whatever it is: a worker's error would go unseen
+                if undo is not None:
+                    undo.discard()
                 known = isinstance(exc, OSError | ValueError | NexusMLError)
                 reason = str(exc) if known else f"{type(exc).__name__}: {exc}"
                 app.call_from_thread(app.notify, reason, title="Corrected copy not written", severity="error")
             else:
+                undo.after_write()
+                app.post_message(WroteTrainingFile(undo))
                 app.call_from_thread(written, path)
 
         node.run_worker(job, thread=True, exclusive=True, group="corrected-copy", exit_on_error=False)
 
     def written(path: Path) -> None:
         question = f"Corrected copy written: {path} ({n} label(s) corrected). Open the wizard with it to retrain?"
+        question += " Until a training run starts, Undo in the palette (ctrl+p) takes the write back."
         app.push_screen(ConfirmScreen(question, "Retrain", "Not now"), lambda yes: retrain(path) if yes else None)
 
     def retrain(path: Path) -> None:

@@ -15,6 +15,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from nexusml.pipeline import Event, TrainingResult
+    from tui.file_undo import FileUndo
 
 
 @dataclass
@@ -129,3 +130,14 @@ class Retrain(Message):
 
     data_path: Path
     feature_config: str = ""
+
+
+@dataclass
+class WroteTrainingFile(Message):
+    """A training file was written (reviewed rows added, a corrected copy): it can be undone until a run starts."""
+
+    undo: FileUndo
+
+
+class UndoTrainingFile(Message):
+    """Put the last training file written back as it was."""

@@ -125,6 +125,22 @@ class PastRun:
     targets: int
     mean_f1: float | None
     exists: bool
+    data_file: str = ""  # the training file's name
+    target_names: tuple[str, ...] = ()
+    mean_accuracy: float | None = None
+    mean_coverage: float | None = None  # the share of rows coded automatically, over the targets
+    saved_ns: int = 0  # when the metadata was written: tells apart runs saved within the same second
+
+
+def _mean(values: list[Any]) -> float | None:
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return sum(numbers) / len(numbers) if numbers else None
+
+
+def coverage_of(metrics: dict[str, Any]) -> float | None:
+    """A target's share of rows coded automatically (None: not recorded)."""
+    value = _mapping(metrics.get("auto_coding")).get("coverage")
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def list_past_runs(output_dir: Path) -> list[PastRun]:
@@ -138,24 +154,29 @@ def list_past_runs(output_dir: Path) -> list[PastRun]:
             data = read_json_object(path, MAX_METADATA_BYTES, "a model's metadata (JSON)")
         except FileReadError:
             continue  # not a run's metadata: a pipe, a huge or deep file, not JSON
-        metrics = _mapping(data.get("metrics"))
-        scores = [
-            f1 for m in metrics.values() if isinstance(m, dict) and isinstance(f1 := m.get("f1_macro"), (int, float))
-        ]
+        metrics = {str(t): m for t, m in _mapping(data.get("metrics")).items() if isinstance(m, dict)}
         model_file = data.get("model_file")
         model_file = model_file if isinstance(model_file, str) and Path(model_file).name == model_file else ""
+        targets = data.get("targets")
+        names = tuple(str(t) for t in targets) if isinstance(targets, list) else tuple(metrics)
+        source = _mapping(data.get("data")).get("path")
         runs.append(
             PastRun(
                 metadata_path=path,
                 created=str(data.get("created", "")),
                 model_file=model_file,
                 training_path=str(data.get("training_path", "?")),
-                targets=len(targets) if isinstance(targets := data.get("targets"), list) else len(metrics),
-                mean_f1=sum(scores) / len(scores) if scores else None,
+                targets=len(names),
+                mean_f1=_mean([m.get("f1_macro") for m in metrics.values()]),
                 exists=bool(model_file) and (path.parent / model_file).exists(),
+                data_file=Path(source).name if isinstance(source, str) else "",
+                target_names=names,
+                mean_accuracy=_mean([m.get("accuracy") for m in metrics.values()]),
+                mean_coverage=_mean([coverage_of(m) for m in metrics.values()]),
+                saved_ns=_written(path),
             )
         )
-    runs.sort(key=lambda r: (r.created, r.metadata_path.name), reverse=True)
+    runs.sort(key=lambda r: (r.created, r.saved_ns, r.metadata_path.name), reverse=True)
     return runs
 
 
@@ -188,3 +209,16 @@ def previous_run(view: RunView) -> RunView | None:
         if set(before.targets) & set(view.targets):
             return before
     return None
+
+
+def change_line(now: dict[str, Any], before: dict[str, Any]) -> str:
+    """One target's accuracy, macro-F1 and share coded automatically against the run before, in one line."""
+    parts = []
+    for key, name in (("accuracy", "accuracy"), ("f1_macro", "macro-F1")):
+        was, now_ = _mean([before.get(key)]), _mean([now.get(key)])  # None unless a number
+        if was is not None and now_ is not None:
+            parts.append(f"{name} {was:.3f} → {now_:.3f} ({now_ - was:+.3f})")
+    was, now_ = coverage_of(before), coverage_of(now)
+    if was is not None and now_ is not None:
+        parts.append(f"auto-coded {was:.0%} → {now_:.0%}")
+    return ", ".join(parts)

@@ -1,11 +1,12 @@
-"""80x24 is a supported size: the review dialog keeps its class input and keys in view."""
+"""80x24 is a supported size: the review dialog keeps its class input and keys in view, the footer the keys that
+matter, the review table one target at a time (sorted by its confidence), and help the keys of its screen."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from textual.widgets import Input
-from tui_helpers import settle
+from tui_helpers import settle, text_of
 
 from tests.tui.test_review import fresh_copy, open_row, predicted, project  # noqa: F401  (project: a fixture)
 from tui.app import create_app
@@ -30,3 +31,74 @@ async def test_the_review_dialog_shows_its_input_and_keys_at_80x24(project: dict
         for widget in (dialog.query_one("#review-row-input", Input), dialog.query_one(".dialog-hint")):
             region = widget.region
             assert region.height > 0 and screen_area.contains_region(region), (widget, region, screen_area)
+
+
+def footer_keys(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [key.key for key in app.screen.query(FooterKey) if key.is_mounted and key.region.width]
+
+
+async def test_the_footer_keeps_the_keys_that_matter_at_80x24(tmp_path: Path) -> None:
+    from screen_data import write_run
+
+    from tui.runs import RunView
+    from tui.screens.results import ResultsScreen
+
+    view = RunView.from_metadata(write_run(tmp_path / "models"))
+    app = create_app({"output_dir": str(tmp_path / "models")})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert {"ctrl+n", "ctrl+b", "ctrl+r", "f1"} <= set(footer_keys(app))  # the wizard: next, back, train, help
+        app.push_screen(ResultsScreen(view))
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert {"escape", "f3", "f4", "f5", "f6", "f7", "f1"} <= set(keys), keys
+        footer = app.screen.query_one("Footer")
+        assert sum(key.region.width for key in footer.children) <= 80  # nothing hidden past the edge
+        await pilot.press("f5")  # on the suspect rows: their decisions first
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert {"y", "t", "k", "u", "a", "f1"} <= set(keys), keys
+        assert "r" not in keys  # sorting goes first (a header click sorts too)
+        await pilot.press("f1")
+        await settle(pilot)
+        help_text = app.screen.keys_text
+        for described in ("Sort by row", "Use suggested", "Per class", "Zoom", "Next chart"):
+            assert described in help_text, described  # the keys left out of the footer are in the help
+
+
+async def test_the_review_table_shows_one_target_at_a_time_at_80x24(project: dict, tmp_path: Path) -> None:  # noqa: F811
+    from textual.widgets import DataTable, Select
+
+    new = fresh_copy(project, tmp_path, "new_60")
+    given = {"predict": str(project["model"]), "data_path": str(new), "output_dir": str(project["models"])}
+    app = create_app(given)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await predicted(pilot, app)
+        coded, table = screen.coded, screen.query_one("#review-table", DataTable)
+        footer = set(footer_keys(app))
+        assert {"a", "u", "n", "x", "t", "s", "f1"} <= footer, footer
+        for target in (*coded.targets, "*"):
+            if target != "*":
+                assert screen.query_one("#review-target", Select).value == target
+                labels = [str(c.label) for c in table.ordered_columns]
+                assert target in labels and not set(coded.targets) - {target} & set(labels)
+                assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80  # the conf in view
+                shown = [float(coded.confidence[target][int(k.value)]) for k in table.rows]
+                assert shown == sorted(shown)  # lowest confidence of the shown target first
+                assert f"lowest {target} confidence first" in text_of(screen.query_one("#review-count"))
+            else:
+                labels = [str(c.label) for c in table.ordered_columns]
+                assert all(t in labels for t in coded.targets)
+                lowest = [min(coded.confidence[t][int(k.value)] for t in coded.targets) for k in table.rows]
+                assert lowest == sorted(lowest)
+            await pilot.press("s")
+            await settle(pilot)
+        assert screen.query_one("#review-target", Select).value == coded.targets[0]  # round again
+        await pilot.press("f1")
+        await settle(pilot)
+        help_text = app.screen.keys_text
+        assert help_text.startswith("## Keys here: reviewing a coded file")
+        for key in ("`a`", "`u`", "`n`", "`x`", "`t`", "`s`", "`enter`"):
+            assert key in help_text, key

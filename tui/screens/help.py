@@ -1,11 +1,11 @@
-"""Keys and a short guide."""
+"""Keys and a short guide: first the keys of the screen help was opened on, then the whole guide."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
 from tui.widgets.plain import Static
@@ -60,9 +60,11 @@ cancels. In the review table, rows the model reads the same are one line (`×N`)
 | `a` | accept the model's classes for the rest of the row |
 | `u` | undo the last decision |
 | `n` | the next row to review |
+| `s` | show the next target's columns (then every target's); the rows are sorted by the shown confidence |
 | `ctrl+f` | filter the rows by their text |
 | `x` | export the coded file (`.xlsx` or `.csv`) |
 | `t` | add the reviewed rows to training data |
+| `U` | put the training file back as it was (until a training run starts; also "Undo" in the palette) |
 
 The **Review** step shows the equivalent `nexusml-train --headless ...`
 command, for scripts and CI, and saves a run config that holds the columns
@@ -70,16 +72,55 @@ itself; paths under its folder are written relative to it.
 """
 
 
+def _declared(node: object) -> set[str]:
+    """The actions the wizard itself binds on ``node``'s class (Textual's own widgets bind cursor keys and such)."""
+    actions: set[str] = set()
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("tui."):
+            actions.update(b.action for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding))
+    return actions
+
+
+def screen_keys(screen: Screen) -> tuple[str, list[tuple[str, str]]]:
+    """The name of ``screen`` and its keys as (keys, what they do): the focused widget's, the screen's, the app's."""
+    app = screen.app
+    rows: dict[str, tuple[list[str], str]] = {}
+    for node, binding, enabled, _ in screen.active_bindings.values():
+        ours = binding.action in _declared(node) or binding.action.endswith("command_palette")
+        if not ours or not enabled:
+            continue
+        keys, _ = rows.setdefault(binding.action, ([], binding.tooltip or binding.description or binding.action))
+        for key in binding.key.split(","):
+            shown = app.get_key_display(Binding(key.strip(), binding.action))
+            if shown not in keys:
+                keys.append(shown)
+    listed = [(" / ".join(keys), what) for keys, what in rows.values()]
+    listed += list(getattr(screen, "HELP_KEYS", ()))
+    title = getattr(screen, "help_title", None)
+    if callable(title):
+        return title(), listed
+    return getattr(screen, "HELP_TITLE", "") or type(screen).__name__.removesuffix("Screen"), listed
+
+
+def keys_markdown(title: str, keys: list[tuple[str, str]]) -> str:
+    if not keys:
+        return ""
+    lines = [f"## Keys here: {title}", "", "| Key | Does |", "|---|---|"]
+    lines += [f"| `{key}` | {what.replace('|', '/')} |" for key, what in keys]
+    return "\n".join(lines) + "\n\n"
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q,f1", "close", "Close")]
 
-    def __init__(self):
+    def __init__(self, title: str = "", keys: list[tuple[str, str]] | None = None):
         super().__init__(classes="modal help")
+        self.keys_text = keys_markdown(title, keys or [])
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide help-dialog"):
             with VerticalScroll(id="help-scroll"):
-                yield Markdown(HELP, id="help-text")
+                yield Markdown(self.keys_text + HELP, id="help-text")
             yield Static("↑ ↓ pgup pgdn: scroll   escape: close", classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -22,6 +22,9 @@ from tui.widgets.plain import DataTable, Label, Static
 
 
 class PredictScreen(Screen):
+    HELP_TITLE = "coding a file"
+    HELP_KEYS = [("enter (on a saved model)", "code the file with it"), ("tab", "the next box")]
+
     @dataclass
     class Checked(Message):
         model: Any

@@ -70,12 +70,16 @@ class ResultsScreen(Screen):
         Binding("f7", "show_tab('tab-warnings')", "Warnings"),
     ]
 
+    HELP_TITLE = "the results of a run"
+    HELP_KEYS = [("enter (on a class)", "its error rows"), ("enter (on a suspect row)", "take the suggested class")]
+
     def __init__(self, view: RunView):
         super().__init__(classes="results")
         self.view = view
         self._model: Any = None
         self._model_error = ""
         self._debounce: Timer | None = None
+        self.before: RunView | None = None  # the run before this one in its folder, on the same targets
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -152,7 +156,7 @@ class ResultsScreen(Screen):
         from tui.runs import previous_run
 
         table = self.query_one("#metrics", DataTable)
-        before = previous_run(self.view)
+        before = self.before = previous_run(self.view)
         table.add_columns("target", "acc", "macro-F1", "n", *(["F1 vs before"] if before else []))
         for target in self.view.targets:
             m = self.view.metrics.get(target, {})
@@ -216,6 +220,13 @@ class ResultsScreen(Screen):
             line.append(sentence.replace(" %", "%"))  # "95 %" must not break across lines
         elif target:
             line.append("Auto-coding: not recorded by this run", "dim")
+        if target and self.before is not None and target in self.before.metrics:
+            from tui.runs import change_line
+
+            change = change_line(self.view.metrics.get(target) or {}, self.before.metrics[target])
+            if change:
+                line.append("\nAgainst the run before: ", "bold")
+                line.append(change.replace(" %", "%"))
         self.query_one("#auto-coding", Static).update(line)
 
     @on(Select.Changed, "#target")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,7 +22,8 @@ from textual.widgets import Header, Input, Select
 
 from nexusml import coding
 from nexusml.errors import NexusMLError
-from tui.messages import Retrain
+from tui.file_undo import FileUndo
+from tui.messages import Retrain, UndoTrainingFile, WroteTrainingFile
 from tui.widgets.footer import Footer
 from tui.widgets.plain import DataTable, Static, plain
 from tui.widgets.review_row import PathPromptScreen, ReviewRowScreen, known_classes
@@ -33,6 +34,7 @@ from tui.widgets.review_table import (
     ReviewModel,
     add_columns,
     fill_table,
+    fits_all,
     redraw_row,
 )
 
@@ -41,19 +43,28 @@ if TYPE_CHECKING:
 
 
 class ReviewScreen(Screen):
+    HELP_TITLE = "reviewing a coded file"
+    HELP_KEYS = [
+        ("enter", "open the row: every target's top classes and the whole row"),
+        ("tab", "the filters: target, rows, predicted class, text"),
+    ]
+
     @dataclass
     class Written(Message):
         what: str
         path: Path | None
         error: str
+        undo: FileUndo | None = None
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("a", "accept", "Accept"),
-        Binding("u", "undo", "Undo"),
-        Binding("n", "next_pending", "Next to review"),
-        Binding("x", "export", "Export"),
-        Binding("t", "to_training", "Add to training data"),
+        Binding("a", "accept", "Accept", tooltip="Accept the model's classes for the highlighted row"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last decision"),
+        Binding("n", "next_pending", "Next", tooltip="The next row to review"),
+        Binding("x", "export", "Export", tooltip="Export the coded file (.xlsx or .csv)"),
+        Binding("t", "to_training", "To training", tooltip="Add the reviewed rows to training data"),
+        Binding("s", "next_target", "Target", tooltip="Show the next target's columns (then all), sorted by it"),
+        Binding("U", "undo_training", "Undo add", tooltip="Put the training file back as it was (until a run starts)"),
         Binding("ctrl+f", "focus_text", "Filter text"),
     ]
 
@@ -65,6 +76,8 @@ class ReviewScreen(Screen):
         self.filters = Filters()
         self.order = np.zeros(0, dtype=np.int64)
         self.keys: list[Any] = []
+        self.shown: list[str] = list(coded.targets)  # the targets whose columns the table shows
+        self._width = 0
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -88,15 +101,39 @@ class ReviewScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#review-table", DataTable)
-        self.keys = add_columns(table, list(self.coded.targets))
+        if not fits_all(self.review, self.app.size.width) and self.coded.targets:
+            # Too narrow for every target's columns: one target at a time (s switches), sorted by its confidence.
+            self.filters.target = self.coded.targets[0]
+            with self.prevent(Select.Changed):
+                self.query_one("#review-target", Select).value = self.coded.targets[0]
+        self._width = self.app.size.width
+        self.columns()
         self.refilter()
         table.focus()
 
     # -- the table ------------------------------------------------------------------------------
 
+    def columns(self) -> None:
+        """The columns of the shown targets, fitted to the table's width."""
+        table = self.query_one("#review-table", DataTable)
+        self.shown = self.review.targets_of(self.filters)
+        table.clear(columns=True)
+        self.keys = add_columns(table, self.review, self.shown, self._width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The table spans the screen: its columns are fitted again to a new width."""
+        if event.size.width and event.size.width != self._width:
+            self._width = event.size.width
+            table = self.query_one("#review-table", DataTable)
+            place = table.cursor_row
+            self.columns()
+            self.refilter()
+            if 0 <= place < table.row_count:
+                table.move_cursor(row=place, animate=False)
+
     def refilter(self) -> None:
         self.order = self.review.select(self.filters)
-        fill_table(self.query_one("#review-table", DataTable), self.review, self.order)
+        fill_table(self.query_one("#review-table", DataTable), self.review, self.order, self.shown)
         self.render_counts()
 
     def render_counts(self) -> None:
@@ -104,11 +141,13 @@ class ReviewScreen(Screen):
         n = len(self.order)
         shown = min(n, SHOWN_ROWS)
         rows = self.review.rows_in(self.order)
+        target = self.filters.target
+        first = f"lowest {target} confidence first" if target else "lowest confidence of any target first"
         if rows == n:
-            note = f"showing {shown:,} of {n:,} rows (lowest confidence first)"
+            note = f"showing {shown:,} of {n:,} rows ({first})"
         else:
             note = f"showing {shown:,} of {n:,} lines for {rows:,} rows (rows the model reads the same share a line; "
-            note += "lowest confidence first)"
+            note += f"{first})"
         if n > SHOWN_ROWS:
             note += "; filter to see the others"
         self.query_one("#review-count", Static).update(note)
@@ -121,7 +160,7 @@ class ReviewScreen(Screen):
 
     def changed(self, *positions: int) -> None:
         for position in positions:
-            redraw_row(self.query_one("#review-table", DataTable), self.review, position, self.keys)
+            redraw_row(self.query_one("#review-table", DataTable), self.review, position, self.keys, self.shown)
         self.render_counts()
 
     def lines_of(self, rows: list[int] | None) -> list[int]:
@@ -131,10 +170,12 @@ class ReviewScreen(Screen):
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
+        value = event.select.value  # a Changed queued before a later change carries the older value
         if event.select.id == "review-target":
-            self.filters.target = None if event.value in ("*", Select.NULL) else str(event.value)
+            self.filters.target = None if value in ("*", Select.NULL) else str(value)
+            self.columns()
         elif event.select.id == "review-show":
-            self.filters.show = str(event.value) if event.value != Select.NULL else "all"
+            self.filters.show = str(value) if value != Select.NULL else "all"
         self.refilter()
 
     @on(Input.Changed, "#review-class, #review-text")
@@ -171,6 +212,13 @@ class ReviewScreen(Screen):
 
     def action_focus_text(self) -> None:
         self.query_one("#review-text", Input).focus()
+
+    def action_next_target(self) -> None:
+        """Show the next target's columns (then every target's), sorted by the shown confidence."""
+        choices = ["*", *self.coded.targets]
+        select = self.query_one("#review-target", Select)
+        current = select.value if select.value in choices else "*"
+        select.value = choices[(choices.index(str(current)) + 1) % len(choices)]
 
     def action_accept(self) -> None:
         position = self.highlighted()
@@ -239,8 +287,17 @@ class ReviewScreen(Screen):
         if raw:
             self.write_file("training", Path(raw).expanduser())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_training":  # shown while a training file written here can be put back
+            return bool(getattr(self.app, "undo_writes", None))
+        return True
+
+    def action_undo_training(self) -> None:
+        self.app.post_message(UndoTrainingFile())
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-write")
     def write_file(self, what: str, path: Path) -> None:
+        undo: FileUndo | None = None
         try:
             if what == "export":
                 coding.export_coded(self.coded, self.state, path)
@@ -249,6 +306,7 @@ class ReviewScreen(Screen):
                 if not len(rows):
                     raise coding.CodingError("no row is accepted or corrected yet: review some rows first")
                 source = self.training_source()
+                undo = FileUndo.before(path, "reviewed rows added")
                 if path.exists():
                     coding.add_training_rows(rows, path)
                 elif source is not None and source.is_file():
@@ -256,9 +314,13 @@ class ReviewScreen(Screen):
                 else:
                     coding.write_table(rows, path)
         except (OSError, ValueError, NexusMLError) as exc:
+            if undo is not None:
+                undo.discard()
             self.post_message(self.Written(what, None, str(exc)))
             return
-        self.post_message(self.Written(what, path, ""))
+        if undo is not None:
+            undo.after_write()
+        self.post_message(self.Written(what, path, "", undo))
 
     @on(Written)
     def _written(self, message: ReviewScreen.Written) -> None:
@@ -270,7 +332,10 @@ class ReviewScreen(Screen):
             return
         from tui.screens.confirm import ConfirmScreen
 
+        if message.undo is not None:
+            self.app.post_message(WroteTrainingFile(message.undo))
         question = f"Reviewed rows added to {message.path}. Open the wizard with this file to retrain?"
+        question += " Until a training run starts, U here (or Undo in the palette, ctrl+p) takes the write back."
         self.app.push_screen(
             ConfirmScreen(question, "Retrain", "Not now"), lambda yes: self._retrain(yes, message.path)
         )

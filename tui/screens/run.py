@@ -42,6 +42,7 @@ LEVEL_STYLES = {
 
 
 class RunScreen(Screen):
+    HELP_TITLE = "a training run"
     # Trains in a child process (the screen stays responsive while scikit-learn holds the GIL);
     # takes (args, on_event, on_log, cancel_token) and returns the TrainingResult.
     runner = staticmethod(run_in_process)
@@ -172,6 +173,7 @@ class RunScreen(Screen):
     @on(RunSucceeded)
     def _succeeded(self, message: RunSucceeded) -> None:
         self.running = False
+        self.refresh_bindings()
         self.result = message.result
         bar = self.query_one("#run-progress", ProgressBar)
         bar.update(total=1, progress=1)
@@ -184,6 +186,7 @@ class RunScreen(Screen):
     @on(RunFailed)
     def _failed(self, message: RunFailed) -> None:
         self.running = False
+        self.refresh_bindings()
         self.failure = message
         bar = self.query_one("#run-progress", ProgressBar)
         bar.update(total=1, progress=0)
@@ -198,6 +201,9 @@ class RunScreen(Screen):
         self.app.post_message(TrainingEnded(ok=False, cancelled=message.cancelled))
 
     # -- keys -------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.running if action == "cancel_run" else True  # no "Cancel run" key once the run ended
 
     def ask_cancel(self, then=None) -> None:
         from tui.screens.confirm import ConfirmScreen

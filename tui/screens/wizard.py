@@ -71,6 +71,9 @@ class WizardScreen(Screen):
     def step_name(self) -> str:
         return STEPS[self.step_index][0]
 
+    def help_title(self) -> str:
+        return f"the wizard's {STEPS[self.step_index][1]} step"
+
     def step(self, name: str) -> Step:
         return self.query_one(f"#step-{name}", Step)
 

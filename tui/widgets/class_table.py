@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from tui.widgets.plain import DataTable, Static
-from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, fit_widths
+from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, Names, fit_widths
 
 FIGURES = ("f1", "precision", "recall", "support")
 LABELS = {"class": "class", "f1": "F1", "precision": "precision", "recall": "recall", "support": "support"}
@@ -126,6 +126,7 @@ class ClassTable(FittedPanel):
         rows = [(name, f) for name, f in self.per_class.items() if needle in name.casefold()]
         rows = sort_rows(rows, self.sort_key, self.descending)
         table.clear(columns=True)
+        names = Names(self.per_class)  # a name cut to its column keeps what tells it from the others
         narrow = 0 < self._width < NARROW
         labels = {key: SHORT.get(key, LABELS[key]) if narrow else LABELS[key] for key in ("class", *FIGURES)}
         labels[self.sort_key] += " ▼" if self.descending else " ▲"
@@ -138,7 +139,7 @@ class ClassTable(FittedPanel):
         for name, f in rows[:MAX_ROWS]:
             style = "dim" if not f["support"] else ""
             table.add_row(
-                ClassName(name, style),
+                ClassName(name, style, names),
                 *(Text(f"{f[k]:.3f}", style=style, justify="right") for k in FIGURES[:3]),
                 Text(str(f["support"]), style=style, justify="right"),
                 key=name,

@@ -22,7 +22,7 @@ from textual.widgets import Input
 from tui.reports import ERRORS, SUSPECTS, Kind, matches, number_of, number_text, read_rows, row_number
 from tui.suspects import Correction, Decisions
 from tui.widgets.plain import DataTable, Static
-from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, cut, fit_widths
+from tui.widgets.table_fit import CRAMPED, ClassName, FittedPanel, Names, cut, fit_widths
 
 LABELS = {"second_best": "second best"}
 CLASSES = ("true", "predicted", "label", "suggested", "decision")
@@ -251,8 +251,9 @@ class ErrorTable(FittedPanel):
         else:
             shown.sort(key=lambda item: row_number(item[1]))
         self._columns(shown[:MAX_ROWS])
+        names = Names(row.get(c) or "" for _, row in mine for c in (*CLASSES, "second_best"))
         for i, row in shown[:MAX_ROWS]:
-            table.add_row(*self._cells(i, row), key=str(i))
+            table.add_row(*self._cells(i, row, names), key=str(i))
         count.update(self._count_line(len(mine), len(shown), [i for i, _ in mine], ranked))
         keys = [str(i) for i, _ in shown[:MAX_ROWS]]
         if current is not None and current in keys:
@@ -280,16 +281,17 @@ class ErrorTable(FittedPanel):
             return f"→ {new}" if new is not None else ""
         return row[column]
 
-    def _cells(self, index: int, row: dict[str, str]) -> list[object]:
+    def _cells(self, index: int, row: dict[str, str], names: Names) -> list[object]:
+        decision = self.decisions.new_class(index)
         cells: dict[str, object] = {
             "row": Text(row["row"], justify="right"),
             "text": cut(row["text"]),
-            "true": ClassName(row.get("true", "")),
-            "predicted": ClassName(row.get("predicted", ""), "yellow"),
-            "second_best": ClassName(row.get("second_best", ""), "dim"),
-            "label": ClassName(row.get("label", "")),
-            "suggested": ClassName(row.get("suggested", ""), "yellow"),
-            "decision": ClassName(self._value(index, row, "decision"), "bold cyan"),
+            "true": ClassName(row.get("true", ""), "", names),
+            "predicted": ClassName(row.get("predicted", ""), "yellow", names),
+            "second_best": ClassName(row.get("second_best", ""), "dim", names),
+            "label": ClassName(row.get("label", ""), "", names),
+            "suggested": ClassName(row.get("suggested", ""), "yellow", names),
+            "decision": ClassName(f"→ {decision}" if decision is not None else "", "bold cyan"),
         }
         ranked = self.kind.ranked
         cells[ranked] = Text(number_text(row[ranked]), justify="right")

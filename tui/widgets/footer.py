@@ -1,11 +1,55 @@
-"""Textual's footer, rebuilt only when the keys it shows have changed."""
+"""Textual's footer, fitted to the width it has and rebuilt only when the keys it shows have changed.
+
+A key that does not fit is left out, the screen's minor keys first (sorting, zoom, the app's settings);
+``f1`` Help stays, and the help it opens lists every key of the screen. Under :data:`ROOMY` columns the
+keys sit closer together, and the command palette's key (``ctrl+p`` still works) shows only if there is room.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+ROOMY = 120  # from this width the footer has Textual's usual spacing
+KEPT = frozenset({"help"})  # never left out
+# Left out first when the keys do not fit (the action's name, without its arguments).
+MINOR = frozenset(
+    {"sort", "zoom", "next_chart", "focus_filter", "focus_text", "focus_try", "settings", "past_runs", "quit"}
+)
+MINOR_OFF = {"WizardScreen": frozenset({"run"})}  # the run is minor on every screen but the wizard's
+
+
+class Shown(NamedTuple):
+    binding: Binding
+    enabled: bool
+    tooltip: str
+
+
+def action_name(action: str) -> str:
+    return action.split("(", 1)[0].rpartition(".")[2]
+
+
+def key_width(key: str, description: str, compact: bool) -> int:
+    """The columns a FooterKey takes: its key and description with their padding (and margin, compact)."""
+    return len(key) + len(description) + (2 if compact else 3)
+
+
+def fitted(keys: list[tuple[Shown, str]], width: int, compact: bool, minor: frozenset[str]) -> list[Shown]:
+    """The keys that fit in ``width`` columns, in their order: the minor ones go first, then from the end."""
+    sizes = [key_width(display, item.binding.description, compact) for item, display in keys]
+    kept = list(range(len(keys)))
+    names = [action_name(item.binding.action) for item, _ in keys]
+    for rank in (True, False):  # minor keys first, then any key but help
+        for place in reversed(list(kept)):
+            if sum(sizes[i] for i in kept) <= width:
+                return [keys[i][0] for i in kept]
+            if names[place] not in KEPT and (names[place] in minor) is rank:
+                kept.remove(place)
+    return [keys[i][0] for i in kept]
 
 
 class Footer(TextualFooter):
@@ -18,21 +62,71 @@ class Footer(TextualFooter):
 
     _shown: Any = None
 
-    def _keys(self) -> Any:
-        """What ``compose`` reads: the shown bindings, the command palette's and whether they are ready."""
+    def _width(self) -> int:
+        return self.app.size.width
+
+    def _minor(self) -> frozenset[str]:
+        return MINOR | frozenset({"run"}) - MINOR_OFF.get(type(self.screen).__name__, frozenset())
+
+    def _layout(self) -> tuple[list[Shown], bool, bool]:
+        """The keys shown, whether they sit close together and whether the palette's key shows."""
         active = self.screen.active_bindings
-        shown = tuple((b.binding, b.enabled, b.tooltip) for b in active.values() if b.binding.show)
+        by_action: dict[str, tuple[Shown, str]] = {}
+        for item in active.values():
+            if item.binding.show and item.binding.action not in by_action:
+                shown = Shown(item.binding, item.enabled, item.tooltip)
+                by_action[item.binding.action] = (shown, self.app.get_key_display(item.binding))
+        keys = list(by_action.values())
+        width = self._width()
+        compact = width < ROOMY
+        chosen = fitted(keys, width, compact, self._minor())
+        used = sum(key_width(d, s.binding.description, compact) for s, d in keys if s in chosen)
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
-        return (
-            self._bindings_ready,
-            self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE,
-            shown,
-            None if palette is None else (palette.binding, palette.enabled, palette.tooltip),
-        )
+        room = palette is not None and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
+        if room and palette is not None:
+            room = (
+                used + key_width(self.app.get_key_display(palette.binding), palette.binding.description, False) < width
+            )
+        return chosen, compact, bool(room)
+
+    def _keys(self) -> Any:
+        """What ``compose`` reads: the keys it shows and how, and whether the bindings are ready."""
+        if not self._bindings_ready:
+            return (False,)
+        chosen, compact, palette = self._layout()
+        return True, tuple(chosen), compact, palette
 
     def compose(self) -> ComposeResult:
         self._shown = self._keys()
-        yield from super().compose()
+        if not self._bindings_ready:
+            return
+        chosen, compact, palette = self._layout()
+        self.set_reactive(TextualFooter.compact, compact)
+        self.set_class(compact, "-compact")
+        for binding, enabled, tooltip in chosen:
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=TextualFooter.compact)
+        if palette:
+            item = self.screen.active_bindings[self.app.COMMAND_PALETTE_BINDING]
+            yield FooterKey(
+                item.binding.key,
+                self.app.get_key_display(item.binding),
+                item.binding.description,
+                item.binding.action,
+                classes="-command-palette",
+                disabled=not item.enabled,
+                tooltip=item.binding.tooltip or item.binding.description,
+            )
+
+    def on_resize(self) -> None:
+        if self.is_attached and self._shown is not None:
+            self.call_after_refresh(self.recompose)
 
     async def recompose(self) -> None:
         if self.is_attached and self._shown is not None and self._keys() == self._shown:

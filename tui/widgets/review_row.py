@@ -32,12 +32,30 @@ def known_classes(model: Any, target: str) -> list[str]:
         return []
 
 
+def whole_row(row: Any) -> Text:
+    """The input row's every filled cell, ``column: value``, beside what the model reads."""
+    text = Text()
+    cells = [(str(c), " ".join(str(v).split())) for c, v in row.items() if not _blank(v)]
+    for k, (column, value) in enumerate(cells):
+        text.append(f"{column}: ", "dim")
+        text.append(value)
+        text.append("   " if k + 1 < len(cells) else "\n")
+    return text
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
+
+
 class RowBody(Static, can_focus=True):
     """The row's text and classes; holds the focus so that the number keys pick."""
 
 
 class ReviewRowScreen(ModalScreen[bool]):
     """Dismisses with True when a mark changed."""
+
+    HELP_TITLE = "one row under review"
+    HELP_KEYS = [("enter (in the class box)", "set the typed class (one the model does not know asks first)")]
 
     AUTO_FOCUS = "#review-row-body"
 
@@ -107,6 +125,7 @@ class ReviewRowScreen(ModalScreen[bool]):
         self.query_one("#review-row-title", Static).update(title)
         body = Text()
         body.append(str(coded.text[i]) + "\n", "italic")
+        body.append_text(whole_row(coded.frame.iloc[i]))
         for k, target in enumerate(self.targets):
             current = k == self.current
             body.append(("▶ " if current else "  ") + target, "bold reverse" if current else "bold")

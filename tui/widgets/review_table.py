@@ -17,6 +17,7 @@ from nexusml.coding.groups import group_marks
 from nexusml.coding.predictions import CodedRows
 from nexusml.coding.review_state import ReviewState
 from tui.widgets.plain import DataTable
+from tui.widgets.table_fit import CELL_PADDING, SCROLLBAR, ClassName, Names, cut, fit_widths
 
 SHOWN_ROWS = 500  # the table holds at most this many lines of the current filter
 SHOW_CHOICES = [
@@ -27,8 +28,10 @@ SHOW_CHOICES = [
     ("Unfamiliar text", "unfamiliar"),
     ("Numbers out of range", "out_of_range"),
 ]
-TEXT_WIDTH = 40
-CLASS_WIDTH = 18
+FIXED = {"row": 6, "mark": 1, "rows": 5}  # the row number, the mark, the group's size
+CONF_WIDTH = 4
+MIN_TEXT = 24  # every target's columns are shown when the text keeps this much room
+MIN_CLASS = 16  # ... and each class column this much (or its longest name)
 MARKS = {"accepted": Text("✓", "bold green"), "corrected": Text("✎", "bold cyan")}
 Marks = dict[int, dict[str, tuple[str, str]]]
 
@@ -59,6 +62,15 @@ class ReviewModel:
         self._starts = np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
         self._marks: Marks = {}
         self._revision = -1
+        self.text_width = int(self.lower_text.str.len().max()) + 2 if len(self.lower_text) else 4  # "? " unfamiliar
+        self.names = {t: Names(self._classes(t)) for t in coded.targets}
+        self.class_width = {t: max([len(t), *(len(n) for n in self.names[t].names)]) for t in coded.targets}
+
+    def _classes(self, target: str) -> set[str]:
+        """The classes the coded rows show for ``target``: predicted, or among the top ones."""
+        labels = set(pd.unique(pd.Series(self.coded.predicted[target], dtype=object).astype(str)))
+        top = np.asarray(self.coded.top_labels[target], dtype=object).ravel()
+        return (labels | set(pd.unique(pd.Series(top, dtype=object).astype(str)))) - {""}
 
     def members(self, i: int) -> np.ndarray:
         """Positions of the rows of ``i``'s group, in file order."""
@@ -189,8 +201,9 @@ def confidence_text(model: ReviewModel, i: int, target: str) -> Text:
     return Text(f"{value:.2f}", style)
 
 
-def row_cells(model: ReviewModel, i: int) -> list[Any]:
-    """Row number, mark, rows in the group, text, then per target the class (the person's where marked), confidence."""
+def row_cells(model: ReviewModel, i: int, targets: list[str]) -> list[Any]:
+    """Row number, mark, rows in the group, text, then per shown target the class (the person's where marked) and
+    its confidence; a class too long for its column shows its distinctive part (enter opens the whole row)."""
     coded = model.coded
     status = model.status(i)
     mark = MARKS.get(status, Text("•", "yellow") if status == "pending" else Text(" "))
@@ -199,33 +212,59 @@ def row_cells(model: ReviewModel, i: int) -> list[Any]:
         text = "? " + text
     size = model.size(i)
     count = Text(f"×{size}" if size < 10_000 else f"×{size // 1000}k", "bold") if size > 1 else Text("")
-    cells: list[Any] = [str(int(model.rows[i])), mark, count, text[:TEXT_WIDTH]]
-    for target in coded.targets:
+    cells: list[Any] = [str(int(model.rows[i])), mark, count, cut(text)]
+    for target in targets:
         value = model.final(i, target)
         style = "bold cyan" if value != str(coded.predicted[target][i]) else ""
-        cells += [Text(value[: max(len(target), CLASS_WIDTH)], style), confidence_text(model, i, target)]
+        cells += [ClassName(value, style, model.names[target]), confidence_text(model, i, target)]
     return cells
 
 
-def fill_table(table: DataTable, model: ReviewModel, order: np.ndarray) -> None:
+def fill_table(table: DataTable, model: ReviewModel, order: np.ndarray, targets: list[str]) -> None:
     """The first :data:`SHOWN_ROWS` lines of ``order``; a line's key is its first row's position in the coded rows."""
     table.clear()
     for i in order[:SHOWN_ROWS]:
-        table.add_row(*row_cells(model, int(i)), key=str(int(i)))
+        table.add_row(*row_cells(model, int(i), targets), key=str(int(i)))
 
 
-def add_columns(table: DataTable, targets: list[str]) -> list[Any]:
-    """Fixed widths: the table never measures its cells, so refilling it stays quick on a large file."""
-    keys = [table.add_column("row", width=6), table.add_column("", width=1), table.add_column("rows", width=5)]
-    keys.append(table.add_column("text", width=TEXT_WIDTH))
+def fits_all(model: ReviewModel, width: int) -> bool:
+    """Whether every target's columns fit in ``width`` beside a readable text column."""
+    targets = list(model.coded.targets)
+    classes = sum(min(model.class_width[t], MIN_CLASS) + CONF_WIDTH for t in targets)
+    columns = len(FIXED) + 1 + 2 * len(targets)
+    return sum(FIXED.values()) + MIN_TEXT + classes + CELL_PADDING * columns + SCROLLBAR <= width
+
+
+def add_columns(table: DataTable, model: ReviewModel, targets: list[str], width: int) -> list[Any]:
+    """Columns for the shown targets, fitted to ``width`` once: the table never measures its cells, so
+    refilling it stays quick on a large file."""
+    fixed = dict(FIXED) | {f"conf:{t}": CONF_WIDTH for t in targets}
+    flexible = {"text": (model.text_width, 2.0)} | {f"class:{t}": (model.class_width[t], 3.0) for t in targets}
+    widths = fit_widths(width, fixed, flexible)
+    # The text keeps a readable width, taken from the widest class columns while they stay readable too;
+    # when even that does not fit, the table scrolls sideways.
+    floors = {f"class:{t}": min(model.class_width[t], MIN_CLASS) for t in targets}
+    short = min(model.text_width, MIN_TEXT) - widths["text"]
+    for key in sorted(floors, key=lambda k: -widths[k]):
+        give = max(0, min(short, widths[key] - floors[key]))
+        widths[key] -= give
+        widths["text"] += give
+        short -= give
+    widths["text"] = max(widths["text"], min(model.text_width, MIN_TEXT))
+    for key, floor in floors.items():
+        widths[key] = max(widths[key], floor)
+    labels = (("row", "row"), ("mark", ""), ("rows", "rows"))
+    keys = [table.add_column(label, width=widths[key]) for key, label in labels]
+    keys.append(table.add_column("text", width=widths["text"]))
     for target in targets:
-        keys += [table.add_column(target, width=max(len(target), CLASS_WIDTH)), table.add_column("conf", width=4)]
+        keys.append(table.add_column(target, width=widths[f"class:{target}"]))
+        keys.append(table.add_column("conf", width=CONF_WIDTH))
     return keys
 
 
-def redraw_row(table: DataTable, model: ReviewModel, i: int, keys: list[Any]) -> None:
+def redraw_row(table: DataTable, model: ReviewModel, i: int, keys: list[Any], targets: list[str]) -> None:
     """Show a row's new marks, if the table holds it."""
     if str(i) not in table.rows:
         return
-    for key, value in zip(keys, row_cells(model, i), strict=True):
+    for key, value in zip(keys, row_cells(model, i, targets), strict=True):
         table.update_cell(str(i), key, value)

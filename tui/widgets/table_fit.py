@@ -1,6 +1,15 @@
-"""Column widths that fit a DataTable into the width it has, cells cut with an ellipsis, and the panel that refits."""
+"""Column widths that fit a DataTable into the width it has, cells cut with an ellipsis, and the panel that refits.
+
+A class name too long for its column shows its start, or, where that would look like another class's, the
+part that tells it from the other classes (:class:`Names`): ``services and process source products`` beside
+``services and process outlet products`` is ``…source products``, not ``services and proc…`` for both.
+"""
 
 from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -56,12 +65,95 @@ def squeeze(value: str, width: int) -> str:
     return value[: width - 1 - tail] + "…" + (value[-tail:] if tail else "")
 
 
-class ClassName:
-    """A cell holding a class name; drawn cut in the middle when its column is too narrow."""
+BOUNDARY = re.compile(r"[\s._:/,;()\-]")  # a word ends before one of these
+SHOWN_PART = 4  # a shared part is shown cut only if this much of it fits; else it is only "…"
 
-    def __init__(self, value: str, style: str = ""):
+
+def _shared(a: str, b: str) -> int:
+    """How many leading characters of ``a`` are whole words ``b`` starts with too (up to a boundary, never all of a)."""
+    n = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    n = min(n, len(a) - 1)
+    while n > 0 and not BOUNDARY.match(a[n - 1]):
+        n -= 1
+    return max(n, 0)
+
+
+def _cut_end(text: str, width: int) -> str:
+    return text if len(text) <= width else (text[: width - 1] + "…" if width > 0 else "")
+
+
+class Names:
+    """The class names of one column: a name too long for its width shows its start, or, where another name's
+    would look the same, its distinctive part (:meth:`short`).
+
+    The distinctive part is what is left of a name without the leading and trailing words it shares with
+    its closest neighbours (in alphabetical order, and in the order of the reversed names); the shared
+    words are shown as far as the width allows, or as "…".
+    """
+
+    def __init__(self, names: Iterable[str]):
+        self.names = sorted({str(n) for n in names if n})
+        self.head = self._shared_parts(self.names, reverse=False)
+        self.tail = self._shared_parts(self.names, reverse=True)
+        self._at: dict[int, dict[str, str]] = {}
+
+    @staticmethod
+    def _shared_parts(names: list[str], reverse: bool) -> dict[str, int]:
+        keyed = sorted((n[::-1] if reverse else n) for n in names)
+        out: dict[str, int] = {}
+        for k, name in enumerate(keyed):
+            around = [keyed[j] for j in (k - 1, k + 1) if 0 <= j < len(keyed)]
+            out[name[::-1] if reverse else name] = max((_shared(name, other) for other in around), default=0)
+        return out
+
+    def short(self, name: str, width: int) -> str:
+        """``name`` in at most ``width`` columns: its start, unless another name would look the same; then its
+        distinctive part; if that is shared too, its start and its end."""
+        if len(name) <= width:
+            return name
+        if width not in self._at:
+            shown = {n: _cut_end(n, width) for n in self.names}
+            for stage in (self.distinctive, squeeze):
+                counts = Counter(shown.values())
+                clash = [n for n in self.names if counts[shown[n]] > 1]
+                for n in clash:
+                    shown[n] = stage(n, width)
+            self._at[width] = shown
+        return self._at[width].get(name) or self.distinctive(name, width)
+
+    def distinctive(self, name: str, width: int) -> str:
+        """``name`` in at most ``width`` columns, keeping its distinctive part."""
+        if len(name) <= width:
+            return name
+        head, tail = self.head.get(name, 0), self.tail.get(name, 0)
+        if not name[head : len(name) - tail].strip():  # every word is shared with one neighbour or another
+            tail = 0  # the leading words go (a code table's names share their start: "Air terminal: ...")
+        middle = name[head : len(name) - tail]
+        if not middle.strip() or not (head or tail):
+            return squeeze(name, width)
+        marks = bool(head) + bool(tail)
+        if len(middle) + marks > width:  # the distinctive part alone is too long: its start
+            return ("…" if head else "") + _cut_end(middle, width - bool(head))
+        room = width - len(middle)
+        end = name[len(name) - tail :]
+        if tail:
+            keep = len(end) if len(end) <= room - bool(head) else room - bool(head) - 1
+            end = end if keep == len(end) else (end[:keep] + "…" if keep >= SHOWN_PART else "…")
+            room -= len(end)
+        start = name[:head]
+        if head:
+            start = start if len(start) <= room else (start[: room - 1] + "…" if room - 1 >= SHOWN_PART else "…")
+        return start + middle + end
+
+
+class ClassName:
+    """A cell holding a class name; when its column is too narrow, drawn by its distinctive part (``names``)
+    or cut in the middle."""
+
+    def __init__(self, value: str, style: str = "", names: Names | None = None):
         self.plain = printable_lines(value).replace("\n", " ")  # shown as text (see tui.widgets.plain)
         self.style = style
+        self.names = names
 
     def __str__(self) -> str:
         return self.plain
@@ -70,7 +162,9 @@ class ClassName:
         return f"ClassName({self.plain!r})"
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield Text(squeeze(self.plain, options.max_width), style=self.style, no_wrap=True)
+        width = options.max_width
+        shown = self.names.short(self.plain, width) if self.names is not None else squeeze(self.plain, width)
+        yield Text(shown, style=self.style, no_wrap=True)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(1, len(self.plain))
