@@ -26,16 +26,19 @@ gc.set_threshold(10_000, 10, 10)
 # worker is left running a long file while the others are done. Only the order changes (a file's tests keep
 # theirs, and a file missing here simply comes after these).
 LONGEST_FILES = (
+    "tests/tui/test_screen_snapshots.py",
+    "tests/tui/test_readiness.py",
+    "tests/tui/test_results_tables.py",
+    "tests/tui/test_review.py",
     "tests/test_train_model_pipeline_v2.py",
     "tests/test_robustness.py",
-    "tests/tui/test_results_tables.py",
     "tests/test_promises.py",
     "tests/test_model_quality.py",
     "tests/test_model_files.py",
-    "tests/tui/test_review.py",
     "tests/test_dask.py",
     "tests/tui/test_wizard.py",
-    "tests/tui/test_readiness.py",
+    "tests/tui/test_suspects_tab.py",
+    "tests/tui/test_training_process.py",
     "tests/test_kill_during_save.py",
     "tests/tui/test_run.py",
     "tests/core/test_default_model.py",
