@@ -19,7 +19,7 @@ from nexusml.commands.shared import (
     load_model_and_rows,
     start_logging,
 )
-from nexusml.commands.terminal import command_main
+from nexusml.commands.terminal import command_main, exit_now
 from nexusml.options.parser import add_spec
 from nexusml.options.training_args import SPECS
 
@@ -97,5 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def cli() -> None:
+    """The console script (see ``terminal.exit_now``)."""
+    exit_now(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from nexusml.commands import partitioned
 from nexusml.commands.shared import add_model_and_input, command_parser, input_file, load_model_and_rows, start_logging
-from nexusml.commands.terminal import command_main
+from nexusml.commands.terminal import command_main, exit_now
 
 if TYPE_CHECKING:
     pass
@@ -183,5 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def cli() -> None:
+    """The console script (see ``terminal.exit_now``)."""
+    exit_now(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()
