@@ -46,6 +46,34 @@ def guesses(model: Any, text: str) -> list[Guess]:
     return out
 
 
+def example_text(model: Any, limit: int = 60) -> str:
+    """A row of the model's training file as the model reads it (a row of typical length), or "" (runs in a thread).
+
+    The training file is the one the metadata names, read where the run read it; a file that moved or
+    cannot be read gives "" (the box keeps its generic prompt).
+    """
+    from pathlib import Path
+
+    from nexusml.features.engineering import engineer_features
+    from nexusml.readers.loader import read_head
+
+    recorded = (getattr(model, "metadata", None) or {}).get("data") or {}
+    path = Path(str(recorded.get("path") or ""))
+    if not recorded.get("path") or not path.is_file():
+        return ""
+    try:
+        sheet = ((model.metadata or {}).get("arguments") or {}).get("sheet")
+        head = read_head(path, sheet)
+        if head is None or head.empty:
+            return ""
+        text = engineer_features(head, model.feature_config, with_targets=False).X[model.feature_config.text_feature]
+    except Exception:  # an example is a nicety: never an error on the results screen
+        return ""
+    rows = sorted((" ".join(str(t).split()) for t in text), key=len)
+    rows = [t for t in rows if t]
+    return rows[len(rows) // 2][:limit] if rows else ""
+
+
 def guesses_text(shown: list[Guess]) -> Text:
     out = Text()
     for i, guess in enumerate(shown):

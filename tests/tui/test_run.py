@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, RichLog, Static
+from textual.widgets import DataTable, Input, RichLog, Static
 from tui_helpers import settle, text_of, until
 
 from tui.app import create_app
@@ -60,6 +60,11 @@ async def test_run_to_results_then_try_it_and_reopen_it(run_given: dict, tmp_pat
         await settle(pilot)
         prediction = text_of(results.query_one("#try-output", Static))
         assert "category_name" in prediction and "%" in prediction
+        # The box's example is a row of this run's training file, as the model reads it
+        example = results.query_one("#try-input", Input).placeholder
+        assert example.startswith("e.g. ") and len(example) > 10
+        training_text = Path(run_given["data_path"]).read_text().lower()
+        assert all(word in training_text for word in example[5:].lower().split()[:-1])
         # The three most confident classes per target, and whether the first would be coded automatically
         # at the threshold this run recorded for its target.
         block = prediction.split("category_name", 1)[1].split("mcaa_system_category", 1)[0]

@@ -22,7 +22,7 @@ from textual.widgets import Header, Input, Select, TabbedContent, TabPane, Tabs
 from tui.messages import OpenPredict
 from tui.reports import SUSPECTS
 from tui.runs import RunView
-from tui.try_it import PLACEHOLDER, Guess
+from tui.try_it import PLACEHOLDER, Guess, example_text
 from tui.widgets.charts import (
     ChartPlot,
     confusion_note,
@@ -50,6 +50,7 @@ class ResultsScreen(Screen):
     class ModelLoaded(Message):
         model: Any
         error: str
+        example: str = ""  # a training row's text, for the try-it box's placeholder
 
     @dataclass
     class Predicted(Message):
@@ -272,7 +273,7 @@ class ResultsScreen(Screen):
         except Exception as exc:
             self.post_message(self.ModelLoaded(None, f"{type(exc).__name__}: {exc}"))
         else:
-            self.post_message(self.ModelLoaded(model, ""))
+            self.post_message(self.ModelLoaded(model, "", example_text(model)))
 
     @on(ModelLoaded)
     def _model_loaded(self, message: ModelLoaded) -> None:
@@ -283,6 +284,8 @@ class ResultsScreen(Screen):
             output.update(Text(f"✗ cannot load the model: {error}", style="red"))
         else:
             output.update(Text("the model reads what you type as a row's text; its top 3 classes per target", "dim"))
+            if message.example:
+                self.query_one("#try-input", Input).placeholder = f"e.g. {message.example}"
             text = self.query_one("#try-input", Input).value
             if text.strip():
                 self.predict(text)
