@@ -19,7 +19,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -182,25 +182,27 @@ def code_partitions(
     Yields ``(partition, result or failure)`` in the order they finish.  A partition that cannot be read or
     coded is a :class:`PartitionFailure` (the others go on); stopping (ctrl+c) leaves the finished ones recorded.
     """
-    run: Callable[[], Iterator[tuple[Partition, Outcome]]]
-    if client is None:
-        run = lambda: _here(model, partitions, options)
-    else:
-        run = lambda: _on_cluster(client, model, partitions, options)
-    for partition, outcome in run():
+    outcomes = _here(model, partitions, options) if client is None else _on_cluster(client, model, partitions, options)
+    for partition, outcome in outcomes:
         if isinstance(outcome, PartitionResult):
             manifest.record(partition, outcome)
         yield partition, outcome
+
+
+def _failure(partition: Partition, exc: Exception) -> PartitionFailure:
+    """A partition that could not be read or coded (a NexusMLError says why), or whose output could not be written."""
+    if isinstance(exc, NexusMLError):
+        return PartitionFailure(partition.name, str(exc))
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    return PartitionFailure(partition.name, f"cannot write {partition.output}: {reason}")
 
 
 def _here(model: Any, partitions: list[Partition], options: CodingOptions) -> Iterator[tuple[Partition, Outcome]]:
     for partition in partitions:
         try:
             yield partition, code_partition(model, str(partition.source), str(partition.output), options)
-        except NexusMLError as exc:
-            yield partition, PartitionFailure(partition.name, str(exc))
-        except OSError as exc:
-            yield partition, PartitionFailure(partition.name, f"cannot write {partition.output}: {exc.strerror or exc}")
+        except (NexusMLError, OSError) as exc:
+            yield partition, _failure(partition, exc)
 
 
 def _on_cluster(
@@ -225,10 +227,7 @@ def _on_cluster(
             partition = futures[future]
             try:
                 yield partition, future.result()
-            except NexusMLError as exc:
-                yield partition, PartitionFailure(partition.name, str(exc))
-            except OSError as exc:
-                reason = f"cannot write {partition.output}: {exc.strerror or exc}"
-                yield partition, PartitionFailure(partition.name, reason)
+            except (NexusMLError, OSError) as exc:
+                yield partition, _failure(partition, exc)
     finally:
         client.cancel(list(futures), force=True)

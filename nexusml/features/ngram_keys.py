@@ -36,7 +36,7 @@ MAX_PADDED = 64
 _KEY_BITS = 63
 
 
-def _sorted(encoded: np.ndarray, vocabulary: dict[str, int]) -> tuple[pd.Index, np.ndarray]:
+def _indexed(encoded: np.ndarray, vocabulary: dict[str, int]) -> tuple[pd.Index, np.ndarray]:
     """The keys as a hash index (looked up in compiled code), and the vocabulary index of each."""
     return pd.Index(encoded, dtype=np.uint64), np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
 
@@ -63,7 +63,7 @@ class VocabularyKeys:
             encoded = (encoded << np.uint64(self.bits)) | digits[:, j]
         # a gram shorter than max_n ends in zero digits (the array's padding): drop them
         encoded >>= ((max_n - lengths) * self.bits).astype(np.uint64)
-        self.keys, self.ids = _sorted(encoded, vocabulary)
+        self.keys, self.ids = _indexed(encoded, vocabulary)
 
     def lookup(self, words: Any, width: int) -> tuple[sp.csr_matrix, np.ndarray]:
         """(words x ``width`` n-gram counts of the words it cut, indices of the words it left to the caller)."""
@@ -143,7 +143,7 @@ class TokenKeys:
         for j in range(int(lengths.max())):
             more = lengths > j
             encoded[more] = (encoded[more] << np.uint64(self.bits)) | numbers[starts[more] + j]
-        self.keys, self.ids = _sorted(encoded, vocabulary)
+        self.keys, self.ids = _indexed(encoded, vocabulary)
 
     def count(self, tokens_of: list[list[str]], width: int) -> sp.csr_matrix:
         """Documents x ``width``: how often each vocabulary n-gram occurs in each document's tokens."""
