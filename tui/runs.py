@@ -211,6 +211,13 @@ def previous_run(view: RunView) -> RunView | None:
     return None
 
 
+def number_change(now: Any, before: Any) -> str:
+    """``+0.031`` from ``before`` to ``now`` (blank where either is not a number)."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before)):
+        return ""
+    return f"{now - before:+.3f}"
+
+
 def change_line(now: dict[str, Any], before: dict[str, Any]) -> str:
     """One target's accuracy, macro-F1 and share coded automatically against the run before, in one line."""
     parts = []

@@ -273,11 +273,11 @@ async def test_a_missing_or_broken_errors_file_gives_a_note(tmp_path: Path, brok
 
 async def test_zoom_and_the_chart_keys_from_a_table(tmp_path: Path) -> None:
     app = create_app({"output_dir": str(tmp_path)})
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:  # the side panel beside the tables (narrower: above them)
         screen = await open_results(pilot, RunView.from_metadata(write_run(tmp_path)))
         tabs = screen.query_one("#charts", TabbedContent)
         await pilot.press("f3")
-        assert await until(pilot, lambda: "ctrl+z: full width" in line(screen, "#class-count"))  # 80 columns: cramped
+        assert await until(pilot, lambda: "ctrl+z: full width" in line(screen, "#class-count"))  # cramped
         await pilot.press("ctrl+z")
         assert await until(pilot, lambda: screen.maximized is tabs)
         assert await until(pilot, lambda: "ctrl+z" not in line(screen, "#class-count"))

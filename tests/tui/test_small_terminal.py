@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Input
-from tui_helpers import settle, text_of
+from tui_helpers import settle, text_of, until
 
 from tests.tui.test_review import fresh_copy, open_row, predicted, project  # noqa: F401  (project: a fixture)
 from tui.app import create_app
@@ -102,3 +102,54 @@ async def test_the_review_table_shows_one_target_at_a_time_at_80x24(project: dic
         assert help_text.startswith("## Keys here: reviewing a coded file")
         for key in ("`a`", "`u`", "`n`", "`x`", "`t`", "`s`", "`enter`"):
             assert key in help_text, key
+
+
+async def test_the_results_tables_take_the_whole_width_at_80x24(tmp_path: Path) -> None:
+    """Below 120 columns the side panel goes above the tabs: a table's class names are as long as the whole
+    screen allows (beside the panel they were cut to a few letters), and the panel is a scroll away."""
+    from screen_data import GROUPS, write_run
+    from textual.widgets import DataTable, TabbedContent
+
+    from tests.tui.test_labels import shown_cells
+    from tui.runs import RunView
+    from tui.screens.results import ResultsScreen
+    from tui.widgets.table_fit import Names
+
+    view = RunView.from_metadata(write_run(tmp_path / "models"))
+    app = create_app({"output_dir": str(tmp_path / "models")})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ResultsScreen(view))
+        await settle(pilot)
+        screen = app.screen
+        side, tabs = screen.query_one("#results-side"), screen.query_one("#charts", TabbedContent)
+        assert side.region.width >= 78 and screen.query_one("#metrics").region.height > 0  # above, in view
+        shown = (("f3", "#class-table"), ("f4", "#error-table"), ("f5", "#suspect-table"), ("f3", "#class-table"))
+        for key, table_id in shown:  # f3 again: a pane shown again did not always get a Resize, nor lay out its table
+            await pilot.press(key)
+            table = screen.query_one(table_id, DataTable)
+            assert await until(pilot, lambda t=table: screen.focused is t and t.row_count > 0)
+            await settle(pilot)
+            assert table.region.width >= 76, (key, table.region)  # the screen's width, less the scrollbar, margins
+            assert screen.region.contains_region(tabs.query_one("Tabs").region)  # scrolled up under the heading
+            assert table.region.height >= 4 and screen.region.contains_region(table.region)
+            if table_id != "#class-table":
+                continue
+            column = table.ordered_columns[0]
+            width = column.get_render_width(table) - 2  # less the cell padding
+            assert width >= 36, width  # beside the side panel: 8
+            names = Names(view.metrics["product group"]["per_class"])
+            for cells in shown_cells(table):
+                whole = next(g for g in GROUPS if names.short(g, width) == cells[0])  # as cut at this width
+                assert len(cells[0]) >= min(len(whole), 36)
+        await pilot.press("ctrl+t")  # the side panel's try-it box is scrolled back into view
+        assert await until(pilot, lambda: screen.region.contains_region(screen.query_one("#try-input").region))
+
+    app = create_app({"output_dir": str(tmp_path / "models")})
+    async with app.run_test(size=(120, 40)) as pilot:  # wide: the side panel beside the tabs, as before
+        await settle(pilot)
+        app.push_screen(ResultsScreen(view))
+        await settle(pilot)
+        screen = app.screen
+        side, tabs = screen.query_one("#results-side").region, screen.query_one("#charts").region
+        assert side.right <= tabs.x and side.y == tabs.y

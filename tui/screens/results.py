@@ -14,14 +14,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, TabbedContent, TabPane, Tabs
 
 from tui.messages import OpenPredict
 from tui.reports import SUSPECTS
-from tui.runs import RunView
+from tui.runs import RunView, number_change
 from tui.try_it import PLACEHOLDER, Guess, example_text
 from tui.widgets.charts import (
     ChartPlot,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 
 ZOOM_HINT = "ctrl+z: full width"
+NARROW = 120  # narrower, the side panel goes above the tabs: beside them, the tables would be cramped
 
 
 class ResultsScreen(Screen):
@@ -71,6 +72,7 @@ class ResultsScreen(Screen):
         Binding("f7", "show_tab('tab-warnings')", "Warnings"),
     ]
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]  # the layouts: app.tcss
     HELP_TITLE = "the results of a run"
     HELP_KEYS = [("enter (on a class)", "its error rows"), ("enter (on a suspect row)", "take the suggested class")]
 
@@ -86,7 +88,7 @@ class ResultsScreen(Screen):
         view = self.view
         yield Header()
         yield Static(self._heading(), id="results-heading")
-        with Horizontal(id="results-body"):
+        with Container(id="results-body"):
             with Vertical(id="results-side"):
                 yield DataTable(id="metrics", cursor_type="row", zebra_stripes=True)
                 yield Label("Target", classes="section-title")
@@ -156,6 +158,7 @@ class ResultsScreen(Screen):
     def on_mount(self) -> None:
         from tui.runs import previous_run
 
+        self.set_class(self.app.size.width < NARROW, "-narrow")  # the breakpoints' first Resize can come late
         table = self.query_one("#metrics", DataTable)
         before = self.before = previous_run(self.view)
         table.add_columns("target", "acc", "macro-F1", "n", *(["F1 vs before"] if before else []))
@@ -163,7 +166,7 @@ class ResultsScreen(Screen):
             m = self.view.metrics.get(target, {})
             cells = [target, _fmt(m.get("accuracy")), _fmt(m.get("f1_macro")), str(m.get("support", ""))]
             if before is not None:
-                cells.append(_change(m.get("f1_macro"), (before.metrics.get(target) or {}).get("f1_macro")))
+                cells.append(number_change(m.get("f1_macro"), (before.metrics.get(target) or {}).get("f1_macro")))
             table.add_row(*cells, key=target)
         if before is not None:
             self.query_one("#results-heading", Static).update(
@@ -349,6 +352,8 @@ class ResultsScreen(Screen):
             # which switches the tabs back: park it on the tab bar.
             tabs.query_one(Tabs).focus()
         tabs.active = tab
+        if self.has_class("-narrow"):  # the tabs below the side panel: scrolled up to fill the body
+            self.call_after_refresh(self.query_one("#results-body").scroll_to_widget, tabs, top=True, animate=False)
 
     def action_show_tab(self, tab: str) -> None:
         """Open a table tab and put the cursor in its table."""
@@ -371,8 +376,10 @@ class ResultsScreen(Screen):
         else:
             self.maximized = self.query_one("#charts", TabbedContent)
 
+    @on(TabbedContent.TabActivated, "#charts")
     def watch_maximized(self) -> None:
-        # Zooming in or out (ctrl+z, escape) does not always send the tables a Resize: lay them out once drawn.
+        # Zooming in or out (ctrl+z, escape) or showing a tab again does not always send the tables a Resize: lay
+        # them out once drawn.
         self.call_after_refresh(self._fit_tables)
 
     def _fit_tables(self) -> None:
@@ -385,13 +392,6 @@ class ResultsScreen(Screen):
         ids = ["tab-scores", "tab-classes", "tab-confusion", "tab-coverage", "tab-durations"]
         current = tabs.active if tabs.active in ids else ids[0]
         self.switch_tab(ids[(ids.index(current) + 1) % len(ids)])
-
-
-def _change(now: Any, before: Any) -> str:
-    """``+0.031`` from ``before`` to ``now`` (blank where either is not a number)."""
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before)):
-        return ""
-    return f"{now - before:+.3f}"
 
 
 def _fmt(value: Any) -> str:

@@ -179,9 +179,10 @@ class FittedPanel(Vertical):
         self.fit_to_width(event.size.width)
 
     def fit_to_width(self, width: int | None = None) -> None:
-        """Lay the columns out for ``width`` (default: the panel's width now), if it changed."""
+        """Lay the columns out for ``width`` (default: the panel's width now), if it changed (a hidden panel, of no
+        width, keeps its columns)."""
         width = self.size.width if width is None else width
-        if width != self._width:
+        if width and width != self._width:
             self._width = width
             self._fill(keep_cursor=True)
 
