@@ -7,13 +7,17 @@
     python benchmarks/real_data.py --only speed     # prediction rows/s of the default at 20,000 rows
     python benchmarks/real_data.py --sample 250 --seeds 0,1,2,3,4 --models baseline,linear --only quality
                                                     # small files with many classes: 250 rows drawn per seed
+    python benchmarks/real_data.py --text-encoder FOLDER --models baseline,linear,linear+encoder --seeds 0,1,2
+                                                    # the default with a sentence encoder's embeddings too
 
 Each task is split 70 / 30 with the product's ``split_indices`` for every seed (the
 same rows for every model of a seed).  The baseline is a bare scikit-learn script:
 word 1-2 and char_wb 2-5 TF-IDF with sublinear tf, one ``LinearSVC()`` per target
 (default C, no class weights), each target its own pipeline.  The product's model
-types are fitted through ``EquipmentClassifier``.  Printed, as Markdown: mean
-macro-F1 over targets, mean accuracy and fit seconds, each as the mean over seeds
+types are fitted through ``EquipmentClassifier``; ``MODEL+encoder`` is that model
+with ``text_encoder`` (``--text-encoder``: the embeddings of every text are computed
+once before the fits, and that time is printed apart).  Printed, as Markdown: mean
+macro-F1 over targets, mean accuracy, fit and predict seconds, each as the mean over seeds
 with the min-max beside it, and the per-seed ratios to the baseline.  The data files
 are read unchanged from ``benchmarks/data/builtbench/`` (CC BY-ND 4.0, see its
 README.md); rows and splits are chosen here, at run time.
@@ -60,6 +64,11 @@ class Cell:
     accuracy: float
     fit_seconds: float
     per_target_f1: dict[str, float]
+    predict_seconds: float = 0.0
+
+
+# --text-encoder: the encoder of the ``MODEL+encoder`` models.
+ENCODER: str | None = None
 
 
 def load_task(name: str) -> tuple[pd.Series, pd.DataFrame]:
@@ -107,17 +116,26 @@ def run_cell(task: str, model: str, seed: int, X: pd.Series, Y: pd.DataFrame) ->
         if model == "baseline":
             fitted = fit_baseline(X_train, Y_train)
             fit_seconds = time.perf_counter() - started
+            started = time.perf_counter()
             predicted = pd.DataFrame({t: fitted[t].predict(X_test) for t in Y.columns})
         else:
-            estimator = EquipmentClassifier(model_type=model, text_column=TEXT, random_state=42)
+            model_type, _, encoded = model.partition("+")
+            if encoded and ENCODER is None:
+                raise SystemExit(f"{model} needs --text-encoder")
+            estimator = EquipmentClassifier(
+                model_type=model_type, text_column=TEXT, random_state=42, text_encoder=ENCODER if encoded else None
+            )
             estimator.fit(X_train.to_frame(), Y_train)
             fit_seconds = time.perf_counter() - started
+            started = time.perf_counter()
             predicted = estimator.predict(X_test.to_frame())
+        predict_seconds = time.perf_counter() - started
     per_target = {
         t: float(f1_score(Y_test[t], predicted[t].astype(str), average="macro", zero_division=0)) for t in Y.columns
     }
     accuracy = float(np.mean([accuracy_score(Y_test[t], predicted[t].astype(str)) for t in Y.columns]))
-    return Cell(task, model, seed, float(np.mean(list(per_target.values()))), accuracy, fit_seconds, per_target)
+    f1 = float(np.mean(list(per_target.values())))
+    return Cell(task, model, seed, f1, accuracy, fit_seconds, per_target, predict_seconds)
 
 
 def spread(values: list[float], digits: int = 3) -> str:
@@ -127,8 +145,9 @@ def spread(values: list[float], digits: int = 3) -> str:
 def summary_table(cells: list[Cell], tasks: list[str], models: list[str]) -> str:
     by = {(c.task, c.model, c.seed): c for c in cells}
     lines = [
-        "| task | model | macro-F1 | macro-F1 / baseline | accuracy | accuracy - baseline | fit s | fit / baseline |",
-        "|---|---|---|---|---|---|---|---|",
+        "| task | model | macro-F1 | macro-F1 / baseline | accuracy | accuracy - baseline | fit s | fit / baseline "
+        "| predict s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for task in tasks:
         for model in models:
@@ -136,7 +155,7 @@ def summary_table(cells: list[Cell], tasks: list[str], models: list[str]) -> str
             if not mine:
                 continue
             row = [task, f"`{model}`", spread([c.f1_macro for c in mine]), "", spread([c.accuracy for c in mine]), ""]
-            row += [spread([c.fit_seconds for c in mine], 2), ""]
+            row += [spread([c.fit_seconds for c in mine], 2), "", spread([c.predict_seconds for c in mine], 2)]
             base = [by.get((task, "baseline", c.seed)) for c in mine]
             if model != "baseline" and all(b is not None for b in base):
                 row[3] = spread([c.f1_macro / b.f1_macro for c, b in zip(mine, base, strict=True) if b])
@@ -216,6 +235,22 @@ def prediction_speed(rows: int, repeat: int) -> list[str]:
     ]
 
 
+def encode_first(encoder: str, data: dict[str, tuple[pd.Series, pd.DataFrame]]) -> None:
+    """Every text of the tasks through the encoder once (the fits then read them back), timed."""
+    global ENCODER
+    from nexusml.features.sentence_encoder import load_encoder, texts_of
+
+    ENCODER = encoder
+    loaded = load_encoder(encoder)
+    for task, (X, _) in data.items():
+        texts = texts_of(X)
+        started = time.perf_counter()
+        encoded = loaded.ensure(texts)
+        seconds = time.perf_counter() - started
+        rate = f"{encoded / seconds:,.0f} texts/s" if encoded else "already encoded"
+        print(f"- {task}: {len(texts)} rows, {encoded} distinct texts encoded in {seconds:.1f} s ({rate})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="seeds 0 and 1, the baseline and the default only")
@@ -225,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("quality", "speed"), default=None)
     parser.add_argument("--speed-rows", type=int, default=20_000)
     parser.add_argument("--json", type=Path, default=None, help="also write every cell as JSON")
+    parser.add_argument("--text-encoder", default=None, help="sentence encoder folder of the MODEL+encoder models")
+    parser.add_argument("--encoder-weight", type=float, default=None, help="instead of the model's ENCODER_WEIGHT")
     parser.add_argument(
         "--sample", type=int, default=None, help="draw this many rows of each task per seed (small files) first"
     )
@@ -235,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
     if args.only != "speed":
         data = {task: load_task(task) for task in tasks}
+        if args.text_encoder:
+            encode_first(args.text_encoder, data)
+        if args.encoder_weight is not None:
+            import nexusml.model.classifier
+
+            nexusml.model.classifier.ENCODER_WEIGHT = args.encoder_weight
         cells = []
         for i, seed in enumerate(seeds):
             for task in tasks:

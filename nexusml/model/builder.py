@@ -20,4 +20,5 @@ def new_model(
         random_state=args.random_state,
         n_jobs=args.n_jobs,
         target_params=target_params,
+        text_encoder=args.text_encoder,
     )

@@ -13,39 +13,22 @@ targets' decision scores (``scoring.JointDecoder``).  Measured on real
 classification tables (``benchmarks/real_data.py``), it helps the multi-target
 tasks at no extra fit and little prediction cost.
 
-The selection rule, applied in :meth:`EquipmentClassifier.fit` from the
-training rows alone (recorded in ``chosen_params_``):
+The selection rule, applied in :meth:`EquipmentClassifier.fit` from the training rows alone (recorded in
+``chosen_params_``): every target gets the model type's classifier (for the default, LinearSVC(C=1) with
+the rare classes weighted up: ``model_factory``, which gives the measurements); the targets are decoded
+jointly when the training rows say they are related: two or more such targets, some combination of their
+classes never seen together, and at most ``MAX_JOINT_COMBINATIONS`` combinations; above
+``LARGE_DATA_ROWS`` training rows (the averaged SGD model) each target is decoded on its own.  With
+``text_encoder`` the features also hold the text's sentence embedding (``sentence_encoder``).
 
-* every target gets LinearSVC(C=1), each class rarer than the target's
-  median class weighted median count / its count, the others 1
-  (``model_factory.rare_class_weights``): measured on the benchmark's tasks,
-  "balanced" weights, which weigh the common classes down too, lost 3-7 %
-  macro-F1 where there are hundreds of rare classes, while these, with joint
-  decoding, gave +0.8 % and +2.1 % over the baseline (+0.2 % and +0.7 % without
-  them), and accuracy with it; the weights are counted from the target's
-  training rows, at no extra fit.  No C other than 1 was better at their size
-  on every split, and choosing C by internal validation (one extra fit per
-  candidate on a holdout of the training rows) picked the better C on one
-  split of four, for more than the fit time budget (1.5x the plain baseline);
-* the targets are decoded jointly when the training rows say they are related:
-  two or more such targets, some combination of their classes never seen
-  together (otherwise the joint decoding picks what each target picks alone),
-  and at most ``MAX_JOINT_COMBINATIONS`` combinations (the prediction cost
-  grows with them);
-* above ``LARGE_DATA_ROWS`` training rows (the averaged SGD model) each target
-  is decoded on its own: the rows x combinations sums would be the largest
-  cost of predicting there, and that model has not been measured with it.
-
-Costs: the fit computes the combinations once (``np.unique`` over the rows'
-class codes); prediction adds one rows x combinations sum and, per joint
-target, a maximum over the combinations holding each class.
+Costs: the fit computes the combinations once (``np.unique`` over the rows' class codes); prediction adds
+one rows x combinations sum and, per joint target, a maximum over the combinations holding each class.
 
 Prediction from the transformed rows (and what the confidences mean) is in
 ``decoding``; the numeric columns' ranges and unknown numbers in ``numeric_inputs``.
 
-Saved models (skops files, and the pickles of earlier versions) name classes by
-module; the names of classes that moved out of this module stay importable from
-here, so the older files still load.
+Saved models (skops files, and the pickles of earlier versions) name classes by module; the names of
+classes that moved out of this module stay importable from here, so the older files still load.
 """
 
 from __future__ import annotations
@@ -71,6 +54,7 @@ from nexusml.model.decoding import RankedClasses
 from nexusml.model.factory import (
     BIN_WEIGHT,
     BINNED_MODEL_TYPES,
+    ENCODER_WEIGHT,
     JOINT_MODEL_TYPES,
     LARGE_DATA_ROWS,
     build_classifier,
@@ -94,6 +78,8 @@ log = logging.getLogger(__name__)
 class EquipmentClassifier(NumericInputs, BaseEstimator):
     """Shared feature transformer + one classifier per target."""
 
+    text_encoder: str | None = None  # models saved before the encoder option have no attribute of their own
+
     def __init__(
         self,
         model_type: str = "linear",
@@ -102,6 +88,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
         random_state: int = 42,
         n_jobs: int = 1,
         target_params: dict[str, dict[str, Any]] | None = None,
+        text_encoder: str | None = None,
     ):
         self.model_type = model_type
         self.text_column = text_column
@@ -109,6 +96,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.target_params = target_params
+        self.text_encoder = text_encoder
 
     def make_transformer(self, n_rows: int) -> ColumnTransformer:
         parts: list[tuple[str, Any, Any]] = [("text", build_text_vectorizer(self.model_type, n_rows), self.text_column)]
@@ -120,7 +108,21 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
             parts.append(("numeric", scaled, list(self.numeric_columns)))
             if self.model_type in BINNED_MODEL_TYPES:
                 parts.append(("numeric_bins", NumericBins(weight=BIN_WEIGHT), list(self.numeric_columns)))
+        if self.text_encoder:
+            from nexusml.features.sentence_encoder import TextEmbeddings
+
+            parts.append(("encoder", TextEmbeddings(self.text_encoder, ENCODER_WEIGHT), self.text_column))
         return ColumnTransformer(parts, sparse_threshold=1.0)
+
+    def text_encoder_info(self) -> dict[str, Any] | None:
+        """The fitted text encoder's name, weights fingerprint, size and weight; None without one."""
+        part = self.transformer_.named_transformers_["encoder"] if self.text_encoder else None
+        return part.describe() if part is not None else None
+
+    def check_text_encoder(self) -> None:
+        """``sentence_encoder.EncoderError`` (one line) when the model's text encoder cannot be used here."""
+        if self.text_encoder:
+            self.transformer_.named_transformers_["encoder"].loaded()
 
     def make_classifier(self, target: str, n_rows: int | None = None, y: np.ndarray | None = None) -> Any:
         params = (self.target_params or {}).get(target)

@@ -33,6 +33,10 @@ from typing import Any
 
 from nexusml.model.factory import LARGE_DATA_ROWS, SEARCH_GRIDS, refits_on_all_rows
 
+# --text-encoder (all-MiniLM-L6-v2 measured, benchmarks/bench_encoder.py): distinct texts encoded a second on
+# two cores, and what its 384 dense columns beside the ~190 TF-IDF features of a row do to a fit's cost.
+ENCODER_TEXTS_PER_SECOND = 300.0
+ENCODER_FIT_FACTOR = 3.5
 # A run estimated to take longer than this says so before it trains.
 LONG_RUN_SECONDS = 120.0
 # The combined text of the calibration data, in characters per row; longer text has more features per row.
@@ -91,18 +95,20 @@ def estimate_training(
     optimize: bool = False,
     cv_folds: int = 3,
     n_jobs: int = 1,
+    encoded_texts: int = 0,
 ) -> TrainingEstimate:
-    """Seconds the train, evaluate and refit stages (and the search, with ``optimize``) will take.
+    """Seconds the encode, train, evaluate and refit stages (and the search, with ``optimize``) will take.
 
     ``classes`` maps each target with a classifier of its own (targets grouping the
     rows like another share its classifier) to its number of classes in all rows,
     ``train_classes`` to those in the training split (the same, when not given).
+    ``encoded_texts``: the distinct texts a ``--text-encoder`` encodes (0: no encoder).
     """
     per_class, per_row = COSTS.get(model_type, COSTS["linear"])
     chars = max(20.0, mean_text_chars)
     text = chars / REFERENCE_TEXT_CHARS
     transform = text_transform_factor(chars)
-    fit = text_fit_factor(chars)
+    fit = text_fit_factor(chars) * (ENCODER_FIT_FACTOR if encoded_texts else 1.0)
     cores = max(1, os.cpu_count() or 1)
     workers = min(cores, cores if n_jobs == -1 else max(1, n_jobs))
     # Measured: 2 search workers on 2 busy cores took as long as one; on idle cores nearly half as long.
@@ -119,7 +125,7 @@ def estimate_training(
     held_out = max(0, rows - train_rows)
     refit = refits_on_all_rows(train_rows)  # above that the evaluated model is kept (stages.refit)
     features = (train_rows + held_out + (rows if refit else 0)) * per_row * transform
-    seconds = features + classifier_seconds(train_rows, split_classes)
+    seconds = encoded_texts / ENCODER_TEXTS_PER_SECOND + features + classifier_seconds(train_rows, split_classes)
     if refit:
         seconds += classifier_seconds(rows, classes)
     search_fits = 0
@@ -131,7 +137,7 @@ def estimate_training(
         fold_rows = train_rows * (cv_folds - 1) // max(1, cv_folds)
         search = search_fits * classifier_seconds(fold_rows, split_classes) * parallel / speedup
         seconds += train_rows * per_row * transform + search
-    return TrainingEstimate(seconds, _main_factor(rows, classes, text, search_fits))
+    return TrainingEstimate(seconds, _main_factor(rows, classes, text, search_fits, encoded_texts))
 
 
 # Of the transform's cost per row at the reference length, the share that does not grow with the text.
@@ -157,7 +163,9 @@ def text_fit_factor(chars: float) -> float:
     return LINEAR_FEATURE_CHARS / REFERENCE_TEXT_CHARS * (chars / LINEAR_FEATURE_CHARS) ** HEAPS_EXPONENT
 
 
-def estimate_for(X: Any, Y: Any, text_column: str, train_idx: Any, **options: Any) -> TrainingEstimate:
+def estimate_for(
+    X: Any, Y: Any, text_column: str, train_idx: Any, text_encoder: str | None = None, **options: Any
+) -> TrainingEstimate:
     """:func:`estimate_training` for a run's feature rows ``X``, targets ``Y`` and training split ``train_idx``.
 
     ``options``: the model type and the search's settings.
@@ -184,11 +192,12 @@ def estimate_for(X: Any, Y: Any, text_column: str, train_idx: Any, **options: An
         classes={t: counts[t] for t in own},
         train_classes={t: int(train[t].nunique()) for t in own},
         mean_text_chars=chars,
+        encoded_texts=int(X[text_column].nunique()) if text_encoder else 0,
         **options,
     )
 
 
-def _main_factor(rows: int, classes: Mapping[str, int], text: float, search_fits: int) -> str:
+def _main_factor(rows: int, classes: Mapping[str, int], text: float, search_fits: int, encoded: int = 0) -> str:
     parts = []
     if classes and max(classes.values()) > 2:
         target, most = max(classes.items(), key=lambda item: item[1])
@@ -201,4 +210,6 @@ def _main_factor(rows: int, classes: Mapping[str, int], text: float, search_fits
         parts.append(f"the text averages {text * REFERENCE_TEXT_CHARS:,.0f} characters a row")
     if search_fits:
         parts.append(f"--optimize fits each target {search_fits} more times")
+    if encoded:
+        parts.append(f"--text-encoder encodes {encoded:,} distinct texts (~{ENCODER_TEXTS_PER_SECOND:.0f} a second)")
     return "; ".join(parts)

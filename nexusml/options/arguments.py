@@ -29,6 +29,7 @@ class TrainingArguments:
     random_state: int = SPECS["random_state"].typed_default
     sampling_strategy: str = SPECS["sampling_strategy"].typed_default
     model_type: str = SPECS["model_type"].typed_default
+    text_encoder: str | None = SPECS["text_encoder"].typed_default
     optimize: bool = SPECS["optimize"].typed_default
     cv_folds: int = SPECS["cv_folds"].typed_default
     n_jobs: int = SPECS["n_jobs"].typed_default

@@ -195,6 +195,21 @@ ARGUMENTS: tuple[ArgSpec, ...] = (
         choices=MODEL_TYPES,
     ),
     ArgSpec(
+        "text_encoder",
+        ("--text-encoder",),
+        Kind.TEXT,
+        None,
+        "A pretrained sentence encoder whose embeddings of the text join the TF-IDF features (best with few "
+        "labelled rows and many classes): a sentence-transformers model folder, or a name in your Hugging Face "
+        "cache such as all-MiniLM-L6-v2; weights are never downloaded. 'none' (the default) keeps the TF-IDF "
+        "model. Needs the [semantic] extra",
+        "training",
+        v.validate_text_encoder,
+        "Text encoder",
+        metavar="NAME_OR_PATH",
+        placeholder="none (TF-IDF only)",
+    ),
+    ArgSpec(
         "optimize",
         ("--optimize", "--optimize-hyperparameters"),
         Kind.BOOL,

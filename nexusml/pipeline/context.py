@@ -120,6 +120,7 @@ class RunContext:
             suspects=self.suspect_counts,
             confidence_scales=self.final.estimator.confidence_scales,
             uncalibrated_targets=self.final.estimator.uncalibrated_targets(),
+            text_encoder=self.final.estimator.text_encoder_info(),
         )
 
     def items(self) -> dict[str, Any]:

@@ -120,6 +120,7 @@ def split(ctx: RunContext, progress: Progress) -> str:
         optimize=args.optimize,
         cv_folds=args.cv_folds,
         n_jobs=args.n_jobs,
+        text_encoder=args.text_encoder,
     )
     if (long_run := estimate.warning()) is not None:
         log.warning(long_run)  # said before training starts; not a problem with the data, so not in the warnings
@@ -157,6 +158,26 @@ def optimize(ctx: RunContext, progress: Progress) -> str:
     ctx.model = new_model(ctx.args, ctx.feature_config, result.best_params)
     best = "; ".join(f"{t}: {p} (CV F1 {result.best_scores[t]:.3f})" for t, p in result.best_params.items())
     return f"{result.candidates} candidates, {result.fits} fits on {where}; best {best or 'n/a'}"
+
+
+def encode(ctx: RunContext, progress: Progress) -> str:
+    """Every distinct text of the usable rows through the sentence encoder, once: the fits read them back."""
+    import time
+
+    from nexusml.features.sentence_encoder import load_encoder, texts_of
+
+    assert ctx.args.text_encoder is not None  # the stage runs only when one is given
+    encoder = load_encoder(ctx.args.text_encoder)
+    texts = texts_of(ctx.features.X[ctx.feature_config.text_feature])
+    started = time.perf_counter()
+    encoded = encoder.ensure(
+        texts,
+        progress=lambda done, total: progress(done / total, f"encoded {done:,} of {total:,} distinct texts"),
+        should_stop=lambda: ctx.cancel.cancelled,
+    )
+    seconds = time.perf_counter() - started
+    rate = f" in {seconds:.1f} s ({encoded / seconds:,.0f} texts/s)" if encoded and seconds > 0 else ""
+    return f"{encoded:,} distinct texts of {len(texts):,} rows encoded by {ctx.args.text_encoder}{rate}"
 
 
 def train(ctx: RunContext, progress: Progress) -> str:
@@ -326,7 +347,7 @@ def plan(stages: Sequence[Stage], args: TrainingArguments) -> list[Stage]:
 
 
 def training_stages() -> list[Stage]:
-    """Every stage, in run order; ``check_cluster``, ``optimize`` and ``visualize`` run only when asked for."""
+    """Every stage, in run order; ``check_cluster``, ``encode``, ``optimize`` and ``visualize`` run when asked for."""
     return [
         Stage(
             "check_cluster",
@@ -340,6 +361,7 @@ def training_stages() -> list[Stage]:
         Stage("features", "Engineer features", features),
         Stage("split", "Split train/test", split),
         Stage("build", "Build model", build),
+        Stage("encode", "Encode text", encode, lambda args: args.text_encoder is not None),
         Stage("optimize", "Hyperparameter search", optimize, lambda args: args.optimize),
         Stage("train", "Train", train),
         Stage("evaluate", "Evaluate", evaluate),

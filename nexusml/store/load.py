@@ -149,6 +149,7 @@ def load_model(path: Path | str, trust: bool = False) -> TrainedModel:
                 name,
                 current[name],
             )
+    model.estimator.check_text_encoder()  # before any row is read: its encoder must be here, with its weights
     model.metadata = metadata
     return model
 

@@ -35,6 +35,7 @@ def build_metadata(
     confidence_scales: dict[str, float] | None = None,
     uncalibrated_targets: list[str] | None = None,
     suspects: dict[str, dict[str, int]] | None = None,
+    text_encoder: dict[str, Any] | None = None,
     warnings: list[str],
 ) -> dict[str, Any]:
     return {
@@ -69,6 +70,8 @@ def build_metadata(
         "class_counts": class_counts,
         "metrics": metrics,
         "hyperparameter_search": search,
+        # --text-encoder: its name, the sha256 of its weights (a model refuses other weights), size and weight
+        "text_encoder": text_encoder,
         "confidence": {
             "margin_scales": {t: round(v, 4) for t, v in (confidence_scales or {}).items()},
             "default_scale_targets": list(uncalibrated_targets or []),

@@ -54,6 +54,7 @@ NEXUSML_TYPES = (
     "nexusml.features.transformers.NumericBins",
     "nexusml.features.text_features.WordwiseTfidfVectorizer",
     "nexusml.features.transformers.RangeClipper",
+    "nexusml.features.sentence_encoder.TextEmbeddings",  # the encoder's name and fingerprint, not its weights
     "nexusml.model.scoring.JointDecoder",  # class indices, used by numpy indexing (bounds-checked)
     "nexusml.store.model_format.PackedVocabulary",
     "nexusml.store.tree_packing.PackedModel",  # the root of a file with forests
