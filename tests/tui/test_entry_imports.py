@@ -1,4 +1,5 @@
-"""``nexusml-train --headless`` must not import textual or the wizard (``--help`` is covered in tests/core)."""
+"""``nexusml-train --headless`` must not import textual or the wizard, nor without --text-encoder the encoder's
+torch (``--help`` is covered in tests/core)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ try:
     code = main(sys.argv[1:])
 except SystemExit as exc:
     code = exc.code
-heavy = sorted(m for m in ("textual", "tui", "sklearn", "pandas") if m in sys.modules)
+heavy = sorted(m for m in ("textual", "tui", "sklearn", "pandas", "torch", "sentence_transformers") if m in sys.modules)
 print("LOADED=" + ",".join(heavy))
 sys.exit(0 if code in (0, None) else int(code))
 """
@@ -40,3 +41,4 @@ def test_headless_run_does_not_import_textual(tmp_path: Path) -> None:
     )
     assert code == 0
     assert "textual" not in loaded and "tui" not in loaded
+    assert "torch" not in loaded and "sentence_transformers" not in loaded  # a model without an encoder

@@ -401,3 +401,31 @@ def test_a_column_of_codes_with_leading_zeros_is_not_offered_as_numbers() -> Non
         {"Code": ["0606", "2110", "23.05", "0000"], "Size": ["12", "1,200", "3.5", ""], "Name": list("abcd")}
     )
     assert numeric_columns_of(frame) == ("Size",)
+
+
+async def test_the_text_encoder_field_says_what_is_missing_and_none_is_fine(
+    inventory_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty model cache
+    app = create_app({"data_path": str(inventory_csv)})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        field = app.screen.query_one("#input-text_encoder", Input)
+        field.focus()
+        await pilot.press(*"no-such-encoder")
+        await pilot.pause()
+        message = text_of(app.screen.query_one("#error-text_encoder", Static))
+        # Without the [semantic] extra the field says how to install it; with it, that no such model is here.
+        assert '.[semantic]"' in message or "never downloads" in message
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.step_name == "training"  # a bad encoder blocks the step
+        field.value = ""
+        await pilot.press(*"none")
+        await pilot.pause()
+        assert "text_encoder" not in app.form.errors
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.step_name == "output"
