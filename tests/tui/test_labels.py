@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from screen_data import GROUPS, TYPES, coded_file, write_run
+from screen_data import GROUPS, TYPES, coded_file
 from textual.widgets import DataTable
-from tui_helpers import settle, text_of, until
+from tui_helpers import results_of_a_saved_run, settle, text_of, until
 
 from tui.app import create_app
-from tui.runs import RunView
-from tui.screens.results import ResultsScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.table_fit import Names
 
@@ -61,12 +59,7 @@ def distinct(pairs: list[tuple[str, str]]) -> bool:
 
 @pytest.mark.parametrize("zoom", [False, True])
 async def test_the_results_tables_draw_alike_names_apart_at_80x24(tmp_path: Path, zoom: bool) -> None:
-    view = RunView.from_metadata(write_run(tmp_path / "models"))
-    app = create_app({"output_dir": str(tmp_path / "models")})
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResultsScreen(view))
-        await settle(pilot)
+    async with results_of_a_saved_run(tmp_path / "models") as (app, pilot):
         screen = app.screen
         if zoom:
             await pilot.press("ctrl+z")

@@ -107,20 +107,14 @@ async def test_the_review_table_shows_one_target_at_a_time_at_80x24(project: dic
 async def test_the_results_tables_take_the_whole_width_at_80x24(tmp_path: Path) -> None:
     """Below 120 columns the side panel goes above the tabs: a table's class names are as long as the whole
     screen allows (beside the panel they were cut to a few letters), and the panel is a scroll away."""
-    from screen_data import GROUPS, write_run
+    from screen_data import GROUPS
     from textual.widgets import DataTable, TabbedContent
+    from tui_helpers import results_of_a_saved_run
 
     from tests.tui.test_labels import shown_cells
-    from tui.runs import RunView
-    from tui.screens.results import ResultsScreen
     from tui.widgets.table_fit import Names
 
-    view = RunView.from_metadata(write_run(tmp_path / "models"))
-    app = create_app({"output_dir": str(tmp_path / "models")})
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResultsScreen(view))
-        await settle(pilot)
+    async with results_of_a_saved_run(tmp_path / "models") as (app, pilot):
         screen = app.screen
         side, tabs = screen.query_one("#results-side"), screen.query_one("#charts", TabbedContent)
         assert side.region.width >= 78 and screen.query_one("#metrics").region.height > 0  # above, in view
@@ -138,18 +132,14 @@ async def test_the_results_tables_take_the_whole_width_at_80x24(tmp_path: Path) 
             column = table.ordered_columns[0]
             width = column.get_render_width(table) - 2  # less the cell padding
             assert width >= 36, width  # beside the side panel: 8
-            names = Names(view.metrics["product group"]["per_class"])
+            names = Names(screen.view.metrics["product group"]["per_class"])
             for cells in shown_cells(table):
                 whole = next(g for g in GROUPS if names.short(g, width) == cells[0])  # as cut at this width
                 assert len(cells[0]) >= min(len(whole), 36)
         await pilot.press("ctrl+t")  # the side panel's try-it box is scrolled back into view
         assert await until(pilot, lambda: screen.region.contains_region(screen.query_one("#try-input").region))
 
-    app = create_app({"output_dir": str(tmp_path / "models")})
-    async with app.run_test(size=(120, 40)) as pilot:  # wide: the side panel beside the tabs, as before
-        await settle(pilot)
-        app.push_screen(ResultsScreen(view))
-        await settle(pilot)
+    async with results_of_a_saved_run(tmp_path / "wide", (120, 40)) as (app, pilot):  # the side panel beside the tabs
         screen = app.screen
         side, tabs = screen.query_one("#results-side").region, screen.query_one("#charts").region
         assert side.right <= tabs.x and side.y == tabs.y

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
 from textual.pilot import Pilot
 
 
@@ -27,3 +32,21 @@ async def until(pilot: Pilot, condition, timeout: float = 5.0) -> bool:
             return False
         await pilot.pause(0.05)
     return True
+
+
+@contextlib.asynccontextmanager
+async def results_of_a_saved_run(folder: Path, size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[Any, Pilot]]:
+    """The wizard showing the results screen of a run ``screen_data`` saves in ``folder``: (app, pilot)."""
+    from screen_data import write_run
+
+    from tui.app import create_app
+    from tui.runs import RunView
+    from tui.screens.results import ResultsScreen
+
+    view = RunView.from_metadata(write_run(folder))
+    app = create_app({"output_dir": str(folder)})
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.push_screen(ResultsScreen(view))
+        await settle(pilot)
+        yield app, pilot
