@@ -67,7 +67,7 @@ LINEAR_C = 1.0
 BIN_WEIGHT = 0.5
 # Value of the unit-length sentence embeddings (--text-encoder) next to the TF-IDF rows: see the README's
 # "Pretrained text encoder" (measured on real tables with benchmarks/real_data.py).
-ENCODER_WEIGHT = 1.0
+ENCODER_WEIGHT = 1.5
 # Model types whose numeric columns are also one-hot binned.
 BINNED_MODEL_TYPES = ("linear", "logreg", "sgd")
 # Model types whose related targets are decoded jointly (see ``joint``).
