@@ -186,7 +186,7 @@ def test_cancel_stops_the_encoding_between_batches(trained, monkeypatch):
 @needs_extra
 def test_none_keeps_todays_model_and_a_missing_encoder_is_a_bad_argument(trained, tmp_path, capsys, monkeypatch):
     folder, _, _, _ = trained
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty model cache
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(tmp_path / "hub"))  # an empty model cache
     argv = ["--headless", "--data-path", str(folder / "inventory.csv"), "--output-dir", str(tmp_path / "out")]
     assert train([*argv, "--text-encoder", "no-such-encoder"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -194,6 +194,27 @@ def test_none_keeps_todays_model_and_a_missing_encoder_is_a_bad_argument(trained
     assert train_main([*argv, "--text-encoder", "none", "--log-level", "ERROR", "--no-suspects"]) == 0
     metadata = json.loads((tmp_path / "out" / "equipment_classifier_latest_metadata.json").read_text())
     assert metadata["text_encoder"] is None and "encode" not in metadata["stage_seconds"]
+
+
+@needs_extra
+def test_a_name_is_found_in_the_users_model_cache(trained, tmp_path, monkeypatch):
+    from nexusml.features import sentence_encoder
+
+    _, (encoder, _), _, _ = trained
+    # The Hugging Face cache's layout: models--ORG--NAME/snapshots/REVISION, refs/main naming the revision.
+    repo = tmp_path / "hub" / "models--sentence-transformers--tiny-encoder"
+    shutil.copytree(encoder, repo / "snapshots" / "0123abcd")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0123abcd")
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(tmp_path / "hub"))
+    assert sentence_encoder.resolve("tiny-encoder") == repo / "snapshots" / "0123abcd"
+    assert sentence_encoder.resolve("sentence-transformers/tiny-encoder") == repo / "snapshots" / "0123abcd"
+    found = sentence_encoder.load_encoder("tiny-encoder")
+    assert found.fingerprint == sentence_encoder.load_encoder(str(encoder)).fingerprint
+    with pytest.raises(sentence_encoder.EncoderError, match="hf download sentence-transformers/other"):
+        sentence_encoder.resolve("other")
+    with pytest.raises(sentence_encoder.EncoderError, match=r"folder \./nowhere not found"):
+        sentence_encoder.resolve("./nowhere")
 
 
 def test_without_the_extra_the_flag_exits_2_with_the_install_line(tmp_path, monkeypatch, capsys):

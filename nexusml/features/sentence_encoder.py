@@ -59,19 +59,19 @@ def resolve(name: str) -> Path:
     path = Path(name).expanduser()
     if path.is_dir():
         return path.resolve()
-    looks_like_path = name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name
-    if not looks_like_path:
-        from huggingface_hub import snapshot_download
+    if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
+        raise EncoderError(f"text encoder folder {name} not found; give the folder of a sentence-transformers model")
+    from huggingface_hub import snapshot_download
 
-        for repo in (name, f"sentence-transformers/{name}") if "/" not in name else (name,):
-            try:
-                return Path(snapshot_download(repo, local_files_only=True))
-            except Exception:  # not in the cache (or not a valid repo name): try the next spelling
-                continue
+    for repo in (name, f"sentence-transformers/{name}") if "/" not in name else (name,):
+        try:
+            return Path(snapshot_download(repo, local_files_only=True))
+        except Exception:  # not in the cache (or not a valid repo name): try the next spelling
+            continue
     raise EncoderError(
         f"text encoder '{name}' not found: it is neither a folder nor in your Hugging Face model cache; "
         f"give the folder of a sentence-transformers model, or download it once with "
-        f"`hf download sentence-transformers/{name.split('/')[-1]}` (NexusML never downloads weights)"
+        f"`hf download {name if '/' in name else 'sentence-transformers/' + name}` (NexusML never downloads weights)"
     )
 
 
