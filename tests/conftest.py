@@ -57,6 +57,54 @@ def _suspects_only_where_tested(request: pytest.FixtureRequest, monkeypatch: pyt
         monkeypatch.setattr("nexusml.evaluation.suspects.AUTO_MAX_ROWS", 0)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """In the process that starts the xdist workers (or runs alone): compile the project once, before they start.
+
+    With PYTHONDONTWRITEBYTECODE set (as here) no process writes bytecode, so each worker, and each subprocess a
+    test starts, compiled nexusml/ and tui/ from source again, and each worker rewrote the asserts of every test
+    file it collects (about 1.5 and 3 CPU seconds per worker). Written here once (``__pycache__`` is ignored by
+    git), they read the ``.pyc`` files; a file changed since is compiled again, here and by whoever imports it.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    import compileall
+
+    for folder in ("nexusml", "tui", "scripts", "tests"):
+        compileall.compile_dir(REPO / folder, quiet=2)  # a file that does not compile is left to its importer
+    _write_rewritten_tests(config)
+
+
+def _write_rewritten_tests(config: pytest.Config) -> None:
+    """The test files and conftests as pytest's assert rewriting makes them, cached where its import hook looks
+    (it reads a cached file even when it writes none). These are pytest's private helpers: if they change, the
+    workers rewrite the files themselves as before."""
+    try:
+        from _pytest.assertion.rewrite import (
+            PYC_TAIL,
+            _read_pyc,
+            _rewrite_test,
+            _write_pyc,
+            assertstate_key,
+            get_cache_dir,
+        )
+    except ImportError:
+        return
+    state = config.stash.get(assertstate_key, None)
+    if state is None:  # --assert=plain: nothing is rewritten
+        return
+    for source in sorted((REPO / "tests").rglob("*.py")):
+        if source.name != "conftest.py" and not source.name.startswith("test_"):
+            continue  # the default python_files, test_*.py
+        pyc = get_cache_dir(source) / (source.name[:-3] + PYC_TAIL)
+        try:
+            if _read_pyc(source, pyc) is None:
+                pyc.parent.mkdir(parents=True, exist_ok=True)
+                stat, code = _rewrite_test(source, config)
+                _write_pyc(state, code, stat, pyc)
+        except Exception:  # a file that does not compile, or private helpers that changed their shape
+            continue  # left to the worker that imports it
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(LONGEST_FILES)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: the rest keep order

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import skops.io
 
 from nexusml.commands import predict
 from nexusml.config import load_feature_config
@@ -25,6 +24,10 @@ from nexusml.store import model_format
 from nexusml.store.load import ModelLoadError, load_model
 from nexusml.store.serializer import main as resave_main
 from nexusml.store.serializer import save_model
+
+# skops.io as the program imports it: a plain ``import skops.io`` builds skops's default trust lists, importing
+# every scikit-learn module (and torch, where installed), a few CPU seconds in each worker that collects this file.
+from nexusml.store.skops_import import skops_io
 from tests.conftest import call_main
 
 MODEL_TYPES = ["linear", "linear_svc", "logreg", "sgd", "random_forest"]
@@ -104,7 +107,7 @@ def test_every_model_type_holds_only_listed_types_and_round_trips(model_type, nu
     data = model_format.dumps(model)
     types = model_format.file_types(data)
     assert types <= model_format.TRUSTED_TYPES
-    assert set(skops.io.get_untrusted_types(data=data)) <= model_format.TRUSTED_TYPES
+    assert set(skops_io().get_untrusted_types(data=data)) <= model_format.TRUSTED_TYPES
     assert "nexusml.store.model_format.PackedVocabulary" in types  # not one JSON entry per term
 
     saved = save_model(model, {"model_type": model_type}, tmp_path, "m", "20260101_000000")
@@ -204,7 +207,7 @@ def test_a_skops_file_naming_a_type_off_the_list_is_refused(payload, small_model
     marker = tmp_path / "PWNED"
     hidden = Untrusted(str(marker)) if payload == "object" else os.mkdir
     crafted = TrainedModel(small_model.estimator, small_model.feature_config, {}, {"x": hidden})
-    path = write_with_metadata(tmp_path / "model.skops", skops.io.dumps(crafted))
+    path = write_with_metadata(tmp_path / "model.skops", skops_io().dumps(crafted))
     name = f"{__name__}.Untrusted" if payload == "object" else "mkdir"
     with pytest.raises(ModelLoadError, match="types a NexusML model does not hold") as caught:
         load_model(path)
@@ -221,7 +224,7 @@ def test_a_vocabulary_numbering_columns_past_the_matrix_is_refused(small_model, 
     vectorizer = crafted.estimator.transformer_.named_transformers_["text"].transformer_list[0][1]
     term = next(iter(vectorizer.vocabulary_))
     vectorizer.vocabulary_[term] = 10**9  # scipy would read far outside the weights
-    path = write_with_metadata(tmp_path / "model.skops", skops.io.dumps(crafted))
+    path = write_with_metadata(tmp_path / "model.skops", skops_io().dumps(crafted))
     with pytest.raises(ModelLoadError, match="vocabulary in it does not number its columns"):
         load_model(path)
 
@@ -233,7 +236,7 @@ def test_a_tree_with_indices_outside_it_is_refused(frame, tmp_path):
     nodes = state["nodes"].copy()
     nodes["left_child"][0] = 10**6  # followed without a bounds check when predicting
     tree.__setstate__(dict(state, nodes=nodes))
-    path = write_with_metadata(tmp_path / "model.skops", skops.io.dumps(forest))
+    path = write_with_metadata(tmp_path / "model.skops", skops_io().dumps(forest))
     with pytest.raises(ModelLoadError, match="decision tree in it has node or feature indices outside"):
         load_model(path)
 
@@ -241,7 +244,7 @@ def test_a_tree_with_indices_outside_it_is_refused(frame, tmp_path):
 def test_a_compressed_skops_file_is_refused(small_model, tmp_path):
     import zipfile
 
-    data = skops.io.dumps(small_model, compression=zipfile.ZIP_DEFLATED)
+    data = skops_io().dumps(small_model, compression=zipfile.ZIP_DEFLATED)
     path = write_with_metadata(tmp_path / "model.skops", data)
     with pytest.raises(ModelLoadError, match="compressed, which NexusML never writes"):
         load_model(path)

@@ -10,13 +10,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-import skops.io
 from sklearn.ensemble import RandomForestClassifier
 
 from nexusml.features.engineering import engineer_features
 from nexusml.model.trained import TrainedModel
 from nexusml.store import model_format
 from nexusml.store.load import ModelLoadError, load_model
+
+# skops.io as the program imports it: a plain ``import skops.io`` builds skops's default trust lists, importing
+# every scikit-learn module (and torch, where installed), a few CPU seconds in each worker that collects this file.
+from nexusml.store.skops_import import skops_io
 from nexusml.store.tree_packing import PackedModel, PackedTrees
 from tests.test_model_files import fit, one_line_error, predict_cli, write_with_metadata
 
@@ -50,7 +53,7 @@ def crafted(model: TrainedModel, change) -> bytes:
     trees: list[PackedTrees] = []
     packed = model_format._packed(model, {}, trees)
     change(trees[0])
-    return skops.io.dumps(PackedModel.of(packed, trees), compression=zipfile.ZIP_STORED)
+    return skops_io().dumps(PackedModel.of(packed, trees), compression=zipfile.ZIP_STORED)
 
 
 def test_a_random_forest_round_trips_with_identical_probabilities(forest, frame):
@@ -60,7 +63,7 @@ def test_a_random_forest_round_trips_with_identical_probabilities(forest, frame)
     assert "sklearn.tree._tree.Tree" not in types  # no tree written one entry at a time
     assert types <= model_format.TRUSTED_TYPES
     # a forest two targets share is written once
-    assert len(skops.io.loads(data, trusted=sorted(types)).trees) == len({id(f) for f in forests(forest).values()})
+    assert len(skops_io().loads(data, trusted=sorted(types)).trees) == len({id(f) for f in forests(forest).values()})
 
     loaded = model_format.loads(data)
     X = features(forest, frame)
@@ -86,7 +89,7 @@ def test_a_random_forest_round_trips_with_identical_probabilities(forest, frame)
 
 
 def test_a_file_with_unpacked_trees_from_an_earlier_version_loads(forest, frame, tmp_path):
-    earlier = skops.io.dumps(forest, compression=zipfile.ZIP_STORED)  # each tree an entry of its own
+    earlier = skops_io().dumps(forest, compression=zipfile.ZIP_STORED)  # each tree an entry of its own
     assert "sklearn.tree._tree.Tree" in model_format.file_types(earlier)
     loaded = load_model(write_with_metadata(tmp_path / "model.skops", earlier))
     X = features(forest, frame)
@@ -169,7 +172,7 @@ def test_packed_trees_anywhere_but_a_forest_are_refused(forest, tmp_path):
     trees: list[PackedTrees] = []
     packed = model_format._packed(forest, {}, trees)
     hidden = TrainedModel(packed.estimator, packed.feature_config, {}, {"x": trees[0]})
-    path = write_with_metadata(tmp_path / "model.skops", skops.io.dumps(PackedModel.of(hidden, trees)))
+    path = write_with_metadata(tmp_path / "model.skops", skops_io().dumps(PackedModel.of(hidden, trees)))
     with pytest.raises(ModelLoadError, match="packed decision trees where a model holds none"):
         load_model(path)
 
@@ -208,7 +211,7 @@ def test_an_unpacked_tree_shallower_than_its_paths_is_refused(forest, tmp_path):
         entry["content"] = json.dumps(1)
         entry["__id__"] = 1  # skops reuses what it built for an id seen before (a number is written by id)
 
-    data = rewritten(skops.io.dumps(forest, compression=zipfile.ZIP_STORED), change)
+    data = rewritten(skops_io().dumps(forest, compression=zipfile.ZIP_STORED), change)
     with pytest.raises(ModelLoadError, match=r"deeper than its max_depth \(1\)"):
         load_model(write_with_metadata(tmp_path / "model.skops", data))
 
