@@ -39,7 +39,10 @@ log = logging.getLogger(__name__)
 
 INSTALL_LINE = 'pip install -e ".[semantic]"'
 MISSING_EXTRA = f"needs the semantic extra (sentence-transformers); install it with: {INSTALL_LINE}"
-BATCH_SIZE = 256  # measured: 1.5x the rows/s of 64 on two cores
+# Texts are encoded shortest first, BATCH_SIZE at a time: a batch is padded to its longest text, so batches of
+# texts of one length waste nothing. Measured on two cores (two Uniclass names a text): 230 texts/s, where
+# batches of 256 in the file's order gave 121.
+BATCH_SIZE = 128
 MAX_CACHED_TEXTS = 500_000  # 384 float32 each: about 0.7 GiB at most
 
 Progress = Callable[[int, int], None]  # (texts encoded, texts to encode)
@@ -113,7 +116,8 @@ class Encoder:
         missing = [t for t in unique if t not in self.vectors]
         if len(self.vectors) + len(missing) > MAX_CACHED_TEXTS:
             self.vectors.clear()
-            missing = unique
+            missing = list(unique)
+        missing.sort(key=len)
         for start in range(0, len(missing), BATCH_SIZE):
             if should_stop is not None and should_stop():
                 raise Cancelled("encode")
