@@ -82,10 +82,10 @@ def weights_of(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.safetensors") if p.is_file())
 
 
-def fingerprint(folder: Path) -> str:
-    """sha256 over the encoder's safetensors files (their paths inside the folder and their bytes)."""
+def fingerprint(folder: Path, weights: list[Path]) -> str:
+    """sha256 over the encoder's safetensors ``weights`` (their paths inside the folder and their bytes)."""
     digest = hashlib.sha256()
-    for path in weights_of(folder):
+    for path in weights:
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         with path.open("rb") as handle:
             digest.update(hashlib.file_digest(handle, "sha256").digest())
@@ -96,7 +96,6 @@ def fingerprint(folder: Path) -> str:
 class Encoder:
     """A loaded sentence encoder and the vectors it has computed, by text."""
 
-    name: str
     folder: Path
     fingerprint: str
     model: Any
@@ -154,11 +153,17 @@ def load_encoder(name: str, expected_fingerprint: str | None = None, trained_wit
     if not extra_installed():
         raise EncoderError(f"the text encoder '{name}' {MISSING_EXTRA}")
     folder = resolve(name)
-    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in weights_of(folder))
+    weights = weights_of(folder)
+    if not weights:
+        raise EncoderError(
+            f"text encoder '{name}' ({folder}) has no .safetensors weights; NexusML loads only safetensors "
+            "(convert the model, or use another)"
+        )
+    stamp = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in weights)
     with _LOADING:
         encoder = _LOADED.get(str(folder))
         if encoder is None or encoder.stamp != stamp:  # weights replaced since: load them again
-            encoder = _load(name, folder)
+            encoder = _load(name, folder, weights)
             encoder.stamp = stamp
             _LOADED[str(folder)] = encoder
     if expected_fingerprint is not None and encoder.fingerprint != expected_fingerprint:
@@ -170,12 +175,7 @@ def load_encoder(name: str, expected_fingerprint: str | None = None, trained_wit
     return encoder
 
 
-def _load(name: str, folder: Path) -> Encoder:
-    if not weights_of(folder):
-        raise EncoderError(
-            f"text encoder '{name}' ({folder}) has no .safetensors weights; NexusML loads only safetensors "
-            "(convert the model, or use another)"
-        )
+def _load(name: str, folder: Path, weights: list[Path]) -> Encoder:
     log.info("Loading text encoder %s from %s", name, folder)
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
@@ -196,7 +196,7 @@ def _load(name: str, folder: Path) -> Encoder:
     dimension = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
     if not dimension:
         raise EncoderError(f"text encoder '{name}' ({folder}) does not say the size of its embeddings")
-    return Encoder(name, folder, fingerprint(folder), model, int(dimension))
+    return Encoder(folder, fingerprint(folder, weights), model, int(dimension))
 
 
 class TextEmbeddings(TransformerMixin, BaseEstimator):
@@ -235,10 +235,11 @@ class TextEmbeddings(TransformerMixin, BaseEstimator):
 
     def describe(self) -> dict[str, Any]:
         """What the metadata records of the encoder."""
+        check_is_fitted(self, "fingerprint_")
         return {
             "name": self.encoder,
-            "fingerprint": getattr(self, "fingerprint_", None),
-            "dimension": getattr(self, "dimension_", None),
+            "fingerprint": self.fingerprint_,
+            "dimension": self.dimension_,
             "weight": self.weight,
         }
 

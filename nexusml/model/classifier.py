@@ -116,8 +116,7 @@ class EquipmentClassifier(NumericInputs, BaseEstimator):
 
     def text_encoder_info(self) -> dict[str, Any] | None:
         """The fitted text encoder's name, weights fingerprint, size and weight; None without one."""
-        part = self.transformer_.named_transformers_["encoder"] if self.text_encoder else None
-        return part.describe() if part is not None else None
+        return self.transformer_.named_transformers_["encoder"].describe() if self.text_encoder else None
 
     def check_text_encoder(self) -> None:
         """``sentence_encoder.EncoderError`` (one line) when the model's text encoder cannot be used here."""

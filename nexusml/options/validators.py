@@ -303,17 +303,18 @@ def validate_dask_scheduler(value: Any, field: str = "dask_scheduler") -> str | 
 
 def validate_text_encoder(value: Any, field: str = "text_encoder") -> str | None:
     """A sentence encoder's folder or cached name (``None`` for blank or ``none``); the extra must be installed."""
-    if not _text(value) or _text(value).lower() == "none":
+    text = _text(value)
+    if not text or text.lower() == "none":
         return None
     from nexusml.features import sentence_encoder
 
     if not sentence_encoder.extra_installed():
         raise ArgumentError(field, sentence_encoder.MISSING_EXTRA)
     try:
-        sentence_encoder.resolve(_text(value))
+        sentence_encoder.resolve(text)
     except sentence_encoder.EncoderError as exc:
         raise ArgumentError(field, str(exc)) from None
-    return _text(value)
+    return text
 
 
 def validate_model_file(value: Any, field: str = "predict") -> Path | None:

@@ -22,17 +22,21 @@ def _train(data: Path, out: Path):
     return run_training(arguments_from_values(values))
 
 
-async def test_a_retrained_model_is_compared_with_the_one_before(tmp_path: Path) -> None:
+def _noisy_then_clean(folder: Path, every: int):
+    """Two runs into ``folder / "models"``: on a file with every ``every``-th label wrong, then on it corrected."""
     kinds = {"pump": "inline pump", "fan": "exhaust fan", "chiller": "screw chiller", "boiler": "gas boiler"}
     rows = [{"Description": f"{text} {i}", "Kind": kind} for i in range(60) for kind, text in kinds.items()]
-    first = pd.DataFrame(rows)
-    noisy = first.copy()
-    noisy.loc[::7, "Kind"] = "fan"  # the first file holds wrong labels; the second has them corrected
-    noisy.to_csv(tmp_path / "before.csv", index=False)
-    first.to_csv(tmp_path / "after.csv", index=False)
-    out = tmp_path / "models"
-    before = _train(tmp_path / "before.csv", out)
-    after = _train(tmp_path / "after.csv", out)
+    clean = pd.DataFrame(rows)
+    noisy = clean.copy()
+    noisy.loc[::every, "Kind"] = "fan"
+    noisy.to_csv(folder / "noisy.csv", index=False)
+    clean.to_csv(folder / "clean.csv", index=False)
+    out = folder / "models"
+    return _train(folder / "noisy.csv", out), _train(folder / "clean.csv", out), out
+
+
+async def test_a_retrained_model_is_compared_with_the_one_before(tmp_path: Path) -> None:
+    before, after, out = _noisy_then_clean(tmp_path, 7)  # the first file holds wrong labels; the second not
     app = create_app({"output_dir": str(out)})
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -56,16 +60,7 @@ async def test_the_results_compare_accuracy_f1_and_coverage_and_past_runs_rank_t
     from tui.runs import coverage_of
     from tui.screens.past_runs import PastRunsScreen
 
-    kinds = {"pump": "inline pump", "fan": "exhaust fan", "chiller": "screw chiller", "boiler": "gas boiler"}
-    rows = [{"Description": f"{text} {i}", "Kind": kind} for i in range(60) for kind, text in kinds.items()]
-    clean = pd.DataFrame(rows)
-    noisy = clean.copy()
-    noisy.loc[::5, "Kind"] = "fan"
-    noisy.to_csv(tmp_path / "noisy.csv", index=False)
-    clean.to_csv(tmp_path / "clean.csv", index=False)
-    out = tmp_path / "models"
-    before = _train(tmp_path / "noisy.csv", out)
-    after = _train(tmp_path / "clean.csv", out)
+    before, after, out = _noisy_then_clean(tmp_path, 5)
     app = create_app({"output_dir": str(out)})
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
