@@ -176,12 +176,14 @@ class FittedPanel(Vertical):
     _width = 0
 
     def on_resize(self, event: events.Resize) -> None:
-        self.fit_to_width(event.size.width)
+        # The event's size is the panel's outside (its border included), and may be older than the panel's layout
+        # now: the table is laid out in the content width, the one measure every refit uses.
+        self.fit_to_width()
 
-    def fit_to_width(self, width: int | None = None) -> None:
-        """Lay the columns out for ``width`` (default: the panel's width now), if it changed (a hidden panel, of no
-        width, keeps its columns)."""
-        width = self.size.width if width is None else width
+    def fit_to_width(self) -> None:
+        """Lay the columns out for the panel's content width now, if it changed (a hidden panel, of no width,
+        keeps its columns)."""
+        width = self.size.width
         if width and width != self._width:
             self._width = width
             self._fill(keep_cursor=True)
