@@ -86,6 +86,9 @@ class ResultsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         view = self.view
+        # The layout's class set before the widgets are styled: set by the first Resize, it restyled them all.
+        narrow = self.app.size.width < NARROW
+        self.set_class(narrow, "-narrow", update=False).set_class(not narrow, "-wide", update=False)
         yield Header()
         yield Static(self._heading(), id="results-heading")
         with Container(id="results-body"):
@@ -158,7 +161,6 @@ class ResultsScreen(Screen):
     def on_mount(self) -> None:
         from tui.runs import previous_run
 
-        self.set_class(self.app.size.width < NARROW, "-narrow")  # the breakpoints' first Resize can come late
         table = self.query_one("#metrics", DataTable)
         before = self.before = previous_run(self.view)
         table.add_columns("target", "acc", "macro-F1", "n", *(["F1 vs before"] if before else []))

@@ -33,6 +33,9 @@ class WizardScreen(Screen):
         Binding("ctrl+f", "browse", "Browse", show=False),
         Binding("ctrl+y", "copy_command", "Copy command", show=False),
     ]
+    # A field, never the step around it: the first focusable widget is the step (it scrolls), which on_mount
+    # then left for the first field, restyling the step and its fields twice on the way.
+    AUTO_FOCUS = "Input"
 
     def __init__(self, state: FormState):
         super().__init__(id="wizard")

@@ -57,7 +57,8 @@ class Footer(TextualFooter):
 
     Textual's footer rebuilds its keys each time the screen's bindings may have changed: a focus move
     or a tab switch asks for it several times, mostly with the same keys, and each rebuild restyles a
-    dozen widgets. This one compares what it would show with what it shows and skips an identical rebuild.
+    dozen widgets. This one compares what it would show with what it shows and skips an identical rebuild;
+    as many keys in the same style are relabelled in place.
     """
 
     _shown: Any = None
@@ -103,32 +104,56 @@ class Footer(TextualFooter):
         chosen, compact, palette = self._layout()
         self.set_reactive(TextualFooter.compact, compact)
         self.set_class(compact, "-compact")
-        for binding, enabled, tooltip in chosen:
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            ).data_bind(compact=TextualFooter.compact)
+        for shown in chosen:
+            yield self._key(shown, compact)
         if palette:
             item = self.screen.active_bindings[self.app.COMMAND_PALETTE_BINDING]
-            yield FooterKey(
-                item.binding.key,
-                self.app.get_key_display(item.binding),
-                item.binding.description,
-                item.binding.action,
-                classes="-command-palette",
-                disabled=not item.enabled,
-                tooltip=item.binding.tooltip or item.binding.description,
-            )
+            shown = Shown(item.binding, item.enabled, item.binding.tooltip or item.binding.description)
+            yield self._key(shown, compact=False, classes="-command-palette")
+
+    def _key(self, shown: Shown, compact: bool, classes: str = "") -> FooterKey:
+        binding, enabled, tooltip = shown
+        key = FooterKey(
+            binding.key,
+            self.app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            disabled=not enabled,
+            tooltip=tooltip,
+            classes=classes,
+        )
+        if not classes:
+            # Made in the footer's style, where Textual's binds it to the footer: each key then mounted in one
+            # style and restyled into the other (a footer whose style changes is composed again anyway).
+            key.set_reactive(FooterKey.compact, compact)
+            key.set_class(compact, "-compact", update=False)
+        return key
+
+    def _relabel(self, keys: tuple[Shown, ...]) -> bool:
+        """Show ``keys`` on the key widgets there are, if there are as many (a rebuild restyles them all)."""
+        widgets = [w for w in self.query_children(FooterKey) if not w.has_class("-command-palette")]
+        if len(widgets) != len(keys):
+            return False
+        for widget, (binding, enabled, tooltip) in zip(widgets, keys, strict=True):
+            widget.key, widget.action = binding.key, binding.action
+            widget.key_display, widget.description = self.app.get_key_display(binding), binding.description
+            widget._disabled = not enabled  # what a click on it reads (FooterKey keeps it from its constructor)
+            widget.set_class(not enabled, "-disabled")
+            widget.tooltip = tooltip or None
+            widget.refresh(layout=True)
+        return True
 
     def on_resize(self) -> None:
         if self.is_attached and self._shown is not None:
             self.call_after_refresh(self.recompose)
 
     async def recompose(self) -> None:
-        if self.is_attached and self._shown is not None and self._keys() == self._shown:
-            return
+        if self.is_attached and self._shown is not None:
+            keys = self._keys()
+            if keys == self._shown:
+                return
+            ready, *layout = keys
+            if ready and self._shown[0] and layout[1:] == list(self._shown[2:]) and self._relabel(layout[0]):
+                self._shown = keys  # the same number of keys, in the same style: relabelled in place
+                return
         await super().recompose()
