@@ -310,9 +310,18 @@ async def test_the_footer_shows_the_keys_of_the_focused_widget(tmp_path: Path) -
         await pilot.press("f3")
         assert await until(pilot, lambda: "Sort by F1" in shown())
         assert "Sort by row" not in shown() and "Per class" in shown() and "Next" not in shown()
+        made = list(app.screen.query(FooterKey))
         await pilot.press("f4")
         assert await until(pilot, lambda: "Sort by row" in shown())
         assert "Sort by F1" not in shown() and screen.focused is screen.query_one("#error-table")
+        # The footer relabelled its key widgets (one more key: one more widget), and a click on a key does what
+        # its new label says.
+        assert list(app.screen.query(FooterKey))[: len(made) - 1] == made[:-1]
+        count = screen.query_one("#error-count", Static)
+        assert "in file order" in text_of(count)
+        by_confidence = next(key for key in app.screen.query(FooterKey) if key.description == "Sort by confidence")
+        assert await pilot.click(by_confidence)
+        assert await until(pilot, lambda: "most confident first" in text_of(count))
 
 
 async def test_tables_of_a_real_run(inventory_csv: Path, features_yaml: Path, tmp_path: Path) -> None:

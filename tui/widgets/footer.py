@@ -58,7 +58,7 @@ class Footer(TextualFooter):
     Textual's footer rebuilds its keys each time the screen's bindings may have changed: a focus move
     or a tab switch asks for it several times, mostly with the same keys, and each rebuild restyles a
     dozen widgets. This one compares what it would show with what it shows and skips an identical rebuild;
-    as many keys in the same style are relabelled in place.
+    other keys in the same style are shown on the key widgets there are, adding or removing the difference.
     """
 
     _shown: Any = None
@@ -129,19 +129,25 @@ class Footer(TextualFooter):
             key.set_class(compact, "-compact", update=False)
         return key
 
-    def _relabel(self, keys: tuple[Shown, ...]) -> bool:
-        """Show ``keys`` on the key widgets there are, if there are as many (a rebuild restyles them all)."""
+    async def _relabel(self, keys: tuple[Shown, ...], compact: bool) -> None:
+        """Show ``keys`` on the key widgets there are, adding or removing the difference (a rebuild restyles all)."""
         widgets = [w for w in self.query_children(FooterKey) if not w.has_class("-command-palette")]
-        if len(widgets) != len(keys):
-            return False
-        for widget, (binding, enabled, tooltip) in zip(widgets, keys, strict=True):
+        for widget, (binding, enabled, tooltip) in zip(widgets, keys, strict=False):
             widget.key, widget.action = binding.key, binding.action
             widget.key_display, widget.description = self.app.get_key_display(binding), binding.description
             widget._disabled = not enabled  # what a click on it reads (FooterKey keeps it from its constructor)
             widget.set_class(not enabled, "-disabled")
             widget.tooltip = tooltip or None
             widget.refresh(layout=True)
-        return True
+        if len(widgets) > len(keys):
+            await self.remove_children(widgets[len(keys) :])
+        elif len(keys) > len(widgets):
+            palette = self.query_children(".-command-palette").first(FooterKey) if self.has_palette_key else None
+            await self.mount_all([self._key(shown, compact) for shown in keys[len(widgets) :]], before=palette)
+
+    @property
+    def has_palette_key(self) -> bool:
+        return bool(self.query_children(".-command-palette"))
 
     def on_resize(self) -> None:
         if self.is_attached and self._shown is not None:
@@ -153,7 +159,8 @@ class Footer(TextualFooter):
             if keys == self._shown:
                 return
             ready, *layout = keys
-            if ready and self._shown[0] and layout[1:] == list(self._shown[2:]) and self._relabel(layout[0]):
-                self._shown = keys  # the same number of keys, in the same style: relabelled in place
+            if ready and self._shown[0] and layout[1:] == list(self._shown[2:]):
+                self._shown = keys  # in the same style: relabelled in place
+                await self._relabel(layout[0], layout[1])
                 return
         await super().recompose()
