@@ -107,9 +107,12 @@ class Footer(TextualFooter):
         for shown in chosen:
             yield self._key(shown, compact)
         if palette:
-            item = self.screen.active_bindings[self.app.COMMAND_PALETTE_BINDING]
-            shown = Shown(item.binding, item.enabled, item.binding.tooltip or item.binding.description)
-            yield self._key(shown, compact=False, classes="-command-palette")
+            yield self._palette_key()
+
+    def _palette_key(self) -> FooterKey:
+        item = self.screen.active_bindings[self.app.COMMAND_PALETTE_BINDING]
+        shown = Shown(item.binding, item.enabled, item.binding.tooltip or item.binding.description)
+        return self._key(shown, compact=False, classes="-command-palette")
 
     def _key(self, shown: Shown, compact: bool, classes: str = "") -> FooterKey:
         binding, enabled, tooltip = shown
@@ -129,8 +132,9 @@ class Footer(TextualFooter):
             key.set_class(compact, "-compact", update=False)
         return key
 
-    async def _relabel(self, keys: tuple[Shown, ...], compact: bool) -> None:
-        """Show ``keys`` on the key widgets there are, adding or removing the difference (a rebuild restyles all)."""
+    async def _relabel(self, keys: tuple[Shown, ...], compact: bool, palette: bool) -> None:
+        """Show ``keys`` (and the palette's key, if ``palette``) on the key widgets there are, adding or removing
+        the difference: a rebuild restyles them all."""
         widgets = [w for w in self.query_children(FooterKey) if not w.has_class("-command-palette")]
         for widget, (binding, enabled, tooltip) in zip(widgets, keys, strict=False):
             widget.key, widget.action = binding.key, binding.action
@@ -141,13 +145,14 @@ class Footer(TextualFooter):
             widget.refresh(layout=True)
         if len(widgets) > len(keys):
             await self.remove_children(widgets[len(keys) :])
-        elif len(keys) > len(widgets):
-            palette = self.query_children(".-command-palette").first(FooterKey) if self.has_palette_key else None
-            await self.mount_all([self._key(shown, compact) for shown in keys[len(widgets) :]], before=palette)
-
-    @property
-    def has_palette_key(self) -> bool:
-        return bool(self.query_children(".-command-palette"))
+        shown_palette = self.query_children(".-command-palette")
+        if shown_palette and not palette:
+            await shown_palette.remove()
+        added = [self._key(shown, compact) for shown in keys[len(widgets) :]]
+        if palette and not shown_palette:
+            added.append(self._palette_key())
+        if added:
+            await self.mount_all(added, before=shown_palette.first() if shown_palette and palette else None)
 
     def on_resize(self) -> None:
         if self.is_attached and self._shown is not None:
@@ -159,8 +164,8 @@ class Footer(TextualFooter):
             if keys == self._shown:
                 return
             ready, *layout = keys
-            if ready and self._shown[0] and layout[1:] == list(self._shown[2:]):
+            if ready and self._shown[0] and layout[1] == self._shown[2]:
                 self._shown = keys  # in the same style: relabelled in place
-                await self._relabel(layout[0], layout[1])
+                await self._relabel(*layout)
                 return
         await super().recompose()
