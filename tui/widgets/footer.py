@@ -98,10 +98,10 @@ class Footer(TextualFooter):
         return True, tuple(chosen), compact, palette
 
     def compose(self) -> ComposeResult:
-        self._shown = self._keys()
-        if not self._bindings_ready:
+        self._shown = keys = self._keys()
+        if not keys[0]:  # the bindings are not ready
             return
-        chosen, compact, palette = self._layout()
+        _, chosen, compact, palette = keys
         self.set_reactive(TextualFooter.compact, compact)
         self.set_class(compact, "-compact")
         for shown in chosen:
@@ -135,7 +135,9 @@ class Footer(TextualFooter):
     async def _relabel(self, keys: tuple[Shown, ...], compact: bool, palette: bool) -> None:
         """Show ``keys`` (and the palette's key, if ``palette``) on the key widgets there are, adding or removing
         the difference: a rebuild restyles them all."""
-        widgets = [w for w in self.query_children(FooterKey) if not w.has_class("-command-palette")]
+        shown = list(self.query_children(FooterKey))
+        palettes = [w for w in shown if w.has_class("-command-palette")]
+        widgets = [w for w in shown if w not in palettes]
         for widget, (binding, enabled, tooltip) in zip(widgets, keys, strict=False):
             widget.key, widget.action = binding.key, binding.action
             widget.key_display, widget.description = self.app.get_key_display(binding), binding.description
@@ -143,16 +145,14 @@ class Footer(TextualFooter):
             widget.set_class(not enabled, "-disabled")
             widget.tooltip = tooltip or None
             widget.refresh(layout=True)
-        if len(widgets) > len(keys):
-            await self.remove_children(widgets[len(keys) :])
-        shown_palette = self.query_children(".-command-palette")
-        if shown_palette and not palette:
-            await shown_palette.remove()
-        added = [self._key(shown, compact) for shown in keys[len(widgets) :]]
-        if palette and not shown_palette:
+        surplus = widgets[len(keys) :] + ([] if palette else palettes)
+        if surplus:
+            await self.remove_children(surplus)
+        added = [self._key(item, compact) for item in keys[len(widgets) :]]
+        if palette and not palettes:
             added.append(self._palette_key())
         if added:
-            await self.mount_all(added, before=shown_palette.first() if shown_palette and palette else None)
+            await self.mount_all(added, before=palettes[0] if palettes and palette else None)
 
     def on_resize(self) -> None:
         if self.is_attached and self._shown is not None:
@@ -164,8 +164,8 @@ class Footer(TextualFooter):
             if keys == self._shown:
                 return
             ready, *layout = keys
-            if ready and self._shown[0] and layout[1] == self._shown[2]:
-                self._shown = keys  # in the same style: relabelled in place
+            if ready and self._shown[0] and layout[1] == self._shown[2]:  # the same style (compact or not)
+                self._shown = keys
                 await self._relabel(*layout)
                 return
         await super().recompose()

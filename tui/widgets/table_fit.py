@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
-from textual import events
 from textual.containers import Vertical
 
 from tui.widgets.plain import printable_lines
@@ -175,7 +174,7 @@ class FittedPanel(Vertical):
 
     _width = 0
 
-    def on_resize(self, event: events.Resize) -> None:
+    def on_resize(self) -> None:
         # The event's size is the panel's outside (its border included), and may be older than the panel's layout
         # now: the table is laid out in the content width, the one measure every refit uses.
         self.fit_to_width()
