@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import weakref
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import constants
+from textual.app import App
+from textual.screen import Screen
 
 DATA_DIR = Path(__file__).parent / "data"
 TINY_CSV = DATA_DIR / "tiny.csv"
@@ -34,6 +41,46 @@ def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
     The tests look at where things end up; a pilot key press would otherwise wait for each animation's frames.
     """
     monkeypatch.setattr(constants, "TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture(autouse=True)
+def frames_drawn_when_looked_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A headless app draws a screen in full when it first shows it and when the test is done with the app, not
+    at each repaint in between: a widget that cannot draw what it shows still fails the test there.
+
+    The frames of a headless app go nowhere, and drawing each of them was about a fifth of these tests' CPU time.
+    The pictures (``export_screenshot``) draw the whole screen themselves. NEXUSML_TEST_EVERY_FRAME=1 draws
+    every frame, as an app in a terminal does.
+    """
+    if os.environ.get("NEXUSML_TEST_EVERY_FRAME"):
+        return
+    draw = Screen._compositor_refresh
+    shown: weakref.WeakKeyDictionary[App, Screen] = weakref.WeakKeyDictionary()
+
+    def draw_new_screens(screen: Screen) -> None:
+        app = screen.app
+        if not app.is_headless or screen is not app.screen or shown.get(app) is not screen:
+            if screen is app.screen:
+                shown[app] = screen
+                screen._compositor._dirty_regions.add(screen._compositor.size.region)  # in full
+            draw(screen)
+            return
+        screen._compositor._dirty_regions.clear()
+        screen._dirty_widgets.clear()
+        app._update_mouse_over(screen)
+
+    run_test = App.run_test
+
+    @contextlib.asynccontextmanager
+    async def run_test_and_draw(app: App, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        async with run_test(app, *args, **kwargs) as pilot:
+            yield pilot
+            if app.is_running and app.screen_stack:
+                await pilot.pause()
+                app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", draw_new_screens)
+    monkeypatch.setattr(App, "run_test", run_test_and_draw)
 
 
 @pytest.fixture(scope="session")
