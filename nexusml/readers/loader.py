@@ -177,7 +177,7 @@ def read_head(
 
             with pd.ExcelFile(path) as workbook:
                 name = sheet if sheet is not None else choose_sheet(path, workbook, targets, inputs).name
-                frame = workbook.parse(name, nrows=200, dtype=str)
+                frame = pd.read_excel(workbook, sheet_name=name, nrows=200, dtype=str)
         elif suffix in (".parquet", ".pq"):
             import pyarrow.parquet as pq
 
