@@ -189,9 +189,12 @@ def test_range_clipper_clips_to_the_finite_training_range() -> None:
     clipper = RangeClipper().fit(training)
     assert clipper.data_min_.tolist() == [10.0, -np.inf] and clipper.data_max_.tolist() == [40.0, np.inf]
     assert list(clipper.get_feature_names_out()) == ["life", "never"]
-    rows = np.array([[100.0, 7.0], [5.0, -1e9], [np.nan, np.nan], [40.0, 0.0]])
+    rows = pd.DataFrame([[100.0, 7.0], [5.0, -1e9], [np.nan, np.nan], [40.0, 0.0]], columns=["life", "never"])
     clipped = clipper.transform(rows)
     np.testing.assert_array_equal(clipped, [[40.0, 7.0], [10.0, -1e9], [np.nan, np.nan], [40.0, 0.0]])
     assert clipper.outside(rows).tolist() == [[True, False], [True, False], [False, False], [False, False]]
-    with pytest.raises(ValueError, match="expecting 2 features"):
+    with (
+        pytest.raises(ValueError, match="expecting 2 features"),
+        pytest.warns(UserWarning, match="does not have valid feature names"),
+    ):
         clipper.transform(np.zeros((1, 3)))
