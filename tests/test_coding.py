@@ -54,6 +54,41 @@ def test_chunks_give_what_one_pass_gives(trained: tuple[Path, Path]) -> None:
         assert list(plain[f"predicted_{target}"]) == list(whole.predicted[target])
 
 
+def test_coding_threads_take_turns_in_the_feature_transformers(
+    trained: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two chunks in scikit-learn's transformers at once empty each other's warning filters (a false alarm on the
+    terminal, filters lost): the coding threads transform one chunk at a time and overlap in the rest."""
+    import threading
+    import time
+
+    from nexusml.coding import predictions
+
+    model_path, new = trained
+    model = load_model(model_path)
+    frame = load_data(new)
+    monkeypatch.setattr(predictions, "CODING_THREADS", 2)
+    transform = model.features_of
+    inside, most, threads, lock = [0], [0], set(), threading.Lock()
+
+    def watched(features):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+            threads.add(threading.current_thread().name)
+        time.sleep(0.05)  # a second thread, were it let in, would be inside now
+        try:
+            return transform(features)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(model, "features_of", watched)
+    chunked = coding.code_frame(model, frame, chunk_rows=40)
+    assert len(threads) == 2 and most[0] == 1
+    assert all(len(chunked.predicted[target]) == len(frame) == 300 for target in model.targets)
+
+
 def test_cancel_stops_between_chunks(trained: tuple[Path, Path]) -> None:
     from nexusml.errors import Cancelled
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,6 +37,11 @@ CHUNK_ROWS = 10_000
 TOP_K = 3
 # Chunks coded at once (threads): two when the machine has two cores or more.
 CODING_THREADS = min(2, os.cpu_count() or 1)
+# One chunk at a time in the model's feature transformers. Their steps run through scikit-learn's Parallel, which
+# empties and refills the process-wide warning filters around each step: two threads in them at once can hand each
+# other an empty list, and scikit-learn then prints a false alarm. The transform holds the GIL most of the time
+# anyway; the predictions, lookups and sorting after it still overlap.
+_TRANSFORMING = threading.Lock()
 # A row with no known word whose known character n-grams are fewer than this share of its own is unfamiliar.
 UNFAMILIAR_CHAR_SHARE = 0.35
 
@@ -191,7 +197,8 @@ def iter_chunks(
 
     def code(part: pd.DataFrame) -> CodedRows:
         features = engineer_features(part, config, with_targets=False)
-        matrix = model.features_of(features)
+        with _TRANSFORMING:
+            matrix = model.features_of(features)
         text = features.X[config.text_feature].to_numpy(dtype=object)
         numbers = numeric_inputs(features, config)
         predicted, scores, ranked = model.estimator.predict_features(

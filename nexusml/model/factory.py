@@ -87,6 +87,8 @@ SEARCH_GRIDS: dict[str, dict[str, list[Any]]] = {
 
 # scikit-learn's warning when a target has more classes than half its rows (validation warns by the target's name).
 ID_LIKE_TARGET_WARNING = r"The number of unique classes is greater than 50% of the number of samples"
+# scikit-learn's false alarm when its Parallel reads the warning filters while another thread has them emptied.
+EMPTIED_FILTERS_WARNING = r"`sklearn\.utils\.parallel\.delayed` should be used with `sklearn\.utils\.parallel\.Parallel"
 
 
 def quiet_expected_fit_warnings() -> None:
@@ -97,10 +99,14 @@ def quiet_expected_fit_warnings() -> None:
     regression problem.  A ``catch_warnings`` block around each fit does not hold:
     the filters are process-wide, and the thread that transforms the held-out rows
     meanwhile enters and leaves such blocks too (in scikit-learn's input checks),
-    putting back a list without them in the middle of a fit.  Idempotent.
+    putting back a list without them in the middle of a fit.  For the same reason,
+    scikit-learn's Parallel (which the feature transformers' steps run through) may
+    read the filters while the other thread has them emptied, and warn that its
+    ``delayed`` was used without it, which is not so.  Idempotent.
     """
     warnings.filterwarnings("ignore", category=ConvergenceWarning, module=r"sklearn\.(linear_model|svm)\.")
     warnings.filterwarnings("ignore", message=ID_LIKE_TARGET_WARNING, category=UserWarning)
+    warnings.filterwarnings("ignore", message=EMPTIED_FILTERS_WARNING, category=UserWarning)
 
 
 def _vectorizer_kwargs(n_rows: int, **kwargs: Any) -> dict[str, Any]:

@@ -223,6 +223,25 @@ def test_an_id_like_target_raises_no_raw_scikit_learn_warning(uniclass):
     assert set(model.predict(X.head(3))["serial"]) <= set(Y["serial"])
 
 
+def test_scikit_learns_false_alarm_about_emptied_warning_filters_is_quiet():
+    # While one thread's transformer step runs, scikit-learn's Parallel has the process-wide filters emptied; a
+    # second thread's Parallel that reads them then has none, and its step warns that `delayed` was used without
+    # `Parallel`. This is that step, as the second thread runs it.
+    from sklearn.utils.parallel import delayed
+
+    from nexusml.model.factory import quiet_expected_fit_warnings
+
+    step = delayed(len)([1, 2])[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert step([1, 2]) == 2
+        assert ["should be used with `sklearn.utils.parallel.Parallel`" in str(w.message) for w in caught] == [True]
+        caught.clear()
+        quiet_expected_fit_warnings()
+        assert step([1, 2]) == 2
+    assert not caught
+
+
 def test_a_searched_class_weight_of_rare_means_the_defaults_weights_from_the_rows_fitted(uniclass):
     from nexusml.model.factory import RARE_CLASS_WEIGHTS, SEARCH_GRIDS, rare_class_weights
 
