@@ -48,7 +48,7 @@ def frames_drawn_when_looked_at(monkeypatch: pytest.MonkeyPatch) -> None:
     """A headless app draws a screen in full when it first shows it and when the test is done with the app, not
     at each repaint in between: a widget that cannot draw what it shows still fails the test there.
 
-    The frames of a headless app go nowhere, and drawing each of them was about a fifth of these tests' CPU time.
+    The frames of a headless app go nowhere, and drawing each of them was about a sixth of these tests' CPU time.
     The pictures (``export_screenshot``) draw the whole screen themselves. NEXUSML_TEST_EVERY_FRAME=1 draws
     every frame, as an app in a terminal does.
     """
