@@ -59,15 +59,15 @@ def frames_drawn_when_looked_at(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def draw_new_screens(screen: Screen) -> None:
         app = screen.app
-        if not app.is_headless or screen is not app.screen or shown.get(app) is not screen:
-            if screen is app.screen:
-                shown[app] = screen
-                screen._compositor._dirty_regions.add(screen._compositor.size.region)  # in full
-            draw(screen)
-            return
-        screen._compositor._dirty_regions.clear()
-        screen._dirty_widgets.clear()
-        app._update_mouse_over(screen)
+        if app.is_headless and screen is app.screen:
+            if shown.get(app) is screen:  # a repaint: what it would draw goes nowhere
+                screen._compositor._dirty_regions.clear()
+                screen._dirty_widgets.clear()
+                app._update_mouse_over(screen)
+                return
+            shown[app] = screen
+            screen._compositor._dirty_regions.add(screen._compositor.size.region)  # in full
+        draw(screen)
 
     run_test = App.run_test
 

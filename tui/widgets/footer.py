@@ -7,7 +7,7 @@ keys sit closer together, and the command palette's key (``ctrl+p`` still works)
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +27,14 @@ class Shown(NamedTuple):
     binding: Binding
     enabled: bool
     tooltip: str
+
+
+class Keys(NamedTuple):
+    """What the footer shows: its keys, whether they sit close together, whether the palette's key shows."""
+
+    chosen: tuple[Shown, ...]
+    compact: bool
+    palette: bool
 
 
 def action_name(action: str) -> str:
@@ -61,7 +69,8 @@ class Footer(TextualFooter):
     other keys in the same style are shown on the key widgets there are, adding or removing the difference.
     """
 
-    _shown: Any = None
+    _composed = False
+    _shown: Keys | None = None  # None: the bindings were not ready
 
     def _width(self) -> int:
         return self.app.size.width
@@ -90,18 +99,19 @@ class Footer(TextualFooter):
             )
         return chosen, compact, bool(room)
 
-    def _keys(self) -> Any:
-        """What ``compose`` reads: the keys it shows and how, and whether the bindings are ready."""
+    def _keys(self) -> Keys | None:
+        """What ``compose`` shows, or None while the bindings are not ready."""
         if not self._bindings_ready:
-            return (False,)
+            return None
         chosen, compact, palette = self._layout()
-        return True, tuple(chosen), compact, palette
+        return Keys(tuple(chosen), compact, palette)
 
     def compose(self) -> ComposeResult:
+        self._composed = True
         self._shown = keys = self._keys()
-        if not keys[0]:  # the bindings are not ready
+        if keys is None:
             return
-        _, chosen, compact, palette = keys
+        chosen, compact, palette = keys
         self.set_reactive(TextualFooter.compact, compact)
         self.set_class(compact, "-compact")
         for shown in chosen:
@@ -155,17 +165,16 @@ class Footer(TextualFooter):
             await self.mount_all(added, before=palettes[0] if palettes and palette else None)
 
     def on_resize(self) -> None:
-        if self.is_attached and self._shown is not None:
+        if self.is_attached and self._composed:
             self.call_after_refresh(self.recompose)
 
     async def recompose(self) -> None:
-        if self.is_attached and self._shown is not None:
-            keys = self._keys()
-            if keys == self._shown:
+        if self.is_attached and self._composed:
+            keys, shown = self._keys(), self._shown
+            if keys == shown:
                 return
-            ready, *layout = keys
-            if ready and self._shown[0] and layout[1] == self._shown[2]:  # the same style (compact or not)
+            if keys is not None and shown is not None and keys.compact == shown.compact:  # the same style
                 self._shown = keys
-                await self._relabel(*layout)
+                await self._relabel(*keys)
                 return
         await super().recompose()
